@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("quan-tri/", admin.site.urls),
+    path("", include("danhgia.accounts.urls")),
+    path("", include("danhgia.reports.urls")),
+    path("to-chuc/", include("danhgia.orgs.urls")),
+    path("ca-nhan/", include("danhgia.people.urls")),
+    path("ky-danh-gia/", include("danhgia.periods.urls")),
+    path("nhat-ky/", include("danhgia.audit.urls")),
+]

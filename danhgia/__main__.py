@@ -1,0 +1,5 @@
+import sys
+
+from danhgia.cli import main
+
+sys.exit(main())

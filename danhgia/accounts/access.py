@@ -1,0 +1,112 @@
+"""access_* helpers: the only way views fetch guarded rows.
+
+Each returns the row or refuses. A row outside the user's scope answers 404, so that its existence
+does not leak; a row the user may see but not change answers 403. Every refusal is audited.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NoReturn
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from danhgia.accounts.permissions import Perm
+from danhgia.accounts.scope import Scope, scope_for
+from danhgia.audit.models import Action
+from danhgia.audit.services import record
+from danhgia.orgs.models import Unit
+from danhgia.people.models import Membership, Person, Post, QuotaGroup
+from danhgia.periods.models import Period
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import models
+
+    from danhgia.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+
+def refuse(user: AnyUser, target: models.Model | None, *, scope_path: str = "", not_found: bool) -> NoReturn:
+    record(
+        actor=user if user.is_authenticated else None,  # type: ignore[arg-type]
+        action=Action.ACCESS_DENIED,
+        target=target,
+        scope_path=scope_path,
+        label=f"{target._meta.verbose_name}: {target}" if target is not None else "",
+    )
+    if not_found:
+        raise Http404("Không tìm thấy hoặc không thuộc phạm vi của bạn.")
+    raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+
+
+def access_unit(user: AnyUser, unit_id: int, *, for_write: bool = False) -> Unit:
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404("Không tìm thấy tổ chức.")
+    if not scope_for(user, Perm.ORGS_VIEW).contains(unit.path):
+        refuse(user, unit, scope_path=unit.path, not_found=True)
+    if for_write and not scope_for(user, Perm.ORGS_EDIT).contains(unit.path):
+        refuse(user, unit, scope_path=unit.path, not_found=False)
+    return unit
+
+
+def person_in_scope_q(scope_q_membership: Q, scope_q_post: Q) -> Q:
+    """Persons with a membership (current or past) or a post in a unit matched by the given filters."""
+    return Q(
+        Exists(Membership.objects.filter(scope_q_membership, member__person=OuterRef("pk")))
+        | Exists(Post.objects.filter(scope_q_post, person=OuterRef("pk")))
+    )
+
+
+def _person_in(scope: Scope, person: Person) -> bool:
+    if scope.empty:
+        return False
+    if scope.everything:
+        return True
+    unit_q = scope.q("unit__path")
+    return Person.objects.filter(pk=person.pk).filter(person_in_scope_q(unit_q, unit_q)).exists()
+
+
+def access_person(user: AnyUser, person_id: int, *, for_write: bool = False) -> Person:
+    """A person file: in scope through any membership or post in scope; a member always sees their own."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise Http404("Không tìm thấy cá nhân.")
+    own = user.is_authenticated and getattr(user, "person_id", None) == person.pk
+    visible = own or _person_in(scope_for(user, Perm.PEOPLE_VIEW), person)
+    if visible and (not for_write or _person_in(scope_for(user, Perm.PEOPLE_EDIT), person)):
+        return person
+    home = Membership.objects.filter(member__person=person).select_related("unit").order_by("-valid_from").first()
+    refuse(user, person, scope_path=home.unit.path if home else "", not_found=not visible)
+
+
+def access_period(user: AnyUser, period_id: int, *, for_write: bool = False) -> Period:
+    """A period is visible wherever its scope and the user's overlap (a cell sees its province's period)."""
+    period = Period.objects.select_related("unit").filter(pk=period_id).first()
+    if period is None:
+        raise Http404("Không tìm thấy kỳ đánh giá.")
+    if not scope_for(user, Perm.PERIODS_VIEW).overlaps(period.unit.path):
+        refuse(user, period, scope_path=period.unit.path, not_found=True)
+    if for_write and not scope_for(user, Perm.PERIODS_MANAGE).contains(period.unit.path):
+        refuse(user, period, scope_path=period.unit.path, not_found=False)
+    return period
+
+
+def access_quota_group(user: AnyUser, group_id: int, *, for_write: bool = False) -> QuotaGroup:
+    group = QuotaGroup.objects.select_related("unit", "period").filter(pk=group_id).first()
+    if group is None:
+        raise Http404("Không tìm thấy nhóm.")
+    if not scope_for(user, Perm.PERIODS_VIEW).overlaps(group.unit.path):
+        refuse(user, group, scope_path=group.unit.path, not_found=True)
+    if for_write and not scope_for(user, Perm.QUOTAS_MANAGE).contains(group.unit.path):
+        refuse(user, group, scope_path=group.unit.path, not_found=False)
+    return group
+
+
+def require_perm(user: AnyUser, perm: Perm) -> None:
+    """For pages that list within the user's scope: the user must hold `perm` somewhere."""
+    if scope_for(user, perm).empty:
+        refuse(user, None, not_found=False)

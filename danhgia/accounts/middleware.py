@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+# Pages reachable without logging in.
+PUBLIC_PREFIXES = ("/dang-nhap/", "/static/", "/favicon.ico")
+
+
+class LoginRequiredMiddleware:
+    """Every page needs a logged-in user, except the login page and static files."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
+            if request.path.startswith(reverse("admin:index")):
+                return self.get_response(request)
+            if getattr(request, "htmx", False):
+                response = HttpResponse(status=401)
+                response["HX-Redirect"] = settings.LOGIN_URL and reverse(settings.LOGIN_URL)
+                return response
+            return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
+        return self.get_response(request)

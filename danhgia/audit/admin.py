@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.forms import ModelForm, model_to_dict
+from django.http import HttpRequest
+
+from danhgia.audit.models import Action, AuditEvent
+from danhgia.audit.services import _jsonable, record
+
+
+class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Django admin for data managers: every save and delete writes an audit event, like the services."""
+
+    def _unit_of(self, obj: models.Model) -> Any:
+        unit = getattr(obj, "unit", None)
+        if unit is None and obj._meta.label == "orgs.Unit":
+            unit = obj
+        return unit
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+        old = {f: _jsonable(form.initial.get(f)) for f in form.changed_data} if change else None
+        super().save_model(request, obj, form, change)
+        new = {k: _jsonable(v) for k, v in model_to_dict(obj, fields=form.changed_data).items()}
+        record(actor=request.user, action=Action.ADMIN_CHANGE, target=obj, unit=self._unit_of(obj), old=old, new=new)  # type: ignore[arg-type]
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        old = {k: _jsonable(v) for k, v in model_to_dict(obj).items()}
+        record(actor=request.user, action=Action.ADMIN_DELETE, target=obj, unit=self._unit_of(obj), old=old)  # type: ignore[arg-type]
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read-only: the audit trail is append-only."""
+
+    list_display = ["time", "actor_name", "action", "target_label"]
+    list_filter = ["action"]
+    search_fields = ["actor_name", "target_label"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,71 @@
+"""Append-only audit events, written by the services in the same transaction as the change."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Action(models.IntegerChoices):
+    """Event types, in numbered blocks per area (Zulip's RealmAuditLog habit): never renumber."""
+
+    # 100–199 organizations
+    UNIT_CREATED = 101, "Tạo tổ chức, đơn vị"
+    UNIT_UPDATED = 102, "Sửa tổ chức, đơn vị"
+    UNIT_MOVED = 103, "Chuyển tổ chức, đơn vị sang nơi trực thuộc khác"
+    UNIT_DISSOLVED = 104, "Giải thể, sáp nhập tổ chức, đơn vị"
+    # 200–299 people
+    PERSON_CREATED = 201, "Tạo hồ sơ cá nhân"
+    PERSON_UPDATED = 202, "Sửa hồ sơ cá nhân"
+    MEMBER_ADMITTED = 203, "Ghi nhận kết nạp đảng viên"
+    MEMBER_RECOGNISED = 204, "Công nhận đảng viên chính thức"
+    MEMBER_TRANSFERRED = 205, "Chuyển sinh hoạt đảng"
+    MEMBER_STATUS_CHANGED = 206, "Thay đổi trạng thái sinh hoạt đảng"
+    POST_ASSIGNED = 210, "Bổ nhiệm, phân công chức vụ"
+    POST_ENDED = 211, "Thôi giữ chức vụ"
+    # 300–399 periods and quota groups
+    PERIOD_CREATED = 301, "Tạo kỳ đánh giá"
+    PERIOD_STATUS_CHANGED = 302, "Thay đổi trạng thái kỳ đánh giá"
+    PHASE_UPDATED = 303, "Sửa bước, thời hạn của kỳ đánh giá"
+    QUOTA_GROUP_CREATED = 310, "Tạo nhóm đối tượng tương đồng"
+    QUOTA_GROUP_FILLED = 311, "Lập danh sách nhóm theo quy tắc"
+    QUOTA_GROUP_ENTRY_ADDED = 312, "Bổ sung vào nhóm"
+    QUOTA_GROUP_ENTRY_REMOVED = 313, "Loại khỏi nhóm"
+    QUOTA_GROUP_UPDATED = 314, "Sửa nhóm đối tượng tương đồng"
+    QUOTA_GROUP_DELETED = 315, "Xóa nhóm đối tượng tương đồng"
+    # 900–999 accounts, access, administration
+    LOGIN = 901, "Đăng nhập"
+    LOGIN_FAILED = 902, "Đăng nhập không thành công"
+    LOGOUT = 903, "Đăng xuất"
+    ACCESS_DENIED = 910, "Bị từ chối truy cập"
+    ROLE_GRANTED = 920, "Cấp vai trò"
+    ROLE_REVOKED = 921, "Thu hồi vai trò"
+    ADMIN_CHANGE = 950, "Thay đổi qua trang quản trị"
+    ADMIN_DELETE = 951, "Xóa qua trang quản trị"
+    DEMO_SEEDED = 990, "Nạp dữ liệu trình diễn"
+    BULK_READ = 995, "Xuất, đọc dữ liệu hàng loạt"
+
+
+class AuditEvent(models.Model):
+    time = models.DateTimeField("Thời điểm", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="Người thực hiện"
+    )
+    # Kept as written, so that the record survives the account's removal.
+    actor_name = models.CharField("Tên người thực hiện", max_length=150, blank=True, default="")
+    action = models.PositiveSmallIntegerField("Hành động", choices=Action.choices)
+    target_type = models.CharField("Loại đối tượng", max_length=40, blank=True, default="")
+    target_id = models.CharField("Mã đối tượng", max_length=40, blank=True, default="")
+    target_label = models.CharField("Đối tượng", max_length=250, blank=True, default="")
+    # The tree path of the unit the event belongs to: who may read the event is decided by it.
+    scope_path = models.CharField(max_length=255, blank=True, default="", db_index=True)
+    old = models.JSONField("Giá trị cũ", null=True, blank=True)
+    new = models.JSONField("Giá trị mới", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Sự kiện nhật ký"
+        verbose_name_plural = "Nhật ký thay đổi"
+        ordering = ["-time", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.time:%d/%m/%Y %H:%M} {self.actor_name}: {self.get_action_display()} {self.target_label}"

@@ -1,0 +1,59 @@
+"""Writing audit events. Services call `record` inside their own transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from danhgia.audit.models import Action, AuditEvent
+
+if TYPE_CHECKING:
+    from danhgia.accounts.models import User
+    from danhgia.orgs.models import Unit
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The given fields of a row, as JSON values (foreign keys as ids)."""
+    return {f: _jsonable(getattr(instance, f if not hasattr(instance, f + "_id") else f + "_id")) for f in fields}
+
+
+def record(
+    *,
+    actor: User | None,
+    action: Action,
+    target: models.Model | None = None,
+    unit: Unit | None = None,
+    scope_path: str | None = None,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+    label: str | None = None,
+) -> AuditEvent:
+    """Write one audit event. `unit` (or `scope_path`) places the event in the tree for scoped reading."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=(actor.get_username() if actor is not None and actor.pk else "hệ thống")[:150],
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=(label if label is not None else str(target) if target is not None else "")[:250],
+        scope_path=scope_path if scope_path is not None else (unit.path if unit is not None else ""),
+        old=_jsonable(old) if old is not None else None,
+        new=_jsonable(new) if new is not None else None,
+    )

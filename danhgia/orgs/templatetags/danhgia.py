@@ -1,0 +1,35 @@
+"""Template helpers used across the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from danhgia.orgs.models import Branch, Unit, branch_of
+
+register = template.Library()
+
+_BRANCH_CLASS = {Branch.PARTY: "party", Branch.GOVERNMENT: "gov", Branch.FRONT: "front", Branch.MASS: "mass"}
+
+
+@register.filter
+def branch_class(unit: Unit) -> str:
+    return _BRANCH_CLASS[branch_of(unit.kind)]
+
+
+@register.filter
+def vn_number(value: Any) -> str:
+    """69190 → "69.190", whatever the active locale."""
+    try:
+        return f"{int(value):,}".replace(",", ".")
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def percent(part: Any, whole: Any) -> str:
+    try:
+        return f"{100 * float(part) / float(whole):.1f}".replace(".", ",") + "%" if whole else "—"
+    except (TypeError, ValueError):
+        return "—"

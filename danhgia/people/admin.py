@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from danhgia.audit.admin import AuditedModelAdmin
+from danhgia.people.models import Membership, PartyMember, Person, Post, QuotaGroup
+
+
+@admin.register(Person)
+class PersonAdmin(AuditedModelAdmin):
+    list_display = ["__str__", "birth_date", "gender", "ethnicity", "civil_servant"]
+    search_fields = ["search_text", "national_id"]
+    exclude = ["sort_key", "search_text"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        obj.refresh_derived()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(PartyMember)
+class PartyMemberAdmin(AuditedModelAdmin):
+    list_display = ["person", "admitted_on", "official_on", "card_number"]
+    raw_id_fields = ["person"]
+    search_fields = ["person__search_text", "card_number"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(AuditedModelAdmin):
+    list_display = ["member", "unit", "status", "valid_from", "valid_to"]
+    list_filter = ["status"]
+    raw_id_fields = ["member", "unit"]
+
+
+@admin.register(Post)
+class PostAdmin(AuditedModelAdmin):
+    list_display = ["title", "person", "unit", "role", "starts_on", "ends_on"]
+    list_filter = ["role", "is_leader", "in_collective"]
+    raw_id_fields = ["person", "unit"]
+    search_fields = ["title", "person__search_text"]
+
+
+@admin.register(QuotaGroup)
+class QuotaGroupAdmin(AuditedModelAdmin):
+    list_display = ["name", "period", "unit", "subject_kind", "rate"]
+    raw_id_fields = ["unit"]

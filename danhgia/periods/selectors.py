@@ -1,0 +1,56 @@
+"""Reads about periods and quota groups, filtered by the viewer's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
+
+from danhgia.accounts.permissions import Perm
+from danhgia.accounts.scope import scope_for
+from danhgia.orgs.models import path_ids
+from danhgia.people.models import QuotaGroup, QuotaGroupEntry
+from danhgia.periods.models import Period, PeriodStatus, Phase
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from danhgia.accounts.models import User
+
+
+def visible_periods(viewer: User | AnonymousUser) -> list[Period]:
+    """Periods whose scope overlaps the viewer's (a cell secretary sees the province's period)."""
+    scope = scope_for(viewer, Perm.PERIODS_VIEW)
+    return [p for p in Period.objects.select_related("unit") if scope.overlaps(p.unit.path)]
+
+
+def current_phases(period: Period, today: dt.date | None = None) -> list[Phase]:
+    today = today or dt.date.today()
+    return [ph for ph in period.phases.all() if ph.starts_on <= today <= ph.deadline and ph.done_on is None]
+
+
+def open_phase_deadlines(viewer: User | AnonymousUser, today: dt.date | None = None) -> list[tuple[Period, Phase]]:
+    """The running phases of the open periods the viewer takes part in, by deadline."""
+    today = today or dt.date.today()
+    periods = [p for p in visible_periods(viewer) if p.status == PeriodStatus.OPEN]
+    phases = Phase.objects.filter(period__in=periods, starts_on__lte=today, deadline__gte=today, done_on__isnull=True)
+    by_id = {p.pk: p for p in periods}
+    return sorted(((by_id[ph.period_id], ph) for ph in phases), key=lambda pair: pair[1].deadline)
+
+
+def groups_of(period: Period, viewer: User | AnonymousUser) -> QuerySet[QuotaGroup]:
+    """The period's quota groups in the viewer's view (overlapping scope), with their sizes."""
+    scope = scope_for(viewer, Perm.PERIODS_VIEW)
+    groups = QuotaGroup.objects.filter(period=period).select_related("unit")
+    if not scope.everything:
+        # Groups inside the viewer's scope, and those defined above it (province-wide groups seen from a commune).
+        above = {i for root in scope.roots for i in path_ids(root)}
+        groups = groups.filter(scope.q("unit__path") | Q(unit_id__in=above))
+    return groups.annotate(size=Count("entries")).order_by("unit__path", "name")
+
+
+def entries_of(group: QuotaGroup) -> QuerySet[QuotaGroupEntry]:
+    return QuotaGroupEntry.objects.filter(group=group).select_related("person", "unit", "unit__parent").order_by(
+        "person__sort_key", "unit__sort_key", "id"
+    )

@@ -1,0 +1,1 @@
+"""The classification engine: pure Python, no Django imports. See docs/rules.md."""
