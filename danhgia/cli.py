@@ -1,8 +1,8 @@
 """The `danhgia` command.
 
-    danhgia classify FILE|-     classify a case file (pure engine, no database)
-    danhgia demo [--scale 1]    seed the demo province (demo mode only)
-    danhgia <django command>    any Django management command: migrate, runserver, createsuperuser, ...
+danhgia classify FILE|-     classify a case file (pure engine, no database)
+danhgia demo [--scale 1]    seed the demo province (demo mode only)
+danhgia <django command>    any Django management command: migrate, runserver, createsuperuser, ...
 """
 
 from __future__ import annotations
@@ -13,10 +13,6 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] == "classify":
-        from danhgia.rules.cli import main as classify_main
-
-        return classify_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 

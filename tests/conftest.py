@@ -59,18 +59,41 @@ def build_world() -> World:
     from danhgia.people.services import member_admit, person_create, post_assign
     from danhgia.periods.services import period_create
 
-    province = unit_create(parent=None, kind=UnitKind.PROVINCE_COMMITTEE, name="Đảng bộ tỉnh Thử Nghiệm",
-                           locality=Locality.PROVINCE, actor=None)
-    commune_a = unit_create(parent=province, kind=UnitKind.COMMUNE_COMMITTEE, name="Đảng bộ xã An Lạc",
-                            locality=Locality.COMMUNE, is_grassroots=True,
-                            collective_name="Ban Thường vụ Đảng ủy xã An Lạc", actor=None)
-    commune_b = unit_create(parent=province, kind=UnitKind.COMMUNE_COMMITTEE, name="Đảng bộ xã Bình Minh",
-                            locality=Locality.COMMUNE, is_grassroots=True, actor=None)
+    province = unit_create(
+        parent=None,
+        kind=UnitKind.PROVINCE_COMMITTEE,
+        name="Đảng bộ tỉnh Thử Nghiệm",
+        locality=Locality.PROVINCE,
+        actor=None,
+    )
+    commune_a = unit_create(
+        parent=province,
+        kind=UnitKind.COMMUNE_COMMITTEE,
+        name="Đảng bộ xã An Lạc",
+        locality=Locality.COMMUNE,
+        is_grassroots=True,
+        collective_name="Ban Thường vụ Đảng ủy xã An Lạc",
+        actor=None,
+    )
+    commune_b = unit_create(
+        parent=province,
+        kind=UnitKind.COMMUNE_COMMITTEE,
+        name="Đảng bộ xã Bình Minh",
+        locality=Locality.COMMUNE,
+        is_grassroots=True,
+        actor=None,
+    )
     cell_a1 = unit_create(parent=commune_a, kind=UnitKind.CELL, name="Chi bộ Xóm Đồng", actor=None)
     cell_a2 = unit_create(parent=commune_a, kind=UnitKind.CELL, name="Chi bộ Xóm Bãi", actor=None)
     cell_b1 = unit_create(parent=commune_b, kind=UnitKind.CELL, name="Chi bộ Xóm Chợ", actor=None)
-    ubnd_a = unit_create(parent=commune_a, kind=UnitKind.PEOPLES_COMMITTEE, name="Ủy ban nhân dân xã An Lạc",
-                         locality=Locality.COMMUNE, collective_name="Tập thể lãnh đạo UBND xã An Lạc", actor=None)
+    ubnd_a = unit_create(
+        parent=commune_a,
+        kind=UnitKind.PEOPLES_COMMITTEE,
+        name="Ủy ban nhân dân xã An Lạc",
+        locality=Locality.COMMUNE,
+        collective_name="Tập thể lãnh đạo UBND xã An Lạc",
+        actor=None,
+    )
     mttq_a = unit_create(parent=commune_a, kind=UnitKind.FRONT, name="Ủy ban MTTQ Việt Nam xã An Lạc", actor=None)
 
     people = {}
@@ -83,16 +106,54 @@ def build_world() -> World:
         ("em", "Hà", "Văn", "Em", "nam", cell_b1),
     ]
     for key, family, middle, given, gender, cell in roster:
-        person = person_create(family_name=family, middle_name=middle, given_name=given, gender=gender,
-                               birth_date=dt.date(1980, 5, 1), actor=None)
-        member_admit(person=person, cell=cell, admitted_on=dt.date(2010, 1, 1), official_on=dt.date(2011, 1, 1), actor=None)
+        person = person_create(
+            family_name=family,
+            middle_name=middle,
+            given_name=given,
+            gender=gender,
+            birth_date=dt.date(1980, 5, 1),
+            actor=None,
+        )
+        member_admit(
+            person=person, cell=cell, admitted_on=dt.date(2010, 1, 1), official_on=dt.date(2011, 1, 1), actor=None
+        )
         people[key] = person
-    post_assign(person=people["an"], unit=cell_a1, title="Bí thư Chi bộ Xóm Đồng", role="head", starts_on=dt.date(2020, 1, 1), actor=None)
-    post_assign(person=people["cuong"], unit=commune_a, title="Bí thư Đảng ủy xã An Lạc", role="head",
-                is_leader=True, in_collective=True, starts_on=dt.date(2020, 1, 1), actor=None)
-    post_assign(person=people["cuong"], unit=ubnd_a, title="Chủ tịch UBND xã", role="head", is_leader=True,
-                in_collective=True, starts_on=dt.date(2021, 1, 1), actor=None)
-    post_assign(person=people["dung"], unit=cell_b1, title="Bí thư Chi bộ Xóm Chợ", role="head", starts_on=dt.date(2020, 1, 1), actor=None)
+    post_assign(
+        person=people["an"],
+        unit=cell_a1,
+        title="Bí thư Chi bộ Xóm Đồng",
+        role="head",
+        starts_on=dt.date(2020, 1, 1),
+        actor=None,
+    )
+    post_assign(
+        person=people["cuong"],
+        unit=commune_a,
+        title="Bí thư Đảng ủy xã An Lạc",
+        role="head",
+        is_leader=True,
+        in_collective=True,
+        starts_on=dt.date(2020, 1, 1),
+        actor=None,
+    )
+    post_assign(
+        person=people["cuong"],
+        unit=ubnd_a,
+        title="Chủ tịch UBND xã",
+        role="head",
+        is_leader=True,
+        in_collective=True,
+        starts_on=dt.date(2021, 1, 1),
+        actor=None,
+    )
+    post_assign(
+        person=people["dung"],
+        unit=cell_b1,
+        title="Bí thư Chi bộ Xóm Chợ",
+        role="head",
+        starts_on=dt.date(2020, 1, 1),
+        actor=None,
+    )
     period = period_create(unit=province, year=dt.date.today().year, actor=None)
     users = {
         "officer": make_user("bantochuc", Role.OFFICER, province),

@@ -74,14 +74,20 @@ def test_refusals_are_audited(world, client):
 
 def test_search_finds_nothing_outside_the_scope(world, client):
     client.force_login(world.users["secretary_b1"])
-    response = client.get(reverse("people-search"), {"q": "binh"})
-    assert "Bùi Văn Bình" not in response.content.decode()
+    body = client.get(reverse("people-search"), {"q": "binh"}).content.decode()
+    assert "Bùi Văn Bình" not in body
+    assert "Không tìm thấy đảng viên nào trong phạm vi của bạn." in body
 
 
 def test_quota_group_of_another_commune_is_not_visible(world, client):
-    group = quota_group_create(period=world.period, unit=world.commune_a, name="Đảng viên xã An Lạc",
-                               subject_kind=SubjectKind.MEMBER,
-                               rule={"kind": "members_under", "under": world.commune_a.pk}, actor=None)
+    group = quota_group_create(
+        period=world.period,
+        unit=world.commune_a,
+        name="Đảng viên xã An Lạc",
+        subject_kind=SubjectKind.MEMBER,
+        rule={"kind": "members_under", "under": world.commune_a.pk},
+        actor=None,
+    )
     quota_group_fill(group=group, actor=None)
     client.force_login(world.users["secretary_b1"])
     assert client.get(reverse("periods-group", args=[world.period.pk, group.pk])).status_code == 404
@@ -90,6 +96,7 @@ def test_quota_group_of_another_commune_is_not_visible(world, client):
     assert client.get(reverse("periods-group", args=[world.period.pk, group.pk])).status_code == 200
     # Seeing is not managing: the cell secretary cannot remove anyone.
     entry = QuotaGroupEntry.objects.filter(group=group).first()
+    assert entry is not None
     response = client.post(reverse("periods-group-remove", args=[world.period.pk, group.pk, entry.pk]))
     assert response.status_code == 403
     assert QuotaGroupEntry.objects.filter(pk=entry.pk).exists()

@@ -17,7 +17,20 @@ def test_search_tokens_match_word_starts():
 
 def test_vietnamese_order_puts_letters_before_tones():
     names = ["Đặng", "Dũng", "Dung", "Anh", "Ánh", "Ân", "Ăn", "Ưng", "Uyên", "Út", "Đinh", "Duyên"]
-    assert sorted(names, key=sort_key) == ["Anh", "Ánh", "Ăn", "Ân", "Dung", "Dũng", "Duyên", "Đặng", "Đinh", "Út", "Uyên", "Ưng"]
+    assert sorted(names, key=sort_key) == [
+        "Anh",
+        "Ánh",
+        "Ăn",
+        "Ân",
+        "Dung",
+        "Dũng",
+        "Duyên",
+        "Đặng",
+        "Đinh",
+        "Út",
+        "Uyên",
+        "Ưng",
+    ]
 
 
 def test_numbers_sort_naturally():

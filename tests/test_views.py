@@ -9,15 +9,23 @@ from danhgia.audit.models import Action, AuditEvent
 from danhgia.orgs.models import UnitKind
 from danhgia.orgs.services import unit_create
 from danhgia.people.models import Membership
-from danhgia.periods.models import Period
 from danhgia.people.services import member_admit, person_create
+from danhgia.periods.models import Period
 
 
 def add_members(cell, count, prefix="Phạm"):
     for i in range(count):
-        person = person_create(family_name=prefix, middle_name="Văn", given_name=f"Thử {i}", gender="nam",
-                               birth_date=dt.date(1990, 1, 1), actor=None)
-        member_admit(person=person, cell=cell, admitted_on=dt.date(2015, 1, 1), official_on=dt.date(2016, 1, 1), actor=None)
+        person = person_create(
+            family_name=prefix,
+            middle_name="Văn",
+            given_name=f"Thử {i}",
+            gender="nam",
+            birth_date=dt.date(1990, 1, 1),
+            actor=None,
+        )
+        member_admit(
+            person=person, cell=cell, admitted_on=dt.date(2015, 1, 1), official_on=dt.date(2016, 1, 1), actor=None
+        )
 
 
 def count_queries(client, url):
@@ -115,7 +123,9 @@ def test_transfer_form_moves_the_member_and_bad_input_changes_nothing(world, cli
     response = client.post(url, {"tim": "xom cho", "to_cell": world.cell_b1.pk, "on": "01/02/2009", "note": ""})
     assert "Ngày hiệu lực phải sau" in response.content.decode()
     assert Membership.objects.filter(member=member).count() == 1
-    response = client.post(url, {"tim": "xom cho", "to_cell": world.cell_b1.pk, "on": "01/02/2025", "note": "Chuyển nơi ở"})
+    response = client.post(
+        url, {"tim": "xom cho", "to_cell": world.cell_b1.pk, "on": "01/02/2025", "note": "Chuyển nơi ở"}
+    )
     assert response.status_code == 302
     assert Membership.objects.get(member=member, valid_to__isnull=True).unit == world.cell_b1
 
@@ -139,14 +149,24 @@ def test_group_create_form_builds_and_fills_a_group(world, client):
     client.force_login(world.users["committee_a"])
     url = reverse("periods-group-create", args=[world.period.pk])
     assert "Đảng bộ xã An Lạc" in client.get(url, {"tim": "an lac"}).content.decode()
-    response = client.post(url, {"tim": "an lac", "under": world.commune_a.pk, "name": "Đảng viên xã An Lạc",
-                                 "subject_kind": "member", "rule_kind": "members_under"})
+    response = client.post(
+        url,
+        {
+            "tim": "an lac",
+            "under": world.commune_a.pk,
+            "name": "Đảng viên xã An Lạc",
+            "subject_kind": "member",
+            "rule_kind": "members_under",
+        },
+    )
     assert response.status_code == 302
     body = client.get(response["Location"]).content.decode()
     assert "Nguyễn Văn An" in body and "Lê Thị Dung" not in body
     # Outside the manager's scope: refused next to the field, nothing created.
-    response = client.post(url, {"tim": "", "under": world.commune_b.pk, "name": "Sai", "subject_kind": "member",
-                                 "rule_kind": "members_under"})
+    response = client.post(
+        url,
+        {"tim": "", "under": world.commune_b.pk, "name": "Sai", "subject_kind": "member", "rule_kind": "members_under"},
+    )
     assert response.status_code in {403, 404}
 
 

@@ -24,7 +24,11 @@ def main() -> None:
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--user", default="bantochuc")
     parser.add_argument("--out", default="var/screens")
-    parser.add_argument("paths", nargs="*", default=["/", "/to-chuc/", "/ca-nhan/tim-kiem/?q=nguyen+van+a", "/ky-danh-gia/", "/nhat-ky/"])
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        default=["/", "/to-chuc/", "/ca-nhan/tim-kiem/?q=nguyen+van+a", "/ky-danh-gia/", "/nhat-ky/"],
+    )
     args = parser.parse_args()
     accounts = {a["username"]: a for a in json.loads(Path("var/demo-accounts.json").read_text(encoding="utf-8"))}
     out = Path(args.out)

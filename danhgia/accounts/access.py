@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 def refuse(user: AnyUser, target: models.Model | None, *, scope_path: str = "", not_found: bool) -> NoReturn:
     record(
-        actor=user if user.is_authenticated else None,  # type: ignore[arg-type]
+        actor=user if user.is_authenticated else None,
         action=Action.ACCESS_DENIED,
         target=target,
         scope_path=scope_path,

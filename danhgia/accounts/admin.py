@@ -5,14 +5,14 @@ from danhgia.accounts.models import RoleAssignment, User
 from danhgia.audit.admin import AuditedModelAdmin
 
 
-class RoleInline(admin.TabularInline):  # type: ignore[type-arg]
+class RoleInline(admin.TabularInline):
     model = RoleAssignment
     extra = 1
     raw_id_fields = ["unit"]
 
 
 @admin.register(User)
-class DanhGiaUserAdmin(AuditedModelAdmin, UserAdmin):  # type: ignore[misc]
+class DanhGiaUserAdmin(AuditedModelAdmin, UserAdmin):
     inlines = [RoleInline]
     raw_id_fields = ["person"]
     fieldsets = (*UserAdmin.fieldsets, ("DanhGia", {"fields": ("person", "is_demo")}))  # type: ignore[misc]

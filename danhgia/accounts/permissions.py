@@ -26,8 +26,9 @@ _READ = {Perm.ORGS_VIEW, Perm.PEOPLE_VIEW, Perm.PERIODS_VIEW}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),
-    Role.OFFICER: frozenset(_READ | {Perm.ORGS_EDIT, Perm.PEOPLE_EDIT, Perm.PERIODS_MANAGE, Perm.QUOTAS_MANAGE,
-                                     Perm.AUDIT_VIEW}),
+    Role.OFFICER: frozenset(
+        _READ | {Perm.ORGS_EDIT, Perm.PEOPLE_EDIT, Perm.PERIODS_MANAGE, Perm.QUOTAS_MANAGE, Perm.AUDIT_VIEW}
+    ),
     Role.COMMITTEE_SECRETARY: frozenset(_READ | {Perm.QUOTAS_MANAGE}),
     Role.CELL_SECRETARY: frozenset(_READ),
     # A member sees only their own file (granted by `access_person`, not by scope) and the periods.

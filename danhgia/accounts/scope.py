@@ -59,7 +59,7 @@ def _assignments(user: User) -> list[tuple[str, str]]:
     cache: dict[str, Any] = user.__dict__.setdefault("_danhgia_scope_cache", {})
     if "assignments" not in cache:
         cache["assignments"] = list(RoleAssignment.objects.filter(user=user).values_list("role", "unit__path"))
-    return cache["assignments"]  # type: ignore[no-any-return]
+    return cache["assignments"]
 
 
 def scope_for(user: User | AnonymousUser, perm: Perm) -> Scope:

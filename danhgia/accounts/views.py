@@ -35,7 +35,7 @@ def demo_accounts() -> list[dict[str, Any]]:
     path = Path(settings.VAR_DIR) / "demo-accounts.json"
     if not settings.DEMO_MODE or not path.exists():
         return []
-    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @never_cache
@@ -49,7 +49,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             user = form.get_user()
             login(request, user)
-            record(actor=user, action=Action.LOGIN, target=user)  # type: ignore[arg-type]
+            record(actor=user, action=Action.LOGIN, target=user)
             return redirect(next_url or settings.LOGIN_REDIRECT_URL)
         record(actor=None, action=Action.LOGIN_FAILED, label=request.POST.get("username", "")[:150])
     return render(
@@ -62,6 +62,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        record(actor=request.user, action=Action.LOGOUT, target=request.user)  # type: ignore[arg-type]
+        record(actor=request.user, action=Action.LOGOUT, target=request.user)
     logout(request)
     return redirect(settings.LOGOUT_REDIRECT_URL)

@@ -11,7 +11,7 @@ from danhgia.audit.models import Action, AuditEvent
 from danhgia.audit.services import _jsonable, record
 
 
-class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedModelAdmin(admin.ModelAdmin):
     """Django admin for data managers: every save and delete writes an audit event, like the services."""
 
     def _unit_of(self, obj: models.Model) -> Any:
@@ -20,7 +20,7 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             unit = obj
         return unit
 
-    def save_model(self, request: HttpRequest, obj: models.Model, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+    def save_model(self, request: HttpRequest, obj: models.Model, form: ModelForm, change: bool) -> None:
         old = {f: _jsonable(form.initial.get(f)) for f in form.changed_data} if change else None
         super().save_model(request, obj, form, change)
         new = {k: _jsonable(v) for k, v in model_to_dict(obj, fields=form.changed_data).items()}
@@ -37,7 +37,7 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the audit trail is append-only."""
 
     list_display = ["time", "actor_name", "action", "target_label"]

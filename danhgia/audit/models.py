@@ -49,7 +49,12 @@ class Action(models.IntegerChoices):
 class AuditEvent(models.Model):
     time = models.DateTimeField("Thời điểm", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="Người thực hiện"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Người thực hiện",
     )
     # Kept as written, so that the record survives the account's removal.
     actor_name = models.CharField("Tên người thực hiện", max_length=150, blank=True, default="")

@@ -31,12 +31,14 @@ from danhgia.accounts.models import Role, RoleAssignment, User
 from danhgia.audit.models import Action
 from danhgia.audit.services import record
 from danhgia.demo.names import DATA, Name, place_names, random_name
+from danhgia.lib.dates import today
 from danhgia.lib.text import search_text, sort_key
 from danhgia.orgs.models import Locality, Unit, UnitKind, path_segment
 from danhgia.people.models import (
+    PRESENT_STATUSES,
     CivilServant,
-    MemberStatus,
     Membership,
+    MemberStatus,
     PartyMember,
     Person,
     Post,
@@ -92,20 +94,38 @@ BODY_KIND = {
     "agency": UnitKind.AGENCY,
 }
 CELL_NAMES = {
-    "school": ["Tổ Toán - Tin", "Tổ Ngữ văn", "Tổ Khoa học tự nhiên", "Tổ Khoa học xã hội", "Tổ Ngoại ngữ", "Tổ Văn phòng"],
+    "school": [
+        "Tổ Toán - Tin",
+        "Tổ Ngữ văn",
+        "Tổ Khoa học tự nhiên",
+        "Tổ Khoa học xã hội",
+        "Tổ Ngoại ngữ",
+        "Tổ Văn phòng",
+    ],
     "health": ["Khoa Nội", "Khoa Ngoại", "Khoa Sản", "Khoa Nhi", "Khoa Khám bệnh", "Khoa Dược", "Phòng Hành chính"],
     "dept": ["Văn phòng", "Phòng Kế hoạch - Tài chính", "Phòng Tổ chức cán bộ", "Thanh tra", "Phòng Nghiệp vụ"],
     "company": ["Phòng Tổng hợp", "Phân xưởng 1", "Phân xưởng 2", "Phòng Kỹ thuật", "Đội Vận hành"],
     "court": ["Văn phòng", "Tòa Hình sự", "Tòa Dân sự"],
     "procuracy": ["Văn phòng", "Phòng Thực hành quyền công tố", "Phòng Kiểm sát"],
-    "police": ["Đội Tham mưu", "Đội Cảnh sát giao thông", "Đội Điều tra tổng hợp", "Đội An ninh", "Đội Cảnh sát hình sự"],
+    "police": [
+        "Đội Tham mưu",
+        "Đội Cảnh sát giao thông",
+        "Đội Điều tra tổng hợp",
+        "Đội An ninh",
+        "Đội Cảnh sát hình sự",
+    ],
     "military": ["Cơ quan", "Đại đội 1", "Đại đội 2", "Trung đội Dân quân cơ động"],
     "agency": ["Văn phòng", "Phòng Nghiệp vụ 1", "Phòng Nghiệp vụ 2", "Bộ phận Một cửa"],
-}  # fmt: skip
+}
 COMMUNE_FIXED_CELLS = [
-    ("Cơ quan", "office"), ("Công an", "police"), ("Quân sự", "military"), ("Trường Mầm non", "school"),
-    ("Trường Tiểu học", "school"), ("Trường THCS", "school"), ("Trạm Y tế", "health"),
-]  # fmt: skip
+    ("Cơ quan", "office"),
+    ("Công an", "police"),
+    ("Quân sự", "military"),
+    ("Trường Mầm non", "school"),
+    ("Trường Tiểu học", "school"),
+    ("Trường THCS", "school"),
+    ("Trạm Y tế", "health"),
+]
 MASS_ORGS = [
     ("Hội Nông dân", "Chủ tịch Hội Nông dân"),
     ("Hội Liên hiệp Phụ nữ", "Chủ tịch Hội Liên hiệp Phụ nữ"),
@@ -114,36 +134,65 @@ MASS_ORGS = [
 ]
 
 
+def _district_words(district: str) -> str:
+    """ "Huyện Cao Phong" → "huyện Cao Phong"; "Thành phố Hòa Bình" → "thành phố Hòa Bình"."""
+    return district[0].lower() + district[1:]
+
+
 def _province_pool() -> list[tuple[str, str, bool]]:
     """Grassroots organizations of the provincial bloc: (name of the body, profile, large)."""
     depts = [
-        "Sở Nội vụ", "Sở Tài chính", "Sở Xây dựng", "Sở Y tế", "Sở Giáo dục và Đào tạo", "Sở Nông nghiệp và Môi trường",
-        "Sở Công Thương", "Sở Khoa học và Công nghệ", "Sở Văn hóa, Thể thao và Du lịch", "Sở Tư pháp",
-        "Thanh tra tỉnh", "Văn phòng UBND tỉnh", "Văn phòng Tỉnh ủy", "Kho bạc Nhà nước tỉnh", "Bảo hiểm xã hội tỉnh",
-    ]  # fmt: skip
+        "Sở Nội vụ",
+        "Sở Tài chính",
+        "Sở Xây dựng",
+        "Sở Y tế",
+        "Sở Giáo dục và Đào tạo",
+        "Sở Nông nghiệp và Môi trường",
+        "Sở Công Thương",
+        "Sở Khoa học và Công nghệ",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "Sở Tư pháp",
+        "Thanh tra tỉnh",
+        "Văn phòng UBND tỉnh",
+        "Văn phòng Tỉnh ủy",
+        "Kho bạc Nhà nước tỉnh",
+        "Bảo hiểm xã hội tỉnh",
+    ]
     others = [
-        ("Bệnh viện Đa khoa tỉnh", "health", True), ("Bệnh viện Y học cổ truyền tỉnh", "health", False),
-        ("Trường Chính trị tỉnh", "school", False), ("Trường Cao đẳng Kinh tế - Kỹ thuật", "school", True),
-        ("Báo Hòa Bình", "agency", False), ("Đài Phát thanh - Truyền hình tỉnh", "agency", False),
-        ("Tòa án nhân dân tỉnh", "court", False), ("Viện Kiểm sát nhân dân tỉnh", "procuracy", False),
-        ("Công ty Điện lực Hòa Bình", "company", True), ("Công ty Thủy điện Hòa Bình", "company", True),
-        ("Viễn thông Hòa Bình", "company", False), ("Bưu điện tỉnh", "company", False),
-        ("Công ty Cổ phần Nước sạch Hòa Bình", "company", False), ("Công ty Lâm nghiệp Sông Đà", "company", False),
-    ]  # fmt: skip
+        ("Bệnh viện Đa khoa tỉnh", "health", True),
+        ("Bệnh viện Y học cổ truyền tỉnh", "health", False),
+        ("Trường Chính trị tỉnh", "school", False),
+        ("Trường Cao đẳng Kinh tế - Kỹ thuật", "school", True),
+        ("Báo Hòa Bình", "agency", False),
+        ("Đài Phát thanh - Truyền hình tỉnh", "agency", False),
+        ("Tòa án nhân dân tỉnh", "court", False),
+        ("Viện Kiểm sát nhân dân tỉnh", "procuracy", False),
+        ("Công ty Điện lực Hòa Bình", "company", True),
+        ("Công ty Thủy điện Hòa Bình", "company", True),
+        ("Viễn thông Hòa Bình", "company", False),
+        ("Bưu điện tỉnh", "company", False),
+        ("Công ty Cổ phần Nước sạch Hòa Bình", "company", False),
+        ("Công ty Lâm nghiệp Sông Đà", "company", False),
+    ]
     return [(d, "dept", d.startswith("Sở")) for d in depts] + others
 
 
 def _district_pool(level: str, short: str, places: list[str]) -> list[tuple[str, str, bool]]:
     where = f"{level} {short}"
     pool = [
-        (f"Cơ quan UBND {where}", "agency", True), (f"Các cơ quan Đảng {where}", "agency", True),
-        (f"Trung tâm Y tế {where}", "health", True), (f"Trường THPT {short}", "school", True),
-        (f"Kho bạc Nhà nước {where}", "dept", False), (f"Bảo hiểm xã hội {where}", "dept", False),
-        (f"Tòa án nhân dân {where}", "court", False), (f"Viện Kiểm sát nhân dân {where}", "procuracy", False),
-        (f"Chi cục Thi hành án dân sự {where}", "agency", False), (f"Hạt Kiểm lâm {where}", "agency", False),
+        (f"Cơ quan UBND {where}", "agency", True),
+        (f"Các cơ quan Đảng {where}", "agency", True),
+        (f"Trung tâm Y tế {where}", "health", True),
+        (f"Trường THPT {short}", "school", True),
+        (f"Kho bạc Nhà nước {where}", "dept", False),
+        (f"Bảo hiểm xã hội {where}", "dept", False),
+        (f"Tòa án nhân dân {where}", "court", False),
+        (f"Viện Kiểm sát nhân dân {where}", "procuracy", False),
+        (f"Chi cục Thi hành án dân sự {where}", "agency", False),
+        (f"Hạt Kiểm lâm {where}", "agency", False),
         (f"Trung tâm Giáo dục nghề nghiệp - Giáo dục thường xuyên {where}", "school", False),
         (f"Ngân hàng Chính sách xã hội {where}", "dept", False),
-    ]  # fmt: skip
+    ]
     pool += [(f"Trường THPT {p}", "school", True) for p in places[:2]]
     pool += [(f"Trường THCS {p}", "school", False) for p in places[2:]]
     return pool
@@ -167,7 +216,10 @@ class Plan:
             communes=communes,
             grassroots=max(grassroots, committees + 4),
             grassroots_committees=committees,
-            cells=max(communes * 6 + (committees - communes) * 2, round(TOTALS["party_cells_under_grassroots_committees"] * scale)),
+            cells=max(
+                communes * 6 + (committees - communes) * 2,
+                round(TOTALS["party_cells_under_grassroots_committees"] * scale),
+            ),
             members=round(TOTALS["party_members"] * scale),
             probationary=round(TOTALS["probationary"] * scale),
         )
@@ -186,6 +238,7 @@ class CellInfo:
 class PersonDraft:
     person: Person
     age: int
+    birth: dt.date
     member_idx: int | None = None
     active: bool = True  # present on the roll and not exempt or suspended
     posts: int = 0
@@ -223,7 +276,7 @@ class Seeder:
     def __init__(self, *, scale: float, seed: int, layout: str, year: int, out: Callable[[str], None]) -> None:
         self.scale, self.layout, self.year, self.out = scale, layout, year, out
         self.rng = random.Random(seed)
-        self.today = dt.date.today()
+        self.today = today()
         self.plan = Plan.at(scale)
         self.units: list[Unit] = []
         self.cells: list[CellInfo] = []
@@ -246,7 +299,7 @@ class Seeder:
     def _next_id(self, model: type[models.Model]) -> int:
         key = model._meta.label
         if key not in self._ids:
-            self._ids[key] = (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+            self._ids[key] = (model._default_manager.aggregate(m=models.Max("pk"))["m"] or 0) + 1
         value = self._ids[key]
         self._ids[key] = value + 1
         return value
@@ -284,16 +337,21 @@ class Seeder:
         if hdnd:
             made["hdnd"] = self.unit(party, UnitKind.PEOPLES_COUNCIL, f"Hội đồng nhân dân {where}", locality=locality)
         made["ubnd"] = self.unit(
-            party, UnitKind.PEOPLES_COMMITTEE, f"Ủy ban nhân dân {where}", locality=locality,
+            party,
+            UnitKind.PEOPLES_COMMITTEE,
+            f"Ủy ban nhân dân {where}",
+            locality=locality,
             collective=f"Tập thể lãnh đạo UBND {where}",
-        )  # fmt: skip
+        )
         made["mttq"] = self.unit(party, UnitKind.FRONT, f"Ủy ban MTTQ Việt Nam {where}", locality=locality)
         for i, (org, _title) in enumerate(MASS_ORGS):
             made[f"mass{i}"] = self.unit(party, UnitKind.MASS_ORG, f"{org} {where}", locality=locality)
         self.bodies_of[party.pk] = made
         return made
 
-    def cell(self, parent: Unit, name: str, *, area: str, profile: str, district: int, kind: str = UnitKind.CELL) -> CellInfo:
+    def cell(
+        self, parent: Unit, name: str, *, area: str, profile: str, district: int, kind: str = UnitKind.CELL
+    ) -> CellInfo:
         unit = self.unit(parent, kind, name, grassroots=kind == UnitKind.GRASSROOTS_CELL)
         info = CellInfo(unit=unit, area=area, profile=profile, district=district)
         self.cells.append(info)
@@ -303,19 +361,34 @@ class Seeder:
     def build_tree(self) -> None:
         rng, plan = self.rng, self.plan
         self.province = self.unit(
-            None, UnitKind.PROVINCE_COMMITTEE, f"Đảng bộ tỉnh {PROVINCE}", locality=Locality.PROVINCE,
+            None,
+            UnitKind.PROVINCE_COMMITTEE,
+            f"Đảng bộ tỉnh {PROVINCE}",
+            locality=Locality.PROVINCE,
             collective=f"Ban Thường vụ Tỉnh ủy {PROVINCE}",
-        )  # fmt: skip
+        )
         self.bodies(self.province, f"tỉnh {PROVINCE}", Locality.PROVINCE)
         two_tier = self.layout == "2025"
         blocs = {
-            "khoi": self.unit(self.province, UnitKind.BLOC_COMMITTEE, "Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh",
-                              collective="Ban Thường vụ Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh"),
-            "qs": self.unit(self.province, UnitKind.BLOC_COMMITTEE, "Đảng bộ Quân sự tỉnh",
-                            collective="Ban Thường vụ Đảng ủy Quân sự tỉnh"),
-            "ca": self.unit(self.province, UnitKind.BLOC_COMMITTEE, "Đảng bộ Công an tỉnh",
-                            collective="Ban Thường vụ Đảng ủy Công an tỉnh"),
-        }  # fmt: skip
+            "khoi": self.unit(
+                self.province,
+                UnitKind.BLOC_COMMITTEE,
+                "Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh",
+                collective="Ban Thường vụ Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh",
+            ),
+            "qs": self.unit(
+                self.province,
+                UnitKind.BLOC_COMMITTEE,
+                "Đảng bộ Quân sự tỉnh",
+                collective="Ban Thường vụ Đảng ủy Quân sự tỉnh",
+            ),
+            "ca": self.unit(
+                self.province,
+                UnitKind.BLOC_COMMITTEE,
+                "Đảng bộ Công an tỉnh",
+                collective="Ban Thường vụ Đảng ủy Công an tỉnh",
+            ),
+        }
         commune_counts = largest_remainder(plan.communes, [w for _, w, _ in DISTRICTS], minimum=1)
         taken: set[str] = set()
         district_parents: list[Unit] = []
@@ -329,9 +402,12 @@ class Seeder:
             else:
                 title = "Thành ủy" if level == "thành phố" else "Huyện ủy"
                 parent = self.unit(
-                    self.province, UnitKind.DISTRICT_COMMITTEE, f"Đảng bộ {level} {short}", locality=Locality.DISTRICT,
+                    self.province,
+                    UnitKind.DISTRICT_COMMITTEE,
+                    f"Đảng bộ {level} {short}",
+                    locality=Locality.DISTRICT,
                     collective=f"Ban Thường vụ {title} {short}",
-                )  # fmt: skip
+                )
                 self.bodies(parent, f"{level} {short}", Locality.DISTRICT)
                 self.district_units.append(parent)
             district_parents.append(parent)
@@ -341,9 +417,13 @@ class Seeder:
                 prefix = "phường" if area == "city" else ("thị trấn" if c == 0 else "xã")
                 where = f"{prefix} {places[c]}"
                 committee = self.unit(
-                    parent, UnitKind.COMMUNE_COMMITTEE, f"Đảng bộ {where}", locality=Locality.COMMUNE, grassroots=True,
+                    parent,
+                    UnitKind.COMMUNE_COMMITTEE,
+                    f"Đảng bộ {where}",
+                    locality=Locality.COMMUNE,
+                    grassroots=True,
                     collective=f"Ban Thường vụ Đảng ủy {where}",
-                )  # fmt: skip
+                )
                 self.districts_by_unit[committee.pk] = d
                 made = self.bodies(committee, where, Locality.COMMUNE)
                 self.communes.append((committee, made, None))
@@ -356,19 +436,42 @@ class Seeder:
         pools: list[tuple[Unit, int, list[tuple[str, str, bool]], float]] = []
         for d, (dname, _w, _area) in enumerate(DISTRICTS):
             level, short = dname.split(" ", 1) if dname.startswith("Huyện") else ("Thành phố", dname.split(" ", 2)[2])
-            pools.append((district_parents[d] if not two_tier else blocs["khoi"], d,
-                          _district_pool(level.lower(), short, district_places[d][commune_counts[d]:]), 6.0))
+            pools.append(
+                (
+                    district_parents[d] if not two_tier else blocs["khoi"],
+                    d,
+                    _district_pool(level.lower(), short, district_places[d][commune_counts[d] :]),
+                    6.0,
+                )
+            )
         pools.append((blocs["khoi"], -1, _province_pool(), 14.0))
-        pools.append((blocs["qs"], -1, [("Cơ quan Bộ Chỉ huy Quân sự tỉnh", "military", True)] + [
-            (f"Ban Chỉ huy Quân sự {d.split(' ', 1)[1] if d.startswith('Huyện') else 'thành phố Hòa Bình'}", "military", False)
-            for d, _, _ in DISTRICTS], 4.0))  # fmt: skip
-        pools.append((blocs["ca"], -1, [("Cơ quan Công an tỉnh", "police", True)] + [
-            (f"Công an {d.lower()}", "police", False) for d, _, _ in DISTRICTS], 4.0))  # fmt: skip
+        pools.append(
+            (
+                blocs["qs"],
+                -1,
+                [("Cơ quan Bộ Chỉ huy Quân sự tỉnh", "military", True)]
+                + [(f"Ban Chỉ huy Quân sự {_district_words(d)}", "military", False) for d, _, _ in DISTRICTS],
+                4.0,
+            )
+        )
+        pools.append(
+            (
+                blocs["ca"],
+                -1,
+                [("Cơ quan Công an tỉnh", "police", True)]
+                + [(f"Công an {d.lower()}", "police", False) for d, _, _ in DISTRICTS],
+                4.0,
+            )
+        )
         weights = [w for *_, w in pools]
         per_pool = largest_remainder(other_committees + grassroots_cells, weights)
-        for (parent, d, pool, _w), n in zip(pools, per_pool, strict=True):
+        for (parent, d, pool, _weight), n in zip(pools, per_pool, strict=True):
             for i in range(n):
-                name, profile, large = pool[i] if i < len(pool) else (f"{pool[i % len(pool)][0]} (cơ sở {i // len(pool) + 1})", pool[i % len(pool)][1], False)
+                name, profile, large = (
+                    pool[i]
+                    if i < len(pool)
+                    else (f"{pool[i % len(pool)][0]} (cơ sở {i // len(pool) + 1})", pool[i % len(pool)][1], False)
+                )
                 slots.append((parent, d, name, profile, large))
         # The larger bodies become grassroots committees (with cells), the others grassroots cells.
         order = sorted(range(len(slots)), key=lambda i: (not slots[i][4], rng.random()))
@@ -376,13 +479,20 @@ class Seeder:
         agency_committees: list[tuple[Unit, str, int, str]] = []
         for i, (parent, d, name, profile, _large) in enumerate(slots):
             area = DISTRICTS[d][2] if d >= 0 else "city"
-            head, _deputy, coll = PROFILES[profile]
+            coll = PROFILES[profile][2]
             if i in as_committee:
-                org = self.unit(parent, UnitKind.GRASSROOTS_COMMITTEE, f"Đảng bộ {name}", grassroots=True,
-                                collective=f"Ban Thường vụ Đảng ủy {name}" if _large else f"Đảng ủy {name}")  # fmt: skip
+                org = self.unit(
+                    parent,
+                    UnitKind.GRASSROOTS_COMMITTEE,
+                    f"Đảng bộ {name}",
+                    grassroots=True,
+                    collective=f"Ban Thường vụ Đảng ủy {name}" if _large else f"Đảng ủy {name}",
+                )
                 agency_committees.append((org, profile, d, area))
             else:
-                info = self.cell(parent, f"Chi bộ {name}", area=area, profile=profile, district=d, kind=UnitKind.GRASSROOTS_CELL)
+                info = self.cell(
+                    parent, f"Chi bộ {name}", area=area, profile=profile, district=d, kind=UnitKind.GRASSROOTS_CELL
+                )
                 org = info.unit
             body = self.unit(org, BODY_KIND[profile], name, collective=f"{coll} {name}")
             self.bodies_of[org.pk] = {"body": body}
@@ -444,7 +554,7 @@ class Seeder:
             civil_servant=civil_servant,
         )
         person.sort_key, person.search_text = _derived(name.family, name.middle, name.given)
-        draft = PersonDraft(person=person, age=age)
+        draft = PersonDraft(person=person, age=age, birth=birth)
         self.people.append(draft)
         return draft
 
@@ -500,7 +610,7 @@ class Seeder:
                     official = None
                 else:
                     admission_age = rng.randint(19, max(20, min(age - 1, 42)))
-                    admitted = draft.person.birth_date + dt.timedelta(days=admission_age * 365 + rng.randint(0, 300))  # type: ignore[operator]
+                    admitted = draft.birth + dt.timedelta(days=admission_age * 365 + rng.randint(0, 300))
                     # Admitted at least 14 months ago, so that the official date (a year later) is in the past.
                     admitted = min(admitted, self.today - dt.timedelta(days=425))
                     official = admitted + dt.timedelta(days=365 + rng.randint(0, 45))
@@ -511,7 +621,7 @@ class Seeder:
             name = random_name(rng, area=info.area)
             age = self._age(info.profile)
             draft = self._person(name, age, CivilServant.NONE)
-            admitted = draft.person.birth_date + dt.timedelta(days=rng.randint(20, 40) * 365)  # type: ignore[operator]
+            admitted = draft.birth + dt.timedelta(days=rng.randint(20, 40) * 365)
             admitted = min(admitted, self.today - dt.timedelta(days=1000))
             member = self._member(draft, admitted, admitted + dt.timedelta(days=370))
             out = self.today - dt.timedelta(days=rng.randint(30, 900))
@@ -533,23 +643,34 @@ class Seeder:
         draft.member_idx = len(self.members) - 1
         return member
 
-    def _stay(self, member: PartyMember, info: CellInfo, start: dt.date, end: dt.date | None, status: str, note: str = "") -> None:
+    def _stay(
+        self, member: PartyMember, info: CellInfo, start: dt.date, end: dt.date | None, status: str, note: str = ""
+    ) -> None:
         self.memberships.append(
             Membership(
-                id=self._next_id(Membership), member_id=member.pk, unit_id=info.unit.pk, status=status,
-                valid_from=start, valid_to=end, note=note,
+                id=self._next_id(Membership),
+                member_id=member.pk,
+                unit_id=info.unit.pk,
+                status=status,
+                valid_from=start,
+                valid_to=end,
+                note=note,
             )
-        )  # fmt: skip
+        )
 
     def _add_member(
-        self, draft: PersonDraft, info: CellInfo, admitted: dt.date, official: dt.date | None,
+        self,
+        draft: PersonDraft,
+        info: CellInfo,
+        admitted: dt.date,
+        official: dt.date | None,
         cells_by_district: dict[int, list[CellInfo]],
-    ) -> None:  # fmt: skip
+    ) -> None:
         rng = self.rng
         member = self._member(draft, admitted, official)
         # Change points of the member's history: (day, cell, status).
-        cell, status = info, MemberStatus.ACTIVE
-        changes: list[tuple[dt.date, CellInfo, str, str]] = [(admitted, cell, status, "")]
+        status: str = MemberStatus.ACTIVE
+        changes: list[tuple[dt.date, CellInfo, str, str]] = [(admitted, info, status, "")]
         if rng.random() < 0.04 and (self.today - admitted).days > 500:
             # Moved here from another cell of the same district 1–3 years ago.
             others = [c for c in cells_by_district.get(info.district, []) if c is not info] or [info]
@@ -574,17 +695,28 @@ class Seeder:
     # ---------------------------------------------------------------- posts
     def _pick(self, pool: list[int], *, min_age: int = 28, max_age: int = 60) -> PersonDraft:
         """An active, working-age member of the pool, preferring those with fewer posts."""
-        candidates = [self.people[i] for i in pool if self.people[i].active and min_age <= self.people[i].age <= max_age]
-        candidates = candidates or [self.people[i] for i in pool if self.people[i].active] or [self.people[i] for i in pool]
+        candidates = [
+            self.people[i] for i in pool if self.people[i].active and min_age <= self.people[i].age <= max_age
+        ]
+        candidates = (
+            candidates or [self.people[i] for i in pool if self.people[i].active] or [self.people[i] for i in pool]
+        )
         fewest = min(c.posts for c in candidates)
         chosen = self.rng.choice([c for c in candidates if c.posts == fewest])
         chosen.posts += 1
         return chosen
 
     def post(
-        self, draft: PersonDraft, unit: Unit, title: str, role: str, *, leader: bool, collective: bool = False,
+        self,
+        draft: PersonDraft,
+        unit: Unit,
+        title: str,
+        role: str,
+        *,
+        leader: bool,
+        collective: bool = False,
         pool: list[int] | None = None,
-    ) -> Post:  # fmt: skip
+    ) -> Post:
         start = self.today - dt.timedelta(days=self.rng.randint(40, 1800))
         if role == PostRole.HEAD:
             self.heads[unit.pk] = draft
@@ -593,15 +725,27 @@ class Seeder:
                 before = self.people[self.rng.choice(pool)]
                 self.posts.append(
                     Post(
-                        id=self._next_id(Post), person_id=before.person.pk, unit_id=unit.pk, title=title, role=role,
-                        is_leader=leader, in_collective=collective, starts_on=start - dt.timedelta(days=1800),
+                        id=self._next_id(Post),
+                        person_id=before.person.pk,
+                        unit_id=unit.pk,
+                        title=title,
+                        role=role,
+                        is_leader=leader,
+                        in_collective=collective,
+                        starts_on=start - dt.timedelta(days=1800),
                         ends_on=start,
                     )
-                )  # fmt: skip
+                )
         post = Post(
-            id=self._next_id(Post), person_id=draft.person.pk, unit_id=unit.pk, title=title, role=role,
-            is_leader=leader, in_collective=collective, starts_on=start,
-        )  # fmt: skip
+            id=self._next_id(Post),
+            person_id=draft.person.pk,
+            unit_id=unit.pk,
+            title=title,
+            role=role,
+            is_leader=leader,
+            in_collective=collective,
+            starts_on=start,
+        )
         self.posts.append(post)
         return post
 
@@ -648,19 +792,32 @@ class Seeder:
             if len(members) >= 9:
                 info.unit.collective_name = f"Chi ủy {name}"
             coll = bool(info.unit.collective_name)
-            secretary = self._pick(members, min_age=30, max_age=70)
-            self.post(secretary, info.unit, f"Bí thư {name}", PostRole.HEAD, leader=False, collective=coll, pool=members)
+            cell_secretary = self._pick(members, min_age=30, max_age=70)
+            self.post(
+                cell_secretary, info.unit, f"Bí thư {name}", PostRole.HEAD, leader=False, collective=coll, pool=members
+            )
             if len(members) >= 10:
-                self.post(self._pick(members), info.unit, f"Phó Bí thư {name}", PostRole.DEPUTY, leader=False, collective=coll)
+                self.post(
+                    self._pick(members), info.unit, f"Phó Bí thư {name}", PostRole.DEPUTY, leader=False, collective=coll
+                )
             if coll:
-                self.post(self._pick(members), info.unit, f"Chi ủy viên {name}", PostRole.MEMBER, leader=False, collective=True)
+                self.post(
+                    self._pick(members),
+                    info.unit,
+                    f"Chi ủy viên {name}",
+                    PostRole.MEMBER,
+                    leader=False,
+                    collective=True,
+                )
 
         def subtree_pool(unit: Unit, profiles: Iterable[str] | None = None) -> list[int]:
             wanted = set(profiles) if profiles else None
             return [
-                i for info in self.cells if info.unit.path.startswith(unit.path)
-                and (wanted is None or info.profile in wanted) for i in info.members
-            ]  # fmt: skip
+                i
+                for info in self.cells
+                if info.unit.path.startswith(unit.path) and (wanted is None or info.profile in wanted)
+                for i in info.members
+            ]
 
         for committee, bodies, _ in self.communes:
             office = [i for info in by_parent.get(committee.pk, []) if info.profile == "office" for i in info.members]
@@ -674,40 +831,58 @@ class Seeder:
             pool = subtree_pool(org)
             if not pool:
                 continue
-            head, deputy, _coll = PROFILES[self.org_profile[org.pk]]
+            head_title, deputy_title, _coll = PROFILES[self.org_profile[org.pk]]
             if org.kind == UnitKind.GRASSROOTS_COMMITTEE:
                 secretary = org.name.replace("Đảng bộ", "Đảng ủy", 1)
                 first = self._pick(pool, min_age=38)
                 self.post(first, org, f"Bí thư {secretary}", PostRole.HEAD, leader=True, collective=True)
-                self.post(self._pick(pool), org, f"Phó Bí thư {secretary}", PostRole.DEPUTY, leader=True, collective=True)
+                self.post(
+                    self._pick(pool), org, f"Phó Bí thư {secretary}", PostRole.DEPUTY, leader=True, collective=True
+                )
                 self.post(self._pick(pool), org, f"Ủy viên {secretary}", PostRole.MEMBER, leader=False, collective=True)
             else:
                 first = self.heads.get(org.pk) or self._pick(pool, min_age=38)
             # In most agencies the head of the body is also the party secretary.
             chief = first if rng.random() < 0.6 else self._pick(pool, min_age=38)
-            self.post(chief, body, head, PostRole.HEAD, leader=True, collective=True, pool=pool)
+            self.post(chief, body, head_title, PostRole.HEAD, leader=True, collective=True, pool=pool)
             for _ in range(1 if len(pool) < 20 else 2):
-                self.post(self._pick(pool), body, deputy, PostRole.DEPUTY, leader=True, collective=True)
+                self.post(self._pick(pool), body, deputy_title, PostRole.DEPUTY, leader=True, collective=True)
         # District, bloc and province committees draw on the agencies under them.
         for d, unit in enumerate(self.district_units):
-            pool = [i for info in self.cells if info.district == d and info.profile not in {"village"}
-                    and not info.unit.path.startswith(tuple(c.path for c, _, _ in self.communes)) for i in info.members]  # fmt: skip
+            pool = [
+                i
+                for info in self.cells
+                if info.district == d
+                and info.profile not in {"village"}
+                and not info.unit.path.startswith(tuple(c.path for c, _, _ in self.communes))
+                for i in info.members
+            ]
             pool = pool or subtree_pool(unit)
             level_short = unit.name.removeprefix("Đảng bộ ")
-            title, short = ("Thành ủy", level_short.removeprefix("thành phố ")) if level_short.startswith("thành phố") else ("Huyện ủy", level_short.removeprefix("huyện "))
+            title, short = (
+                ("Thành ủy", level_short.removeprefix("thành phố "))
+                if level_short.startswith("thành phố")
+                else ("Huyện ủy", level_short.removeprefix("huyện "))
+            )
             self.committee_posts(unit, pool, secretary=f"{title} {short}", bodies=self.bodies_of[unit.pk])
         for unit in self.units:
             if unit.kind == UnitKind.BLOC_COMMITTEE:
-                self.committee_posts(unit, subtree_pool(unit), secretary=unit.name.replace("Đảng bộ", "Đảng ủy", 1), bodies=None)
+                self.committee_posts(
+                    unit, subtree_pool(unit), secretary=unit.name.replace("Đảng bộ", "Đảng ủy", 1), bodies=None
+                )
         khoi = next(u for u in self.units if u.kind == UnitKind.BLOC_COMMITTEE)
-        self.committee_posts(self.province, subtree_pool(khoi), secretary=f"Tỉnh ủy {PROVINCE}", bodies=self.bodies_of[self.province.pk])
+        self.committee_posts(
+            self.province, subtree_pool(khoi), secretary=f"Tỉnh ủy {PROVINCE}", bodies=self.bodies_of[self.province.pk]
+        )
 
     # ---------------------------------------------------------------- writing
     def write(self) -> None:
         def bulk(model: type[T], rows: list[T]) -> None:
             started = time.perf_counter()
-            model.objects.bulk_create(rows, batch_size=4000)
-            self.out(f"  {model._meta.verbose_name_plural}: {vn(len(rows))} dòng ({time.perf_counter() - started:.1f} giây)")
+            model._default_manager.bulk_create(rows, batch_size=4000)
+            self.out(
+                f"  {model._meta.verbose_name_plural}: {vn(len(rows))} dòng ({time.perf_counter() - started:.1f} giây)"
+            )
 
         # Parents before children: the tree order of the paths.
         self.units.sort(key=lambda u: u.path)
@@ -746,11 +921,16 @@ def _accounts(seeder: Seeder, password: str | None) -> list[dict[str, Any]]:
     cells = Unit.objects.filter(parent=commune, kind=UnitKind.CELL).order_by("sort_key")
     cell = cells.filter(name__contains="Xóm").first() or cells.first()
     assert cell is not None
-    head = {p.unit_id: p.person_id for p in Post.objects.filter(unit__in=[commune, cell], role=PostRole.HEAD, ends_on__isnull=True)}
-    mttq = Post.objects.filter(unit__parent=commune, unit__kind=UnitKind.FRONT, role=PostRole.HEAD, ends_on__isnull=True).first()
+    head = {
+        p.unit_id: p.person_id
+        for p in Post.objects.filter(unit__in=[commune, cell], role=PostRole.HEAD, ends_on__isnull=True)
+    }
+    mttq = Post.objects.filter(
+        unit__parent=commune, unit__kind=UnitKind.FRONT, role=PostRole.HEAD, ends_on__isnull=True
+    ).first()
     member = (
         Membership.objects.filter(unit=cell, valid_to__isnull=True, status=MemberStatus.ACTIVE)
-        .exclude(member__person_id=head.get(cell.pk))
+        .exclude(member__person_id=head.get(cell.pk, 0))
         .order_by("member__person__sort_key")
         .first()
     )
@@ -765,7 +945,13 @@ def _accounts(seeder: Seeder, password: str | None) -> list[dict[str, Any]]:
     for username, role, scope in DEMO_ACCOUNTS:
         secret = password or f"{username.split('.')[0]}-{secrets.randbelow(900_000) + 100_000}"
         person_id = people.get(role)
-        user = User(username=username, is_demo=True, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN, person_id=person_id)
+        user = User(
+            username=username,
+            is_demo=True,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+            person_id=person_id,
+        )
         if person_id:
             person = Person.objects.get(pk=person_id)
             user.first_name, user.last_name = person.given_name, f"{person.family_name} {person.middle_name}".strip()
@@ -773,10 +959,17 @@ def _accounts(seeder: Seeder, password: str | None) -> list[dict[str, Any]]:
         user.save()
         unit = scopes[scope]
         RoleAssignment.objects.create(user=user, role=role, unit=unit)
-        result.append({
-            "username": username, "password": secret, "role": role.value, "role_label": role.label,
-            "scope": unit.name, "scope_unit_id": unit.pk, "person": str(Person.objects.get(pk=person_id)) if person_id else "",
-        })  # fmt: skip
+        result.append(
+            {
+                "username": username,
+                "password": secret,
+                "role": role.value,
+                "role_label": role.label,
+                "scope": unit.name,
+                "scope_unit_id": unit.pk,
+                "person": str(Person.objects.get(pk=person_id)) if person_id else "",
+            }
+        )
     return result
 
 
@@ -790,36 +983,74 @@ def _quota_groups(seeder: Seeder, period: Period) -> int:
 
     for org in seeder.grassroots:
         group(org, f"Đảng viên {org.name}", SubjectKind.MEMBER, {"kind": "members_under", "under": org.pk})
-    group(province, "Bí thư đảng ủy xã, phường, thị trấn", SubjectKind.LEADER,
-          {"kind": "post_holders", "under": province.pk, "unit_kinds": [UnitKind.COMMUNE_COMMITTEE], "roles": ["head"]})
-    group(province, "Chủ tịch UBND xã, phường, thị trấn", SubjectKind.LEADER,
-          {"kind": "post_holders", "under": province.pk, "unit_kinds": [UnitKind.PEOPLES_COMMITTEE], "roles": ["head"],
-           "title_contains": "Chủ tịch"})
-    group(province, "Đảng bộ xã, phường, thị trấn", SubjectKind.PARTY_ORG,
-          {"kind": "units", "under": province.pk, "unit_kinds": [UnitKind.COMMUNE_COMMITTEE]})
-    group(province, "Tập thể lãnh đạo UBND cấp xã", SubjectKind.COLLECTIVE,
-          {"kind": "collectives", "under": province.pk, "unit_kinds": [UnitKind.PEOPLES_COMMITTEE]})
+    group(
+        province,
+        "Bí thư đảng ủy xã, phường, thị trấn",
+        SubjectKind.LEADER,
+        {"kind": "post_holders", "under": province.pk, "unit_kinds": [UnitKind.COMMUNE_COMMITTEE], "roles": ["head"]},
+    )
+    group(
+        province,
+        "Chủ tịch UBND xã, phường, thị trấn",
+        SubjectKind.LEADER,
+        {
+            "kind": "post_holders",
+            "under": province.pk,
+            "unit_kinds": [UnitKind.PEOPLES_COMMITTEE],
+            "roles": ["head"],
+            "title_contains": "Chủ tịch",
+        },
+    )
+    group(
+        province,
+        "Đảng bộ xã, phường, thị trấn",
+        SubjectKind.PARTY_ORG,
+        {"kind": "units", "under": province.pk, "unit_kinds": [UnitKind.COMMUNE_COMMITTEE]},
+    )
+    group(
+        province,
+        "Tập thể lãnh đạo UBND cấp xã",
+        SubjectKind.COLLECTIVE,
+        {"kind": "collectives", "under": province.pk, "unit_kinds": [UnitKind.PEOPLES_COMMITTEE]},
+    )
     for committee, _, _ in seeder.communes:
-        group(committee, f"Chi bộ trực thuộc {committee.name}", SubjectKind.PARTY_ORG,
-              {"kind": "units", "under": committee.pk, "unit_kinds": [UnitKind.CELL]})
+        group(
+            committee,
+            f"Chi bộ trực thuộc {committee.name}",
+            SubjectKind.PARTY_ORG,
+            {"kind": "units", "under": committee.pk, "unit_kinds": [UnitKind.CELL]},
+        )
     for unit in seeder.district_units:
-        group(unit, f"Tổ chức cơ sở đảng khối cơ quan {unit.name.removeprefix('Đảng bộ ')}", SubjectKind.PARTY_ORG,
-              {"kind": "units", "under": unit.pk, "unit_kinds": [UnitKind.GRASSROOTS_COMMITTEE, UnitKind.GRASSROOTS_CELL]})
-    # fmt: skip
+        group(
+            unit,
+            f"Tổ chức cơ sở đảng khối cơ quan {unit.name.removeprefix('Đảng bộ ')}",
+            SubjectKind.PARTY_ORG,
+            {
+                "kind": "units",
+                "under": unit.pk,
+                "unit_kinds": [UnitKind.GRASSROOTS_COMMITTEE, UnitKind.GRASSROOTS_CELL],
+            },
+        )
+
     for g in groups:
         quota_group_fill(group=g, actor=None)
     return len(groups)
 
 
 def seed(
-    *, scale: float = 0.1, seed: int = 2022, layout: str = "2022", out: Callable[[str], None] = print,
-    password: str | None = None, accounts_file: Path | None = None,
-) -> Summary:  # fmt: skip
+    *,
+    scale: float = 0.1,
+    seed: int = 2022,
+    layout: str = "2022",
+    out: Callable[[str], None] = print,
+    password: str | None = None,
+    accounts_file: Path | None = None,
+) -> Summary:
     """Seed the demo province into an empty database; return the counts and the demo accounts."""
     if Unit.objects.exists():
         raise RuntimeError("Cơ sở dữ liệu đã có dữ liệu tổ chức: chỉ nạp dữ liệu trình diễn vào cơ sở dữ liệu trống.")
     started = time.perf_counter()
-    year = dt.date.today().year
+    year = today().year
     seeder = Seeder(scale=scale, seed=seed, layout=layout, year=year, out=out)
     out(f"Đang tạo tỉnh trình diễn (tỷ lệ {scale:g}, bố cục {layout}) …")
     seeder.build_tree()
@@ -836,16 +1067,26 @@ def seed(
             "units": len(seeder.units),
             "grassroots": sum(1 for u in seeder.units if u.is_grassroots),
             "cells_under_committees": sum(1 for u in seeder.units if u.kind == UnitKind.CELL),
-            "affiliated_committees": Unit.objects.filter(parent=seeder.province, kind__in=[UnitKind.DISTRICT_COMMITTEE, UnitKind.BLOC_COMMITTEE]).count(),
-            "members_present": Membership.objects.filter(valid_to__isnull=True, status__in=["active", "exempt", "suspended"]).count(),
-            "probationary": PartyMember.objects.filter(official_on__isnull=True, memberships__valid_to__isnull=True, memberships__status__in=["active", "exempt", "suspended"]).count(),
+            "affiliated_committees": Unit.objects.filter(
+                parent=seeder.province, kind__in=[UnitKind.DISTRICT_COMMITTEE, UnitKind.BLOC_COMMITTEE]
+            ).count(),
+            "members_present": Membership.objects.filter(valid_to__isnull=True, status__in=PRESENT_STATUSES).count(),
+            "probationary": Membership.objects.filter(
+                valid_to__isnull=True, status__in=PRESENT_STATUSES, member__official_on__isnull=True
+            ).count(),
             "exempt": Membership.objects.filter(valid_to__isnull=True, status=MemberStatus.EXEMPT).count(),
             "persons": len(seeder.people),
             "posts": len(seeder.posts),
             "quota_groups": n_groups,
             "quota_entries": QuotaGroupEntry.objects.count(),
-        }  # fmt: skip
-        record(actor=None, action=Action.DEMO_SEEDED, target=seeder.province, unit=seeder.province, new={"scale": scale, "seed": seed, "layout": layout, **counts})
+        }
+        record(
+            actor=None,
+            action=Action.DEMO_SEEDED,
+            target=seeder.province,
+            unit=seeder.province,
+            new={"scale": scale, "seed": seed, "layout": layout, **counts},
+        )
     if accounts_file is not None:
         accounts_file.parent.mkdir(parents=True, exist_ok=True)
         accounts_file.write_text(json.dumps(accounts, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -7,15 +7,16 @@ import random
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-DATA = json.loads((Path(__file__).parent / "data" / "vn-names.json").read_text(encoding="utf-8"))
+DATA: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "vn-names.json").read_text(encoding="utf-8"))
 
 # Tày family names are not in the data file; these are common ones in the northern mountains.
-_FAMILY_TAY = {"Hoàng": 30, "Nông": 25, "Lục": 10, "Đàm": 10, "Ma": 10, "Lương": 10, "Hà": 5}
+_FAMILY_TAY: dict[str, float] = {"Hoàng": 30, "Nông": 25, "Lục": 10, "Đàm": 10, "Ma": 10, "Lương": 10, "Hà": 5}
 _MONG_GIVEN_MALE = ["Páo", "Sử", "Chứ", "Dình", "Lử", "Tủa", "Vàng", "Sính", "Chá", "Pó"]
 _MONG_GIVEN_FEMALE = ["Mỷ", "Sua", "Dở", "Pà", "Chở", "Xoa", "Mai", "Súa"]
 
-FAMILY_BY_ETHNICITY = {
+FAMILY_BY_ETHNICITY: dict[str, dict[str, float]] = {
     "Kinh": DATA["family_kinh"],
     "Mường": DATA["family_muong"],
     "Thái": DATA["family_thai"],
@@ -26,7 +27,7 @@ FAMILY_BY_ETHNICITY = {
 
 # Ethnic make-up of the party members of a district, by kind of area. Hòa Bình: Mường about 60 %,
 # Kinh 28 %, then Thái, Dao, Tày, Mông (vn-names.json "about").
-ETHNIC_MIX = {
+ETHNIC_MIX: dict[str, dict[str, float]] = {
     "city": {"Kinh": 68, "Mường": 29, "Thái": 1.5, "Tày": 1, "Dao": 0.5},
     "lowland": {"Kinh": 38, "Mường": 57, "Thái": 2, "Dao": 2, "Tày": 1},
     "highland": {"Mường": 55, "Kinh": 17, "Thái": 15, "Dao": 8, "Mông": 3, "Tày": 2},
@@ -62,7 +63,7 @@ class _Weighted:
 
 @cache
 def _family(ethnicity: str) -> _Weighted:
-    return _Weighted(FAMILY_BY_ETHNICITY.get(ethnicity, DATA["family_kinh"]))
+    return _Weighted(FAMILY_BY_ETHNICITY.get(ethnicity) or DATA["family_kinh"])
 
 
 @cache

@@ -10,7 +10,41 @@ import unicodedata
 
 # The Vietnamese alphabet, with the foreign letters f j w z at their Latin places. Ă, Â, Đ, Ê, Ô, Ơ, Ư are
 # letters of their own (Đ after every D, Ư after every U), not accented variants.
-_ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
+_ALPHABET = [
+    "a",
+    "ă",
+    "â",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "e",
+    "ê",
+    "f",
+    "g",
+    "h",
+    "i",
+    "j",
+    "k",
+    "l",
+    "m",
+    "n",
+    "o",
+    "ô",
+    "ơ",
+    "p",
+    "q",
+    "r",
+    "s",
+    "t",
+    "u",
+    "ư",
+    "v",
+    "w",
+    "x",
+    "y",
+    "z",
+]
 _LETTER_CODE = {letter: f"{10 + i:02d}" for i, letter in enumerate(_ALPHABET)}
 # Marks that make a new letter (breve, circumflex, horn).
 _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}

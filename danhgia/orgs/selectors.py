@@ -12,7 +12,7 @@ from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import Scope, scope_for
 from danhgia.lib.text import search_tokens
 from danhgia.orgs.models import CELL_KINDS, PARTY_KINDS, SEGMENT, Unit, subtree_q
-from danhgia.people.models import PRESENT_STATUSES, MemberStatus, Membership, Post, PostRole
+from danhgia.people.models import PRESENT_STATUSES, Membership, MemberStatus, Post, PostRole
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -52,19 +52,24 @@ def child_rows(parent: Unit) -> list[NodeRow]:
         .values_list("child", "n")
     )
     with_children = set(Unit.objects.filter(parent__in=children).values_list("parent_id", flat=True).distinct())
-    heads = {p.unit_id: p for p in Post.objects.filter(unit__in=children, role=PostRole.HEAD, ends_on__isnull=True).select_related("person")}
+    heads = {
+        p.unit_id: p
+        for p in Post.objects.filter(unit__in=children, role=PostRole.HEAD, ends_on__isnull=True).select_related(
+            "person"
+        )
+    }
     return [NodeRow(c, counts.get(c.path, 0), c.pk in with_children, heads.get(c.pk)) for c in children]
+
+
+def scope_root_units(scope: Scope) -> list[Unit]:
+    """The units at the top of a scope (the tree's roots for the whole system)."""
+    top = Unit.objects.filter(parent__isnull=True) if scope.everything else Unit.objects.filter(path__in=scope.roots)
+    return sorted(top, key=_child_order)
 
 
 def root_rows(viewer: User | AnonymousUser) -> list[NodeRow]:
     """The top of the tree as the viewer sees it: the roots of their scope."""
-    scope = scope_for(viewer, Perm.ORGS_VIEW)
-    roots = (
-        list(Unit.objects.filter(parent__isnull=True))
-        if scope.everything
-        else list(Unit.objects.filter(path__in=scope.roots))
-    )
-    roots.sort(key=_child_order)
+    roots = scope_root_units(scope_for(viewer, Perm.ORGS_VIEW))
     rows = []
     for root in roots:  # a handful of roots at most
         members = Membership.objects.filter(present_memberships(), subtree_q(root.path, "unit__path")).count()
@@ -101,7 +106,10 @@ def subtree_counts(paths: list[str] | Scope) -> SubtreeCounts:
             unit_q |= subtree_q(p)
             member_q |= subtree_q(p, "unit__path")
     by_status = dict(
-        Membership.objects.filter(member_q, present_memberships()).values("status").annotate(n=Count("id")).values_list("status", "n")
+        Membership.objects.filter(member_q, present_memberships())
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
     )
     probationary = Membership.objects.filter(member_q, present_memberships(), member__official_on__isnull=True).count()
     units = Unit.objects.filter(unit_q, dissolved_on__isnull=True).aggregate(
@@ -141,7 +149,9 @@ def cells_without_head(scope: Scope) -> QuerySet[Unit]:
     )
 
 
-def unit_choices(scope: Scope, query: str, *, kinds: frozenset[str] | None = None, limit: int = 20) -> list[tuple[int, str]]:
+def unit_choices(
+    scope: Scope, query: str, *, kinds: frozenset[str] | None = None, limit: int = 20
+) -> list[tuple[int, str]]:
     """Units in scope whose name matches every word of the query, for pickers: (id, "name — parent")."""
     tokens = search_tokens(query)
     if not tokens:

@@ -29,9 +29,7 @@ if TYPE_CHECKING:
     from danhgia.accounts.models import User
 
 # Party organizations under which a cell (chi bộ trực thuộc) may sit.
-CELL_PARENTS = frozenset(
-    {UnitKind.GRASSROOTS_COMMITTEE, UnitKind.PARTIAL_COMMITTEE, UnitKind.COMMUNE_COMMITTEE}
-)
+CELL_PARENTS = frozenset({UnitKind.GRASSROOTS_COMMITTEE, UnitKind.PARTIAL_COMMITTEE, UnitKind.COMMUNE_COMMITTEE})
 UNIT_FIELDS = ["name", "kind", "locality", "is_grassroots", "code", "collective_name", "founded_on", "dissolved_on"]
 
 
@@ -158,11 +156,15 @@ def unit_dissolve(*, unit: Unit, on: dt.date, actor: User | None) -> Unit:
     if unit.founded_on and on < unit.founded_on:
         raise ValidationError({"dissolved_on": "Ngày giải thể không thể trước ngày thành lập."})
     if Unit.objects.filter(parent=unit, dissolved_on__isnull=True).exists():
-        raise ValidationError({"dissolved_on": "Đơn vị còn tổ chức trực thuộc đang hoạt động: hãy chuyển hoặc giải thể trước."})
+        raise ValidationError(
+            {"dissolved_on": "Đơn vị còn tổ chức trực thuộc đang hoạt động: hãy chuyển hoặc giải thể trước."}
+        )
     if Membership.objects.filter(unit=unit, valid_to__isnull=True, status__in=PRESENT_STATUSES).exists():
         raise ValidationError({"dissolved_on": "Chi bộ còn đảng viên đang sinh hoạt: hãy chuyển sinh hoạt trước."})
     old = snapshot(unit, ["dissolved_on"])
     unit.dissolved_on = on
     unit.save(update_fields=["dissolved_on"])
-    record(actor=actor, action=Action.UNIT_DISSOLVED, target=unit, unit=unit, old=old, new=snapshot(unit, ["dissolved_on"]))
+    record(
+        actor=actor, action=Action.UNIT_DISSOLVED, target=unit, unit=unit, old=old, new=snapshot(unit, ["dissolved_on"])
+    )
     return unit

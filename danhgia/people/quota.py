@@ -18,13 +18,14 @@ from django.db.models import Q, QuerySet
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import record
+from danhgia.lib.dates import today
 from danhgia.lib.text import clean_name
 from danhgia.orgs.models import Unit, UnitKind, in_subtree, subtree_q
 from danhgia.people.models import (
     PERSON_SUBJECTS,
     EntrySource,
-    MemberStatus,
     Membership,
+    MemberStatus,
     Person,
     Post,
     PostRole,
@@ -141,7 +142,7 @@ def rule_description(rule: QuotaRule, units: dict[int, Unit] | None = None) -> s
 
 def reference_day(period: Period) -> dt.date:
     """Membership and posts are taken as they stand on the last day of the period (or today, if earlier)."""
-    return min(period.ends_on, dt.date.today()) if period.starts_on <= dt.date.today() else period.ends_on
+    return min(period.ends_on, today()) if period.starts_on <= today() else period.ends_on
 
 
 def _valid_on(day: dt.date, start: str, end: str) -> Q:
@@ -157,7 +158,9 @@ def rule_candidates(rule: QuotaRule, *, period: Period) -> tuple[str, QuerySet[A
     if rule.kind == "members_under":
         ids = (
             Membership.objects.filter(
-                subtree_q(under.path, "unit__path"), _valid_on(day, "valid_from", "valid_to"), status=MemberStatus.ACTIVE
+                subtree_q(under.path, "unit__path"),
+                _valid_on(day, "valid_from", "valid_to"),
+                status=MemberStatus.ACTIVE,
             )
             .values_list("member__person_id", flat=True)
             .distinct()
@@ -252,7 +255,9 @@ def quota_group_fill(*, group: QuotaGroup, actor: User | None) -> FillResult:
     new = sorted(wanted - present - set(taken))
     QuotaGroupEntry.objects.bulk_create(
         [
-            QuotaGroupEntry(group=group, period=group.period, subject_kind=group.subject_kind, source=EntrySource.RULE, **{fk: i})
+            QuotaGroupEntry(
+                group=group, period=group.period, subject_kind=group.subject_kind, source=EntrySource.RULE, **{fk: i}
+            )
             for i in new
         ],
         batch_size=2000,
@@ -268,7 +273,12 @@ def quota_group_fill(*, group: QuotaGroup, actor: User | None) -> FillResult:
         action=Action.QUOTA_GROUP_FILLED,
         target=group,
         unit=group.unit,
-        new={"added": result.added, "removed": result.removed, "total": result.total, "conflicts": len(result.conflicts)},
+        new={
+            "added": result.added,
+            "removed": result.removed,
+            "total": result.total,
+            "conflicts": len(result.conflicts),
+        },
     )
     return result
 
@@ -278,7 +288,7 @@ def quota_group_add(
     *, group: QuotaGroup, actor: User | None, person: Person | None = None, unit: Unit | None = None
 ) -> QuotaGroupEntry:
     is_person = group.subject_kind in PERSON_SUBJECTS
-    if is_person and person is None or not is_person and unit is None:
+    if (is_person and person is None) or (not is_person and unit is None):
         raise ValidationError({"subject": "Hãy chọn đối tượng phù hợp với nhóm."})
     subject: dict[str, Any] = {"person": person} if is_person else {"unit": unit}
     other = (

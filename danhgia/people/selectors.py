@@ -11,7 +11,7 @@ from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
 from danhgia.lib.text import search_tokens
 from danhgia.orgs.models import Unit, subtree_q
-from danhgia.people.models import PRESENT_STATUSES, Membership, Person, Post
+from danhgia.people.models import PRESENT_STATUSES, Membership, PartyMember, Person, Post
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -31,7 +31,9 @@ def _ordered(qs: QuerySet[Membership]) -> QuerySet[Membership]:
     return qs.select_related("member__person", "unit").order_by("member__person__sort_key", "member__person_id")
 
 
-def members_of(unit: Unit, *, statuses: tuple[str, ...] = PRESENT_STATUSES, on: dt.date | None = None) -> QuerySet[Membership]:
+def members_of(
+    unit: Unit, *, statuses: tuple[str, ...] = PRESENT_STATUSES, on: dt.date | None = None
+) -> QuerySet[Membership]:
     """Members under a unit: now, or as they stood on a past day (history is kept, so moves show)."""
     qs = Membership.objects.filter(subtree_q(unit.path, "unit__path"), status__in=statuses)
     if on is None:
@@ -51,7 +53,11 @@ def departed_from(unit: Unit) -> QuerySet[Membership]:
 
 
 def member_search(
-    viewer: User | AnonymousUser, query: str, *, statuses: tuple[str, ...] = PRESENT_STATUSES, within: Unit | None = None
+    viewer: User | AnonymousUser,
+    query: str,
+    *,
+    statuses: tuple[str, ...] = PRESENT_STATUSES,
+    within: Unit | None = None,
 ) -> QuerySet[Membership]:
     """Current members in the viewer's scope whose name matches every word of the query.
 
@@ -74,22 +80,14 @@ def member_search(
     return _ordered(qs)
 
 
+def party_member_of(person: Person) -> PartyMember | None:
+    """The party membership record of a person the caller already has access to."""
+    return PartyMember.objects.filter(person=person).first()
+
+
 def memberships_of(person: Person) -> list[Membership]:
-    return list(
-        Membership.objects.filter(member__person=person).select_related("unit").order_by("-valid_from", "-id")
-    )
+    return list(Membership.objects.filter(member__person=person).select_related("unit").order_by("-valid_from", "-id"))
 
 
 def posts_of(person: Person) -> list[Post]:
     return list(Post.objects.filter(person=person).select_related("unit").order_by("ends_on", "-starts_on"))
-
-
-def people_q(viewer: User | AnonymousUser) -> Q:
-    """Filter on Person: those with a membership or post in the viewer's people scope."""
-    from danhgia.accounts.access import person_in_scope_q
-
-    scope = scope_for(viewer, Perm.PEOPLE_VIEW)
-    if scope.everything:
-        return Q()
-    unit_q = scope.q("unit__path")
-    return person_in_scope_q(unit_q, unit_q)

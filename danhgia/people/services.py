@@ -10,12 +10,13 @@ from django.db import transaction
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import record, snapshot
+from danhgia.lib.dates import today
 from danhgia.lib.text import clean_name
 from danhgia.orgs.models import CELL_KINDS, Unit
 from danhgia.people.models import (
     PRESENT_STATUSES,
-    MemberStatus,
     Membership,
+    MemberStatus,
     PartyMember,
     Person,
     Post,
@@ -37,7 +38,7 @@ def _clean_person(person: Person) -> None:
     person.national_id = (person.national_id or "").strip() or None
     if person.national_id is not None and not (person.national_id.isdigit() and len(person.national_id) == 12):
         raise ValidationError({"national_id": "Số định danh cá nhân gồm đúng 12 chữ số."})
-    if person.birth_date and person.birth_date > dt.date.today():
+    if person.birth_date and person.birth_date > today():
         raise ValidationError({"birth_date": "Ngày sinh không thể sau ngày hôm nay."})
     person.refresh_derived()
     person.full_clean()
@@ -115,11 +116,13 @@ def member_admit(
     _require_cell(cell, "cell")
     if PartyMember.objects.filter(person=person).exists():
         raise ValidationError({"person": f"{person} đã có hồ sơ đảng viên."})
-    if admitted_on > dt.date.today():
+    if admitted_on > today():
         raise ValidationError({"admitted_on": "Ngày vào Đảng không thể sau ngày hôm nay."})
     if official_on is not None and official_on < admitted_on:
         raise ValidationError({"official_on": "Ngày chính thức không thể trước ngày vào Đảng."})
-    member = PartyMember(person=person, admitted_on=admitted_on, official_on=official_on, card_number=card_number or None)
+    member = PartyMember(
+        person=person, admitted_on=admitted_on, official_on=official_on, card_number=card_number or None
+    )
     member.full_clean()
     member.save()
     Membership.objects.create(member=member, unit=cell, status=MemberStatus.ACTIVE, valid_from=admitted_on)
@@ -161,7 +164,10 @@ def current_membership(member: PartyMember) -> Membership | None:
 def _lock_current(member: PartyMember, field: str) -> Membership:
     """The member's current stay, locked, if the member is still on a cell's roll."""
     current = (
-        Membership.objects.select_for_update().select_related("unit").filter(member=member, valid_to__isnull=True).first()
+        Membership.objects.select_for_update()
+        .select_related("unit")
+        .filter(member=member, valid_to__isnull=True)
+        .first()
     )
     if current is None:
         raise ValidationError({field: f"{member} không có quá trình sinh hoạt hiện tại."})
@@ -192,13 +198,11 @@ def member_transfer(
         raise ValidationError({"to_cell": f"{member} đang sinh hoạt tại «{to_cell.name}»."})
     old_cell = current.unit
     opened = _reopen(current, on=on, unit=to_cell, status=current.status, note=note)
-    change = {
-        "old": {"cell": old_cell.pk, "cell_name": old_cell.name},
-        "new": {"cell": to_cell.pk, "cell_name": to_cell.name, "on": on},
-    }
+    old = {"cell": old_cell.pk, "cell_name": old_cell.name}
+    new = {"cell": to_cell.pk, "cell_name": to_cell.name, "on": on}
     # Both cells see the event: the one the member joined and the one they left.
-    record(actor=actor, action=Action.MEMBER_TRANSFERRED, target=member.person, unit=to_cell, **change)
-    record(actor=actor, action=Action.MEMBER_TRANSFERRED, target=member.person, unit=old_cell, **change)
+    for unit in (to_cell, old_cell):
+        record(actor=actor, action=Action.MEMBER_TRANSFERRED, target=member.person, unit=unit, old=old, new=new)
     return opened
 
 
@@ -244,7 +248,10 @@ def post_assign(
         head = Post.objects.select_for_update().filter(unit=unit, role=PostRole.HEAD, ends_on__isnull=True).first()
         if head is not None:
             raise ValidationError(
-                {"role": f"«{unit.name}» đã có người đứng đầu ({head.person}, {head.title}): hãy cho thôi chức vụ trước."}
+                {
+                    "role": f"«{unit.name}» đã có người đứng đầu ({head.person}, {head.title}): "
+                    "hãy cho thôi chức vụ trước."
+                }
             )
     post = Post(
         person=person,

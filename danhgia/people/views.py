@@ -14,7 +14,6 @@ from danhgia.orgs.models import CELL_KINDS
 from danhgia.orgs.selectors import unit_choices
 from danhgia.people import selectors, services
 from danhgia.people.forms import SearchForm, StatusForm, TransferForm
-from danhgia.people.models import PartyMember
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -30,16 +29,26 @@ def search(request: HttpRequest) -> HttpResponse:
     template = "people/_search_results.html" if request.htmx else "people/search.html"  # type: ignore[attr-defined]
     return render(
         request, template,
-        {"form": form, "page": page, "query": query, "page_query": query_without_page(request)},
+        {
+            "form": form,
+            "page": page,
+            "searched": page is not None,
+            "query": query,
+            "page_query": query_without_page(request),
+        },
     )  # fmt: skip
 
 
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access_person(request.user, person_id)
-    member = PartyMember.objects.filter(person=person).first()
+    member = selectors.party_member_of(person)
     memberships = selectors.memberships_of(person)
     current = next((m for m in memberships if m.valid_to is None), None)
-    may_edit = member is not None and current is not None and scope_for(request.user, Perm.PEOPLE_EDIT).contains(current.unit.path)
+    may_edit = (
+        member is not None
+        and current is not None
+        and scope_for(request.user, Perm.PEOPLE_EDIT).contains(current.unit.path)
+    )
     return render(
         request, "people/person.html",
         {"person": person, "member": member, "memberships": memberships, "current": current,
@@ -49,7 +58,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 def transfer(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access_person(request.user, person_id, for_write=True)
-    member = PartyMember.objects.filter(person=person).first()
+    member = selectors.party_member_of(person)
     if member is None:
         messages.error(request, f"{person} không có hồ sơ đảng viên.")
         return redirect("people-person", person_id=person.pk)
@@ -63,7 +72,10 @@ def transfer(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             try:
                 services.member_transfer(
-                    member=member, to_cell=cell, on=form.cleaned_data["on"], note=form.cleaned_data["note"],
+                    member=member,
+                    to_cell=cell,
+                    on=form.cleaned_data["on"],
+                    note=form.cleaned_data["note"],
                     actor=request.user,  # type: ignore[arg-type]
                 )
             except ValidationError as exc:
@@ -76,7 +88,7 @@ def transfer(request: HttpRequest, person_id: int) -> HttpResponse:
 
 def change_status(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access_person(request.user, person_id, for_write=True)
-    member = PartyMember.objects.filter(person=person).first()
+    member = selectors.party_member_of(person)
     form = StatusForm(request.POST or None)
     if request.method == "POST" and member is not None and form.is_valid():
         try:
@@ -90,5 +102,3 @@ def change_status(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.success(request, f"Đã cập nhật trạng thái sinh hoạt của {person}.")
             return redirect("people-person", person_id=person.pk)
     return render(request, "people/status.html", {"person": person, "form": form, "member": member})
-
-

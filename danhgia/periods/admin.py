@@ -4,7 +4,7 @@ from danhgia.audit.admin import AuditedModelAdmin
 from danhgia.periods.models import Period, Phase
 
 
-class PhaseInline(admin.TabularInline):  # type: ignore[type-arg]
+class PhaseInline(admin.TabularInline):
     model = Phase
     extra = 0
 

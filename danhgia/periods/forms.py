@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 
+from danhgia.lib.dates import today
 from danhgia.orgs.models import UnitKind
 from danhgia.people.forms import DATE_INPUT
 from danhgia.people.models import PostRole, SubjectKind
@@ -14,7 +14,7 @@ from danhgia.periods.models import REGIME_CHOICES, PeriodKind
 
 class PeriodForm(forms.Form):
     kind = forms.ChoiceField(label="Loại kỳ", choices=PeriodKind.choices, initial=PeriodKind.ANNUAL)
-    year = forms.IntegerField(label="Năm", min_value=2018, max_value=2100, initial=lambda: dt.date.today().year)
+    year = forms.IntegerField(label="Năm", min_value=2018, max_value=2100, initial=lambda: today().year)
     quarter = forms.TypedChoiceField(
         label="Quý (kỳ hằng quý)", choices=[("", "—"), (1, "Quý 1"), (2, "Quý 2"), (3, "Quý 3"), (4, "Quý 4")],
         coerce=int, empty_value=None, required=False,

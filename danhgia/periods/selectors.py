@@ -9,8 +9,10 @@ from django.db.models import Count, Q, QuerySet
 
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
-from danhgia.orgs.models import path_ids
+from danhgia.lib import dates
+from danhgia.orgs.models import Unit, path_ids
 from danhgia.people.models import QuotaGroup, QuotaGroupEntry
+from danhgia.people.quota import parse_rule, rule_description
 from danhgia.periods.models import Period, PeriodStatus, Phase
 
 if TYPE_CHECKING:
@@ -26,13 +28,13 @@ def visible_periods(viewer: User | AnonymousUser) -> list[Period]:
 
 
 def current_phases(period: Period, today: dt.date | None = None) -> list[Phase]:
-    today = today or dt.date.today()
+    today = today or dates.today()
     return [ph for ph in period.phases.all() if ph.starts_on <= today <= ph.deadline and ph.done_on is None]
 
 
 def open_phase_deadlines(viewer: User | AnonymousUser, today: dt.date | None = None) -> list[tuple[Period, Phase]]:
     """The running phases of the open periods the viewer takes part in, by deadline."""
-    today = today or dt.date.today()
+    today = today or dates.today()
     periods = [p for p in visible_periods(viewer) if p.status == PeriodStatus.OPEN]
     phases = Phase.objects.filter(period__in=periods, starts_on__lte=today, deadline__gte=today, done_on__isnull=True)
     by_id = {p.pk: p for p in periods}
@@ -51,6 +53,15 @@ def groups_of(period: Period, viewer: User | AnonymousUser) -> QuerySet[QuotaGro
 
 
 def entries_of(group: QuotaGroup) -> QuerySet[QuotaGroupEntry]:
-    return QuotaGroupEntry.objects.filter(group=group).select_related("person", "unit", "unit__parent").order_by(
-        "person__sort_key", "unit__sort_key", "id"
+    return (
+        QuotaGroupEntry.objects.filter(group=group)
+        .select_related("person", "unit", "unit__parent")
+        .order_by("person__sort_key", "unit__sort_key", "id")
     )
+
+
+def rule_text(group: QuotaGroup) -> str:
+    """The group's filling rule as a Vietnamese sentence."""
+    rule = parse_rule(group.rule)
+    units = {u.pk: u for u in Unit.objects.filter(pk=rule.under)} if rule.under else {}
+    return rule_description(rule, units)

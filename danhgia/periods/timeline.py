@@ -60,7 +60,9 @@ def quarterly_phases() -> list[PhaseTemplate]:
     ]
 
 
-def generic_phases(starts_on: dt.date, ends_on: dt.date, regime: Regime) -> list[tuple[str, str, dt.date, dt.date, str]]:
+def generic_phases(
+    starts_on: dt.date, ends_on: dt.date, regime: Regime
+) -> list[tuple[str, str, dt.date, dt.date, str]]:
     """For term and ad hoc periods: the four steps of the review spread over the period."""
     rule, _guide = _BASIS[regime]
     span = (ends_on - starts_on).days

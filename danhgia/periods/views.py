@@ -6,24 +6,28 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from danhgia.accounts.access import access_period, access_quota_group, access_unit, refuse, require_perm
+from danhgia.accounts.access import (
+    access_period,
+    access_person,
+    access_quota_group,
+    access_unit,
+    refuse,
+    require_perm,
+)
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
 from danhgia.lib.forms import apply_errors
 from danhgia.lib.paging import paginate, query_without_page
-from danhgia.orgs.models import PARTY_KINDS, Unit
-from danhgia.orgs.selectors import unit_choices
-from danhgia.people.models import PERSON_SUBJECTS, Person, QuotaGroupEntry
+from danhgia.orgs.models import PARTY_KINDS
+from danhgia.orgs.selectors import scope_root_units, unit_choices
+from danhgia.people.models import PERSON_SUBJECTS, QuotaGroupEntry
 from danhgia.people.quota import (
-    parse_rule,
     quota_group_add,
     quota_group_create,
     quota_group_delete,
     quota_group_fill,
     quota_group_remove,
-    rule_description,
 )
-from danhgia.people.selectors import people_q
 from danhgia.periods import selectors, services
 from danhgia.periods.forms import AddEntryForm, PeriodForm, PhaseForm, QuotaGroupForm
 from danhgia.periods.models import PeriodStatus, Phase
@@ -43,8 +47,7 @@ def period_create(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, Perm.PERIODS_MANAGE)
     scope = scope_for(request.user, Perm.PERIODS_MANAGE)
     # The period covers a whole scope root: the province for a provincial officer.
-    top = Unit.objects.filter(parent__isnull=True) if scope.everything else Unit.objects.filter(path__in=scope.roots)
-    roots = list(top.filter(kind__in=PARTY_KINDS).order_by("path"))
+    roots = [u for u in scope_root_units(scope) if u.kind in PARTY_KINDS]
     form = PeriodForm(request.POST or None)
     unit_id = request.POST.get("unit") or (str(roots[0].pk) if roots else "")
     if request.method == "POST" and form.is_valid():
@@ -55,7 +58,8 @@ def period_create(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 period = services.period_create(
-                    unit=unit, year=data["year"], kind=data["kind"], quarter=data["quarter"], regime=data["regime"] or None,
+                    unit=unit, year=data["year"], kind=data["kind"], quarter=data["quarter"],
+                    regime=data["regime"] or None,
                     name=data["name"], starts_on=data["starts_on"], ends_on=data["ends_on"],
                     actor=request.user,  # type: ignore[arg-type]
                 )  # fmt: skip
@@ -144,7 +148,9 @@ def group_create(request: HttpRequest, period_id: int) -> HttpResponse:
             else:
                 messages.success(request, f"Đã tạo nhóm «{group.name}» gồm {result.total} đối tượng.")
                 return redirect("periods-group", period_id=period.pk, group_id=group.pk)
-    return render(request, "periods/group_create.html", {"period": period, "form": form, "query": query, "units": units})
+    return render(
+        request, "periods/group_create.html", {"period": period, "form": form, "query": query, "units": units}
+    )
 
 
 def group_detail(request: HttpRequest, period_id: int, group_id: int) -> HttpResponse:
@@ -152,8 +158,6 @@ def group_detail(request: HttpRequest, period_id: int, group_id: int) -> HttpRes
     if group.period_id != period_id:
         refuse(request.user, group, scope_path=group.unit.path, not_found=True)
     may_manage = scope_for(request.user, Perm.QUOTAS_MANAGE).contains(group.unit.path)
-    rule = parse_rule(group.rule)
-    units = {u.pk: u for u in Unit.objects.filter(pk=rule.under)} if rule.under else {}
     query = request.GET.get("tim", "")
     choices: list[tuple[int, str]] = []
     if may_manage and query:
@@ -170,7 +174,7 @@ def group_detail(request: HttpRequest, period_id: int, group_id: int) -> HttpRes
     return render(
         request, "periods/group.html",
         {"group": group, "period": group.period, "page": page, "page_query": query_without_page(request),
-         "rule_text": rule_description(rule, units), "may_manage": may_manage, "query": query,
+         "rule_text": selectors.rule_text(group), "may_manage": may_manage, "query": query,
          "add_form": AddEntryForm(choices=choices), "choices": choices},
     )  # fmt: skip
 
@@ -194,9 +198,7 @@ def group_add(request: HttpRequest, period_id: int, group_id: int) -> HttpRespon
         subject_id = form.cleaned_data["subject"]
         try:
             if group.subject_kind in PERSON_SUBJECTS:
-                person = Person.objects.filter(people_q(request.user), pk=subject_id).first()
-                if person is None:
-                    raise ValidationError({"subject": "Không tìm thấy cá nhân trong phạm vi của bạn."})
+                person = access_person(request.user, subject_id)
                 quota_group_add(group=group, person=person, actor=request.user)  # type: ignore[arg-type]
             else:
                 quota_group_add(group=group, unit=access_unit(request.user, subject_id), actor=request.user)  # type: ignore[arg-type]

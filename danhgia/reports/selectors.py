@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
+from danhgia.lib import dates
 from danhgia.orgs.selectors import SubtreeCounts, cells_without_head, subtree_counts
 from danhgia.people.models import QuotaGroup
 from danhgia.periods.selectors import open_phase_deadlines
@@ -31,7 +32,7 @@ class Task:
 
 def pending_work(viewer: User | AnonymousUser, today: dt.date | None = None) -> list[Task]:
     """What the user has to do now, each item a link to the page where it is done."""
-    today = today or dt.date.today()
+    today = today or dates.today()
     tasks = [
         Task(f"{phase.name} — {period.name}", reverse("periods-detail", args=[period.pk]), phase.deadline,
              phase.deadline < today)
@@ -50,7 +51,11 @@ def pending_work(viewer: User | AnonymousUser, today: dt.date | None = None) -> 
             .annotate(n=Count("entries")).filter(n=0).select_related("period")
         )  # fmt: skip
         for group in empty[:5]:
-            tasks.append(Task(f"Nhóm «{group.name}» chưa có đối tượng", reverse("periods-group", args=[group.period_id, group.pk])))
+            tasks.append(
+                Task(
+                    f"Nhóm «{group.name}» chưa có đối tượng", reverse("periods-group", args=[group.period_id, group.pk])
+                )
+            )
     return tasks
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from danhgia.audit.models import Action, AuditEvent
-from danhgia.people.models import MemberStatus, Membership, PartyMember, Person, Post
+from danhgia.people.models import Membership, MemberStatus, PartyMember, Person, Post
 from danhgia.people.selectors import members_of
 from danhgia.people.services import (
     member_admit,
@@ -73,7 +73,10 @@ def test_transfer_keeps_the_member_in_the_old_cell_for_past_periods(world):
     assert member.pk in end_2023_a1
     assert member.pk in [m.member_id for m in members_of(world.cell_b1)]
     stays = list(Membership.objects.filter(member=member).order_by("valid_from"))
-    assert [(s.unit_id, s.valid_to) for s in stays] == [(world.cell_a1.pk, dt.date(2024, 6, 1)), (world.cell_b1.pk, None)]
+    assert [(s.unit_id, s.valid_to) for s in stays] == [
+        (world.cell_a1.pk, dt.date(2024, 6, 1)),
+        (world.cell_b1.pk, None),
+    ]
     # Both cells' audit trails see the move.
     paths = set(AuditEvent.objects.filter(action=Action.MEMBER_TRANSFERRED).values_list("scope_path", flat=True))
     assert paths == {world.cell_a1.path, world.cell_b1.path}
@@ -105,23 +108,39 @@ def test_a_member_who_left_cannot_be_transferred(world):
 
 def test_a_unit_has_one_current_head(world):
     with pytest.raises(ValidationError) as exc:
-        post_assign(person=world.people["dang"], unit=world.cell_a1, title="Bí thư", role="head",
-                    starts_on=dt.date(2024, 1, 1), actor=None)
+        post_assign(
+            person=world.people["dang"],
+            unit=world.cell_a1,
+            title="Bí thư",
+            role="head",
+            starts_on=dt.date(2024, 1, 1),
+            actor=None,
+        )
     assert "đã có người đứng đầu" in exc.value.message_dict["role"][0]
     old = Post.objects.get(unit=world.cell_a1, role="head")
     post_end(post=old, ends_on=dt.date(2024, 1, 1), actor=None)
-    post_assign(person=world.people["dang"], unit=world.cell_a1, title="Bí thư", role="head",
-                starts_on=dt.date(2024, 1, 1), actor=None)
+    post_assign(
+        person=world.people["dang"],
+        unit=world.cell_a1,
+        title="Bí thư",
+        role="head",
+        starts_on=dt.date(2024, 1, 1),
+        actor=None,
+    )
     assert Post.objects.filter(unit=world.cell_a1, role="head").count() == 2  # history kept
 
 
 def test_several_posts_at_once(world):
-    titles = set(Post.objects.filter(person=world.people["cuong"], ends_on__isnull=True).values_list("title", flat=True))
+    titles = set(
+        Post.objects.filter(person=world.people["cuong"], ends_on__isnull=True).values_list("title", flat=True)
+    )
     assert titles == {"Bí thư Đảng ủy xã An Lạc", "Chủ tịch UBND xã"}
 
 
 def test_a_failed_service_writes_no_audit_event(world):
     count = AuditEvent.objects.count()
     with pytest.raises(ValidationError):
-        member_transfer(member=world.people["binh"].party_member, to_cell=world.commune_b, on=dt.date(2025, 1, 1), actor=None)
+        member_transfer(
+            member=world.people["binh"].party_member, to_cell=world.commune_b, on=dt.date(2025, 1, 1), actor=None
+        )
     assert AuditEvent.objects.count() == count

@@ -8,8 +8,17 @@ from danhgia.periods.services import period_create, period_set_status
 from danhgia.rules.regimes import Regime, regime_for_year
 
 
-@pytest.mark.parametrize(("year", "regime"), [(2018, Regime.R2018), (2022, Regime.R2018), (2023, Regime.R2023),
-                                              (2024, Regime.R2023), (2025, Regime.R2025), (2031, Regime.R2025)])
+@pytest.mark.parametrize(
+    ("year", "regime"),
+    [
+        (2018, Regime.R2018),
+        (2022, Regime.R2018),
+        (2023, Regime.R2023),
+        (2024, Regime.R2023),
+        (2025, Regime.R2025),
+        (2031, Regime.R2025),
+    ],
+)
 def test_regime_defaults_from_the_year(year, regime):
     assert regime_for_year(year) == regime
 

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,24 +14,75 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('time', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='Thời điểm')),
-                ('actor_name', models.CharField(blank=True, default='', max_length=150, verbose_name='Tên người thực hiện')),
-                ('action', models.PositiveSmallIntegerField(choices=[(101, 'Tạo tổ chức, đơn vị'), (102, 'Sửa tổ chức, đơn vị'), (103, 'Chuyển tổ chức, đơn vị sang nơi trực thuộc khác'), (104, 'Giải thể, sáp nhập tổ chức, đơn vị'), (201, 'Tạo hồ sơ cá nhân'), (202, 'Sửa hồ sơ cá nhân'), (203, 'Ghi nhận kết nạp đảng viên'), (204, 'Công nhận đảng viên chính thức'), (205, 'Chuyển sinh hoạt đảng'), (206, 'Thay đổi trạng thái sinh hoạt đảng'), (210, 'Bổ nhiệm, phân công chức vụ'), (211, 'Thôi giữ chức vụ'), (301, 'Tạo kỳ đánh giá'), (302, 'Thay đổi trạng thái kỳ đánh giá'), (303, 'Sửa bước, thời hạn của kỳ đánh giá'), (310, 'Tạo nhóm đối tượng tương đồng'), (311, 'Lập danh sách nhóm theo quy tắc'), (312, 'Bổ sung vào nhóm'), (313, 'Loại khỏi nhóm'), (314, 'Sửa nhóm đối tượng tương đồng'), (315, 'Xóa nhóm đối tượng tương đồng'), (901, 'Đăng nhập'), (902, 'Đăng nhập không thành công'), (903, 'Đăng xuất'), (910, 'Bị từ chối truy cập'), (920, 'Cấp vai trò'), (921, 'Thu hồi vai trò'), (950, 'Thay đổi qua trang quản trị'), (951, 'Xóa qua trang quản trị'), (990, 'Nạp dữ liệu trình diễn'), (995, 'Xuất, đọc dữ liệu hàng loạt')], verbose_name='Hành động')),
-                ('target_type', models.CharField(blank=True, default='', max_length=40, verbose_name='Loại đối tượng')),
-                ('target_id', models.CharField(blank=True, default='', max_length=40, verbose_name='Mã đối tượng')),
-                ('target_label', models.CharField(blank=True, default='', max_length=250, verbose_name='Đối tượng')),
-                ('scope_path', models.CharField(blank=True, db_index=True, default='', max_length=255)),
-                ('old', models.JSONField(blank=True, null=True, verbose_name='Giá trị cũ')),
-                ('new', models.JSONField(blank=True, null=True, verbose_name='Giá trị mới')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='Người thực hiện')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("time", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="Thời điểm")),
+                (
+                    "actor_name",
+                    models.CharField(blank=True, default="", max_length=150, verbose_name="Tên người thực hiện"),
+                ),
+                (
+                    "action",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (101, "Tạo tổ chức, đơn vị"),
+                            (102, "Sửa tổ chức, đơn vị"),
+                            (103, "Chuyển tổ chức, đơn vị sang nơi trực thuộc khác"),
+                            (104, "Giải thể, sáp nhập tổ chức, đơn vị"),
+                            (201, "Tạo hồ sơ cá nhân"),
+                            (202, "Sửa hồ sơ cá nhân"),
+                            (203, "Ghi nhận kết nạp đảng viên"),
+                            (204, "Công nhận đảng viên chính thức"),
+                            (205, "Chuyển sinh hoạt đảng"),
+                            (206, "Thay đổi trạng thái sinh hoạt đảng"),
+                            (210, "Bổ nhiệm, phân công chức vụ"),
+                            (211, "Thôi giữ chức vụ"),
+                            (301, "Tạo kỳ đánh giá"),
+                            (302, "Thay đổi trạng thái kỳ đánh giá"),
+                            (303, "Sửa bước, thời hạn của kỳ đánh giá"),
+                            (310, "Tạo nhóm đối tượng tương đồng"),
+                            (311, "Lập danh sách nhóm theo quy tắc"),
+                            (312, "Bổ sung vào nhóm"),
+                            (313, "Loại khỏi nhóm"),
+                            (314, "Sửa nhóm đối tượng tương đồng"),
+                            (315, "Xóa nhóm đối tượng tương đồng"),
+                            (901, "Đăng nhập"),
+                            (902, "Đăng nhập không thành công"),
+                            (903, "Đăng xuất"),
+                            (910, "Bị từ chối truy cập"),
+                            (920, "Cấp vai trò"),
+                            (921, "Thu hồi vai trò"),
+                            (950, "Thay đổi qua trang quản trị"),
+                            (951, "Xóa qua trang quản trị"),
+                            (990, "Nạp dữ liệu trình diễn"),
+                            (995, "Xuất, đọc dữ liệu hàng loạt"),
+                        ],
+                        verbose_name="Hành động",
+                    ),
+                ),
+                ("target_type", models.CharField(blank=True, default="", max_length=40, verbose_name="Loại đối tượng")),
+                ("target_id", models.CharField(blank=True, default="", max_length=40, verbose_name="Mã đối tượng")),
+                ("target_label", models.CharField(blank=True, default="", max_length=250, verbose_name="Đối tượng")),
+                ("scope_path", models.CharField(blank=True, db_index=True, default="", max_length=255)),
+                ("old", models.JSONField(blank=True, null=True, verbose_name="Giá trị cũ")),
+                ("new", models.JSONField(blank=True, null=True, verbose_name="Giá trị mới")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Người thực hiện",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Sự kiện nhật ký',
-                'verbose_name_plural': 'Nhật ký thay đổi',
-                'ordering': ['-time', '-id'],
+                "verbose_name": "Sự kiện nhật ký",
+                "verbose_name_plural": "Nhật ký thay đổi",
+                "ordering": ["-time", "-id"],
             },
         ),
     ]

@@ -5,35 +5,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(editable=False, max_length=255, unique=True, verbose_name='Đường dẫn cây')),
-                ('kind', models.CharField(choices=[('dang_bo_tinh', 'Đảng bộ tỉnh, thành phố'), ('dang_bo_huyen', 'Đảng bộ huyện, thị xã, thành phố thuộc tỉnh'), ('dang_bo_truc_thuoc', 'Đảng bộ trực thuộc tỉnh ủy (khối, lực lượng vũ trang)'), ('dang_bo_xa', 'Đảng bộ xã, phường, đặc khu'), ('dang_bo_co_so', 'Đảng bộ cơ sở'), ('chi_bo_co_so', 'Chi bộ cơ sở'), ('dang_bo_bo_phan', 'Đảng ủy bộ phận'), ('chi_bo', 'Chi bộ trực thuộc'), ('hdnd', 'Hội đồng nhân dân'), ('ubnd', 'Ủy ban nhân dân'), ('co_quan', 'Cơ quan chuyên môn, cơ quan nhà nước'), ('don_vi_su_nghiep', 'Đơn vị sự nghiệp công lập'), ('doanh_nghiep', 'Doanh nghiệp'), ('luc_luong_vu_trang', 'Đơn vị quân đội, công an'), ('mttq', 'Ủy ban Mặt trận Tổ quốc Việt Nam'), ('doan_the', 'Tổ chức chính trị - xã hội')], max_length=32, verbose_name='Loại')),
-                ('locality', models.CharField(blank=True, choices=[('tinh', 'Cấp tỉnh'), ('huyen', 'Cấp huyện'), ('xa', 'Cấp xã'), ('', 'Không theo địa bàn')], default='', max_length=8, verbose_name='Cấp địa bàn')),
-                ('is_grassroots', models.BooleanField(default=False, verbose_name='Là tổ chức cơ sở đảng')),
-                ('name', models.CharField(max_length=200, verbose_name='Tên')),
-                ('code', models.CharField(blank=True, default='', max_length=40, verbose_name='Mã')),
-                ('collective_name', models.CharField(blank=True, default='', max_length=200, verbose_name='Tên tập thể lãnh đạo, quản lý')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='Ngày thành lập')),
-                ('dissolved_on', models.DateField(blank=True, null=True, verbose_name='Ngày giải thể, sáp nhập')),
-                ('sort_key', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('search_text', models.CharField(editable=False, max_length=255)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.unit', verbose_name='Trực thuộc')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("path", models.CharField(editable=False, max_length=255, unique=True, verbose_name="Đường dẫn cây")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("dang_bo_tinh", "Đảng bộ tỉnh, thành phố"),
+                            ("dang_bo_huyen", "Đảng bộ huyện, thị xã, thành phố thuộc tỉnh"),
+                            ("dang_bo_truc_thuoc", "Đảng bộ trực thuộc tỉnh ủy (khối, lực lượng vũ trang)"),
+                            ("dang_bo_xa", "Đảng bộ xã, phường, đặc khu"),
+                            ("dang_bo_co_so", "Đảng bộ cơ sở"),
+                            ("chi_bo_co_so", "Chi bộ cơ sở"),
+                            ("dang_bo_bo_phan", "Đảng ủy bộ phận"),
+                            ("chi_bo", "Chi bộ trực thuộc"),
+                            ("hdnd", "Hội đồng nhân dân"),
+                            ("ubnd", "Ủy ban nhân dân"),
+                            ("co_quan", "Cơ quan chuyên môn, cơ quan nhà nước"),
+                            ("don_vi_su_nghiep", "Đơn vị sự nghiệp công lập"),
+                            ("doanh_nghiep", "Doanh nghiệp"),
+                            ("luc_luong_vu_trang", "Đơn vị quân đội, công an"),
+                            ("mttq", "Ủy ban Mặt trận Tổ quốc Việt Nam"),
+                            ("doan_the", "Tổ chức chính trị - xã hội"),
+                        ],
+                        max_length=32,
+                        verbose_name="Loại",
+                    ),
+                ),
+                (
+                    "locality",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("tinh", "Cấp tỉnh"),
+                            ("huyen", "Cấp huyện"),
+                            ("xa", "Cấp xã"),
+                            ("", "Không theo địa bàn"),
+                        ],
+                        default="",
+                        max_length=8,
+                        verbose_name="Cấp địa bàn",
+                    ),
+                ),
+                ("is_grassroots", models.BooleanField(default=False, verbose_name="Là tổ chức cơ sở đảng")),
+                ("name", models.CharField(max_length=200, verbose_name="Tên")),
+                ("code", models.CharField(blank=True, default="", max_length=40, verbose_name="Mã")),
+                (
+                    "collective_name",
+                    models.CharField(
+                        blank=True, default="", max_length=200, verbose_name="Tên tập thể lãnh đạo, quản lý"
+                    ),
+                ),
+                ("founded_on", models.DateField(blank=True, null=True, verbose_name="Ngày thành lập")),
+                ("dissolved_on", models.DateField(blank=True, null=True, verbose_name="Ngày giải thể, sáp nhập")),
+                ("sort_key", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("search_text", models.CharField(editable=False, max_length=255)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.unit",
+                        verbose_name="Trực thuộc",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Tổ chức, cơ quan, đơn vị',
-                'verbose_name_plural': 'Tổ chức, cơ quan, đơn vị',
-                'indexes': [models.Index(fields=['parent', 'sort_key'], name='unit_children_order')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('dissolved_on__isnull', True), ('founded_on__isnull', True), ('dissolved_on__gte', models.F('founded_on')), _connector='OR'), name='unit_dissolved_after_founded')],
+                "verbose_name": "Tổ chức, cơ quan, đơn vị",
+                "verbose_name_plural": "Tổ chức, cơ quan, đơn vị",
+                "indexes": [models.Index(fields=["parent", "sort_key"], name="unit_children_order")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("dissolved_on__isnull", True),
+                            ("founded_on__isnull", True),
+                            ("dissolved_on__gte", models.F("founded_on")),
+                            _connector="OR",
+                        ),
+                        name="unit_dissolved_after_founded",
+                    )
+                ],
             },
         ),
     ]

@@ -5,157 +5,433 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
-        ('periods', '0001_initial'),
+        ("orgs", "0001_initial"),
+        ("periods", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('family_name', models.CharField(max_length=40, verbose_name='Họ')),
-                ('middle_name', models.CharField(blank=True, default='', max_length=60, verbose_name='Tên đệm')),
-                ('given_name', models.CharField(max_length=40, verbose_name='Tên')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='Ngày sinh')),
-                ('gender', models.CharField(choices=[('nam', 'Nam'), ('nu', 'Nữ')], max_length=3, verbose_name='Giới tính')),
-                ('ethnicity', models.CharField(choices=[('Kinh', 'Kinh'), ('Tày', 'Tày'), ('Thái', 'Thái'), ('Mường', 'Mường'), ('Khmer', 'Khmer'), ('Hoa', 'Hoa'), ('Nùng', 'Nùng'), ('Mông', 'Mông'), ('Dao', 'Dao'), ('Gia Rai', 'Gia Rai'), ('Ê Đê', 'Ê Đê'), ('Ba Na', 'Ba Na'), ('Sán Chay', 'Sán Chay'), ('Chăm', 'Chăm'), ('Cơ Ho', 'Cơ Ho'), ('Xơ Đăng', 'Xơ Đăng'), ('Sán Dìu', 'Sán Dìu'), ('Hrê', 'Hrê'), ('Ra Glai', 'Ra Glai'), ('Mnông', 'Mnông'), ('Thổ', 'Thổ'), ('Stiêng', 'Stiêng'), ('Khơ mú', 'Khơ mú'), ('Bru - Vân Kiều', 'Bru - Vân Kiều'), ('Cơ Tu', 'Cơ Tu'), ('Giáy', 'Giáy'), ('Tà Ôi', 'Tà Ôi'), ('Mạ', 'Mạ'), ('Giẻ - Triêng', 'Giẻ - Triêng'), ('Co', 'Co'), ('Chơ Ro', 'Chơ Ro'), ('Xinh Mun', 'Xinh Mun'), ('Hà Nhì', 'Hà Nhì'), ('Chu Ru', 'Chu Ru'), ('Lào', 'Lào'), ('Kháng', 'Kháng'), ('La Chí', 'La Chí'), ('Phù Lá', 'Phù Lá'), ('La Hủ', 'La Hủ'), ('La Ha', 'La Ha'), ('Pà Thẻn', 'Pà Thẻn'), ('Chứt', 'Chứt'), ('Lự', 'Lự'), ('Lô Lô', 'Lô Lô'), ('Mảng', 'Mảng'), ('Cờ Lao', 'Cờ Lao'), ('Bố Y', 'Bố Y'), ('Cống', 'Cống'), ('Ngái', 'Ngái'), ('Si La', 'Si La'), ('Pu Péo', 'Pu Péo'), ('Rơ Măm', 'Rơ Măm'), ('Brâu', 'Brâu'), ('Ơ Đu', 'Ơ Đu'), ('Khác', 'Khác')], default='Kinh', max_length=30, verbose_name='Dân tộc')),
-                ('national_id', models.CharField(blank=True, max_length=12, null=True, unique=True, verbose_name='Số định danh cá nhân')),
-                ('civil_servant', models.CharField(blank=True, choices=[('', 'Không'), ('can_bo', 'Cán bộ'), ('cong_chuc', 'Công chức'), ('vien_chuc', 'Viên chức'), ('lao_dong', 'Người lao động')], default='', max_length=12, verbose_name='Cán bộ, công chức, viên chức')),
-                ('sort_key', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('search_text', models.CharField(editable=False, max_length=160)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("family_name", models.CharField(max_length=40, verbose_name="Họ")),
+                ("middle_name", models.CharField(blank=True, default="", max_length=60, verbose_name="Tên đệm")),
+                ("given_name", models.CharField(max_length=40, verbose_name="Tên")),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="Ngày sinh")),
+                (
+                    "gender",
+                    models.CharField(choices=[("nam", "Nam"), ("nu", "Nữ")], max_length=3, verbose_name="Giới tính"),
+                ),
+                (
+                    "ethnicity",
+                    models.CharField(
+                        choices=[
+                            ("Kinh", "Kinh"),
+                            ("Tày", "Tày"),
+                            ("Thái", "Thái"),
+                            ("Mường", "Mường"),
+                            ("Khmer", "Khmer"),
+                            ("Hoa", "Hoa"),
+                            ("Nùng", "Nùng"),
+                            ("Mông", "Mông"),
+                            ("Dao", "Dao"),
+                            ("Gia Rai", "Gia Rai"),
+                            ("Ê Đê", "Ê Đê"),
+                            ("Ba Na", "Ba Na"),
+                            ("Sán Chay", "Sán Chay"),
+                            ("Chăm", "Chăm"),
+                            ("Cơ Ho", "Cơ Ho"),
+                            ("Xơ Đăng", "Xơ Đăng"),
+                            ("Sán Dìu", "Sán Dìu"),
+                            ("Hrê", "Hrê"),
+                            ("Ra Glai", "Ra Glai"),
+                            ("Mnông", "Mnông"),
+                            ("Thổ", "Thổ"),
+                            ("Stiêng", "Stiêng"),
+                            ("Khơ mú", "Khơ mú"),
+                            ("Bru - Vân Kiều", "Bru - Vân Kiều"),
+                            ("Cơ Tu", "Cơ Tu"),
+                            ("Giáy", "Giáy"),
+                            ("Tà Ôi", "Tà Ôi"),
+                            ("Mạ", "Mạ"),
+                            ("Giẻ - Triêng", "Giẻ - Triêng"),
+                            ("Co", "Co"),
+                            ("Chơ Ro", "Chơ Ro"),
+                            ("Xinh Mun", "Xinh Mun"),
+                            ("Hà Nhì", "Hà Nhì"),
+                            ("Chu Ru", "Chu Ru"),
+                            ("Lào", "Lào"),
+                            ("Kháng", "Kháng"),
+                            ("La Chí", "La Chí"),
+                            ("Phù Lá", "Phù Lá"),
+                            ("La Hủ", "La Hủ"),
+                            ("La Ha", "La Ha"),
+                            ("Pà Thẻn", "Pà Thẻn"),
+                            ("Chứt", "Chứt"),
+                            ("Lự", "Lự"),
+                            ("Lô Lô", "Lô Lô"),
+                            ("Mảng", "Mảng"),
+                            ("Cờ Lao", "Cờ Lao"),
+                            ("Bố Y", "Bố Y"),
+                            ("Cống", "Cống"),
+                            ("Ngái", "Ngái"),
+                            ("Si La", "Si La"),
+                            ("Pu Péo", "Pu Péo"),
+                            ("Rơ Măm", "Rơ Măm"),
+                            ("Brâu", "Brâu"),
+                            ("Ơ Đu", "Ơ Đu"),
+                            ("Khác", "Khác"),
+                        ],
+                        default="Kinh",
+                        max_length=30,
+                        verbose_name="Dân tộc",
+                    ),
+                ),
+                (
+                    "national_id",
+                    models.CharField(
+                        blank=True, max_length=12, null=True, unique=True, verbose_name="Số định danh cá nhân"
+                    ),
+                ),
+                (
+                    "civil_servant",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Không"),
+                            ("can_bo", "Cán bộ"),
+                            ("cong_chuc", "Công chức"),
+                            ("vien_chuc", "Viên chức"),
+                            ("lao_dong", "Người lao động"),
+                        ],
+                        default="",
+                        max_length=12,
+                        verbose_name="Cán bộ, công chức, viên chức",
+                    ),
+                ),
+                ("sort_key", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("search_text", models.CharField(editable=False, max_length=160)),
             ],
             options={
-                'verbose_name': 'Cá nhân',
-                'verbose_name_plural': 'Cá nhân',
-                'constraints': [models.CheckConstraint(condition=models.Q(('given_name', ''), _negated=True), name='person_given_name_required')],
+                "verbose_name": "Cá nhân",
+                "verbose_name_plural": "Cá nhân",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("given_name", ""), _negated=True), name="person_given_name_required"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PartyMember',
+            name="PartyMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('admitted_on', models.DateField(verbose_name='Ngày vào Đảng')),
-                ('official_on', models.DateField(blank=True, null=True, verbose_name='Ngày chính thức')),
-                ('card_number', models.CharField(blank=True, max_length=20, null=True, unique=True, verbose_name='Số thẻ đảng viên')),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='party_member', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("admitted_on", models.DateField(verbose_name="Ngày vào Đảng")),
+                ("official_on", models.DateField(blank=True, null=True, verbose_name="Ngày chính thức")),
+                (
+                    "card_number",
+                    models.CharField(
+                        blank=True, max_length=20, null=True, unique=True, verbose_name="Số thẻ đảng viên"
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="party_member", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Đảng viên',
-                'verbose_name_plural': 'Đảng viên',
+                "verbose_name": "Đảng viên",
+                "verbose_name_plural": "Đảng viên",
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120, verbose_name='Chức vụ')),
-                ('role', models.CharField(choices=[('head', 'Người đứng đầu'), ('deputy', 'Cấp phó'), ('member', 'Thành viên, ủy viên')], max_length=8, verbose_name='Vai trò')),
-                ('is_leader', models.BooleanField(default=False, verbose_name='Cán bộ lãnh đạo, quản lý')),
-                ('in_collective', models.BooleanField(default=False, verbose_name='Thành viên tập thể lãnh đạo, quản lý')),
-                ('starts_on', models.DateField(verbose_name='Từ ngày')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='Đến ngày')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='people.person')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='orgs.unit', verbose_name='Đơn vị')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=120, verbose_name="Chức vụ")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("head", "Người đứng đầu"), ("deputy", "Cấp phó"), ("member", "Thành viên, ủy viên")],
+                        max_length=8,
+                        verbose_name="Vai trò",
+                    ),
+                ),
+                ("is_leader", models.BooleanField(default=False, verbose_name="Cán bộ lãnh đạo, quản lý")),
+                (
+                    "in_collective",
+                    models.BooleanField(default=False, verbose_name="Thành viên tập thể lãnh đạo, quản lý"),
+                ),
+                ("starts_on", models.DateField(verbose_name="Từ ngày")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="Đến ngày")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="posts", to="people.person"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to="orgs.unit",
+                        verbose_name="Đơn vị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Chức vụ',
-                'verbose_name_plural': 'Chức vụ',
+                "verbose_name": "Chức vụ",
+                "verbose_name_plural": "Chức vụ",
             },
         ),
         migrations.CreateModel(
-            name='QuotaGroup',
+            name="QuotaGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='Tên nhóm')),
-                ('subject_kind', models.CharField(choices=[('member', 'Đảng viên'), ('leader', 'Cán bộ lãnh đạo, quản lý'), ('party_org', 'Tổ chức đảng'), ('collective', 'Tập thể lãnh đạo, quản lý'), ('unit', 'Cơ quan, đơn vị')], max_length=12, verbose_name='Đối tượng')),
-                ('rule', models.JSONField(blank=True, default=dict, verbose_name='Quy tắc lập nhóm')),
-                ('rate', models.DecimalField(blank=True, decimal_places=3, max_digits=4, null=True, verbose_name='Tỷ lệ HTXS tối đa')),
-                ('rate_reason', models.CharField(blank=True, default='', max_length=300, verbose_name='Căn cứ điều chỉnh tỷ lệ')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quota_groups', to='periods.period')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quota_groups', to='orgs.unit', verbose_name='Phạm vi')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="Tên nhóm")),
+                (
+                    "subject_kind",
+                    models.CharField(
+                        choices=[
+                            ("member", "Đảng viên"),
+                            ("leader", "Cán bộ lãnh đạo, quản lý"),
+                            ("party_org", "Tổ chức đảng"),
+                            ("collective", "Tập thể lãnh đạo, quản lý"),
+                            ("unit", "Cơ quan, đơn vị"),
+                        ],
+                        max_length=12,
+                        verbose_name="Đối tượng",
+                    ),
+                ),
+                ("rule", models.JSONField(blank=True, default=dict, verbose_name="Quy tắc lập nhóm")),
+                (
+                    "rate",
+                    models.DecimalField(
+                        blank=True, decimal_places=3, max_digits=4, null=True, verbose_name="Tỷ lệ HTXS tối đa"
+                    ),
+                ),
+                (
+                    "rate_reason",
+                    models.CharField(blank=True, default="", max_length=300, verbose_name="Căn cứ điều chỉnh tỷ lệ"),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="quota_groups", to="periods.period"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quota_groups",
+                        to="orgs.unit",
+                        verbose_name="Phạm vi",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Nhóm đối tượng tương đồng',
-                'verbose_name_plural': 'Nhóm đối tượng tương đồng',
+                "verbose_name": "Nhóm đối tượng tương đồng",
+                "verbose_name_plural": "Nhóm đối tượng tương đồng",
             },
         ),
         migrations.CreateModel(
-            name='QuotaGroupEntry',
+            name="QuotaGroupEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject_kind', models.CharField(choices=[('member', 'Đảng viên'), ('leader', 'Cán bộ lãnh đạo, quản lý'), ('party_org', 'Tổ chức đảng'), ('collective', 'Tập thể lãnh đạo, quản lý'), ('unit', 'Cơ quan, đơn vị')], max_length=12)),
-                ('source', models.CharField(choices=[('rule', 'Theo quy tắc'), ('manual', 'Bổ sung thủ công')], default='rule', max_length=8)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='people.quotagroup')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='periods.period')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "subject_kind",
+                    models.CharField(
+                        choices=[
+                            ("member", "Đảng viên"),
+                            ("leader", "Cán bộ lãnh đạo, quản lý"),
+                            ("party_org", "Tổ chức đảng"),
+                            ("collective", "Tập thể lãnh đạo, quản lý"),
+                            ("unit", "Cơ quan, đơn vị"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("rule", "Theo quy tắc"), ("manual", "Bổ sung thủ công")], default="rule", max_length=8
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="entries", to="people.quotagroup"
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="periods.period"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgs.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Thành phần nhóm',
-                'verbose_name_plural': 'Thành phần nhóm',
+                "verbose_name": "Thành phần nhóm",
+                "verbose_name_plural": "Thành phần nhóm",
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('active', 'Đang sinh hoạt'), ('exempt', 'Miễn công tác và sinh hoạt đảng'), ('suspended', 'Đình chỉ sinh hoạt đảng'), ('transferred', 'Đã chuyển sinh hoạt đi'), ('left', 'Ra khỏi Đảng, từ trần')], default='active', max_length=12, verbose_name='Trạng thái')),
-                ('valid_from', models.DateField(verbose_name='Từ ngày')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='Đến ngày')),
-                ('note', models.CharField(blank=True, default='', max_length=200, verbose_name='Ghi chú')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='orgs.unit', verbose_name='Chi bộ')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='people.partymember')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Đang sinh hoạt"),
+                            ("exempt", "Miễn công tác và sinh hoạt đảng"),
+                            ("suspended", "Đình chỉ sinh hoạt đảng"),
+                            ("transferred", "Đã chuyển sinh hoạt đi"),
+                            ("left", "Ra khỏi Đảng, từ trần"),
+                        ],
+                        default="active",
+                        max_length=12,
+                        verbose_name="Trạng thái",
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="Từ ngày")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="Đến ngày")),
+                ("note", models.CharField(blank=True, default="", max_length=200, verbose_name="Ghi chú")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="orgs.unit",
+                        verbose_name="Chi bộ",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="memberships", to="people.partymember"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Sinh hoạt đảng',
-                'verbose_name_plural': 'Quá trình sinh hoạt đảng',
-                'indexes': [models.Index(fields=['unit', 'valid_to'], name='membership_unit_current'), models.Index(fields=['member', 'valid_from'], name='membership_member_history')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('valid_to__isnull', True)), fields=('member',), name='membership_one_current_per_member'), models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gt', models.F('valid_from')), _connector='OR'), name='membership_interval_not_empty')],
+                "verbose_name": "Sinh hoạt đảng",
+                "verbose_name_plural": "Quá trình sinh hoạt đảng",
+                "indexes": [
+                    models.Index(fields=["unit", "valid_to"], name="membership_unit_current"),
+                    models.Index(fields=["member", "valid_from"], name="membership_member_history"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("valid_to__isnull", True)),
+                        fields=("member",),
+                        name="membership_one_current_per_member",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_to__isnull", True), ("valid_to__gt", models.F("valid_from")), _connector="OR"
+                        ),
+                        name="membership_interval_not_empty",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='partymember',
-            constraint=models.CheckConstraint(condition=models.Q(('official_on__isnull', True), ('official_on__gte', models.F('admitted_on')), _connector='OR'), name='member_official_after_admission'),
+            model_name="partymember",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("official_on__isnull", True), ("official_on__gte", models.F("admitted_on")), _connector="OR"
+                ),
+                name="member_official_after_admission",
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['unit', 'ends_on'], name='post_unit_current'),
+            model_name="post",
+            index=models.Index(fields=["unit", "ends_on"], name="post_unit_current"),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['person', 'ends_on'], name='post_person_current'),
+            model_name="post",
+            index=models.Index(fields=["person", "ends_on"], name="post_person_current"),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gt', models.F('starts_on')), _connector='OR'), name='post_interval_not_empty'),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__isnull", True), ("ends_on__gt", models.F("starts_on")), _connector="OR"),
+                name="post_interval_not_empty",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.UniqueConstraint(condition=models.Q(('ends_on__isnull', True), ('role', 'head')), fields=('unit',), name='post_one_current_head'),
+            model_name="post",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ends_on__isnull", True), ("role", "head")),
+                fields=("unit",),
+                name="post_one_current_head",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quotagroup',
-            constraint=models.UniqueConstraint(fields=('period', 'unit', 'name'), name='quota_group_unique_name'),
+            model_name="quotagroup",
+            constraint=models.UniqueConstraint(fields=("period", "unit", "name"), name="quota_group_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='quotagroup',
-            constraint=models.CheckConstraint(condition=models.Q(('rate__isnull', True), models.Q(('rate__gt', 0), ('rate__lte', 1)), _connector='OR'), name='quota_group_rate_range'),
+            model_name="quotagroup",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rate__isnull", True), models.Q(("rate__gt", 0), ("rate__lte", 1)), _connector="OR"
+                ),
+                name="quota_group_rate_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quotagroupentry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('person__isnull', False), ('unit__isnull', True)), models.Q(('person__isnull', True), ('unit__isnull', False)), _connector='OR'), name='quota_entry_person_xor_unit'),
+            model_name="quotagroupentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("person__isnull", False), ("unit__isnull", True)),
+                    models.Q(("person__isnull", True), ("unit__isnull", False)),
+                    _connector="OR",
+                ),
+                name="quota_entry_person_xor_unit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quotagroupentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('person__isnull', False)), fields=('period', 'subject_kind', 'person'), name='quota_entry_one_group_per_person'),
+            model_name="quotagroupentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("person__isnull", False)),
+                fields=("period", "subject_kind", "person"),
+                name="quota_entry_one_group_per_person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quotagroupentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', False)), fields=('period', 'subject_kind', 'unit'), name='quota_entry_one_group_per_unit'),
+            model_name="quotagroupentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", False)),
+                fields=("period", "subject_kind", "unit"),
+                name="quota_entry_one_group_per_unit",
+            ),
         ),
     ]

@@ -5,71 +5,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Period',
+            name="Period",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='Tên kỳ đánh giá')),
-                ('kind', models.CharField(choices=[('annual', 'Hằng năm'), ('quarterly', 'Hằng quý'), ('term', 'Nhiệm kỳ'), ('ad_hoc', 'Khi cần thiết')], default='annual', max_length=10, verbose_name='Loại kỳ')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='Năm')),
-                ('quarter', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Quý')),
-                ('regime', models.CharField(choices=[('R2018', 'R2018 — Quy định 132-QĐ/TW ngày 08/3/2018 (Hướng dẫn 16, 21-HD/BTCTW)'), ('R2023', 'R2023 — Quy định 124-QĐ/TW ngày 04/10/2023 (Hướng dẫn 25-HD/BTCTW)'), ('R2025', 'R2025 — Quy định 366-QĐ/TW ngày 30/8/2025 (Hướng dẫn 43-HD/BTCTW)')], max_length=5, verbose_name='Quy định áp dụng')),
-                ('starts_on', models.DateField(verbose_name='Từ ngày')),
-                ('ends_on', models.DateField(verbose_name='Đến ngày')),
-                ('status', models.CharField(choices=[('draft', 'Đang chuẩn bị'), ('open', 'Đang tiến hành'), ('closed', 'Đã kết thúc')], default='draft', max_length=8, verbose_name='Trạng thái')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='periods', to='orgs.unit', verbose_name='Phạm vi')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="Tên kỳ đánh giá")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("annual", "Hằng năm"),
+                            ("quarterly", "Hằng quý"),
+                            ("term", "Nhiệm kỳ"),
+                            ("ad_hoc", "Khi cần thiết"),
+                        ],
+                        default="annual",
+                        max_length=10,
+                        verbose_name="Loại kỳ",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="Năm")),
+                ("quarter", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="Quý")),
+                (
+                    "regime",
+                    models.CharField(
+                        choices=[
+                            ("R2018", "R2018 — Quy định 132-QĐ/TW ngày 08/3/2018 (Hướng dẫn 16, 21-HD/BTCTW)"),
+                            ("R2023", "R2023 — Quy định 124-QĐ/TW ngày 04/10/2023 (Hướng dẫn 25-HD/BTCTW)"),
+                            ("R2025", "R2025 — Quy định 366-QĐ/TW ngày 30/8/2025 (Hướng dẫn 43-HD/BTCTW)"),
+                        ],
+                        max_length=5,
+                        verbose_name="Quy định áp dụng",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="Từ ngày")),
+                ("ends_on", models.DateField(verbose_name="Đến ngày")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Đang chuẩn bị"), ("open", "Đang tiến hành"), ("closed", "Đã kết thúc")],
+                        default="draft",
+                        max_length=8,
+                        verbose_name="Trạng thái",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="periods",
+                        to="orgs.unit",
+                        verbose_name="Phạm vi",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Kỳ đánh giá',
-                'verbose_name_plural': 'Kỳ đánh giá',
-                'ordering': ['-year', '-quarter', 'name'],
+                "verbose_name": "Kỳ đánh giá",
+                "verbose_name_plural": "Kỳ đánh giá",
+                "ordering": ["-year", "-quarter", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Phase',
+            name="Phase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='Thứ tự')),
-                ('code', models.CharField(max_length=30, verbose_name='Mã')),
-                ('name', models.CharField(max_length=200, verbose_name='Bước')),
-                ('starts_on', models.DateField(verbose_name='Bắt đầu')),
-                ('deadline', models.DateField(verbose_name='Hạn hoàn thành')),
-                ('basis', models.CharField(blank=True, default='', max_length=200, verbose_name='Căn cứ')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='Hoàn thành ngày')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phases', to='periods.period')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(verbose_name="Thứ tự")),
+                ("code", models.CharField(max_length=30, verbose_name="Mã")),
+                ("name", models.CharField(max_length=200, verbose_name="Bước")),
+                ("starts_on", models.DateField(verbose_name="Bắt đầu")),
+                ("deadline", models.DateField(verbose_name="Hạn hoàn thành")),
+                ("basis", models.CharField(blank=True, default="", max_length=200, verbose_name="Căn cứ")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="Hoàn thành ngày")),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="phases", to="periods.period"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Bước của kỳ đánh giá',
-                'verbose_name_plural': 'Các bước của kỳ đánh giá',
-                'ordering': ['period', 'position'],
+                "verbose_name": "Bước của kỳ đánh giá",
+                "verbose_name_plural": "Các bước của kỳ đánh giá",
+                "ordering": ["period", "position"],
             },
         ),
         migrations.AddConstraint(
-            model_name='period',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='period_ends_after_start'),
+            model_name="period",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))), name="period_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='period',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'quarterly'), ('quarter__gte', 1), ('quarter__lte', 4)), models.Q(models.Q(('kind', 'quarterly'), _negated=True), ('quarter__isnull', True)), _connector='OR'), name='period_quarter_only_when_quarterly'),
+            model_name="period",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "quarterly"), ("quarter__gte", 1), ("quarter__lte", 4)),
+                    models.Q(models.Q(("kind", "quarterly"), _negated=True), ("quarter__isnull", True)),
+                    _connector="OR",
+                ),
+                name="period_quarter_only_when_quarterly",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='period',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind__in', ['annual', 'quarterly'])), fields=('unit', 'kind', 'year', 'quarter'), name='period_one_annual_or_quarter_per_scope'),
+            model_name="period",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind__in", ["annual", "quarterly"])),
+                fields=("unit", "kind", "year", "quarter"),
+                name="period_one_annual_or_quarter_per_scope",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='phase',
-            constraint=models.UniqueConstraint(fields=('period', 'code'), name='phase_unique_code'),
+            model_name="phase",
+            constraint=models.UniqueConstraint(fields=("period", "code"), name="phase_unique_code"),
         ),
         migrations.AddConstraint(
-            model_name='phase',
-            constraint=models.CheckConstraint(condition=models.Q(('deadline__gte', models.F('starts_on'))), name='phase_deadline_after_start'),
+            model_name="phase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("deadline__gte", models.F("starts_on"))), name="phase_deadline_after_start"
+            ),
         ),
     ]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -23,31 +24,59 @@ def _scale(value: str) -> float:
     return scale
 
 
+ARGPARSE_WORDS = {
+    "argument ": "tham số ",
+    "invalid choice": "lựa chọn không hợp lệ",
+    "choose from": "chọn một trong",
+    "expected one argument": "cần một giá trị",
+    "unrecognized arguments": "tham số không được hỗ trợ",
+}
+
+
 class Command(BaseCommand):
     help = "Nạp tỉnh trình diễn (giống Hòa Bình năm 2022) và tạo mỗi vai trò một tài khoản."
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = self._vietnamese_error  # type: ignore[method-assign]
+
+        def vietnamese_error(message: str) -> NoReturn:
+            # argparse's own words are English; say it in Vietnamese, exit 2, change nothing.
+            for english, vietnamese in ARGPARSE_WORDS.items():
+                message = message.replace(english, vietnamese)
+            if parser.called_from_command_line:
+                sys.stderr.write(f"Lỗi: {message}\nXem: danhgia demo --help\n")
+                sys.exit(2)
+            raise CommandError(f"Tham số không hợp lệ: {message}", returncode=2)
+
+        parser.error = vietnamese_error  # type: ignore[method-assign]
         return parser
 
-    def _vietnamese_error(self, message: str) -> None:
-        raise CommandError(f"Tham số không hợp lệ: {message}", returncode=2)
-
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", type=_scale, default=0.1, help="Tỷ lệ so với Hòa Bình 2022 (mặc định 0.1; 1 = đủ 69.190 đảng viên).")
-        parser.add_argument("--seed", type=int, default=2022, help="Hạt giống ngẫu nhiên (cùng hạt giống cho cùng dữ liệu).")
+        parser.add_argument(
+            "--scale",
+            type=_scale,
+            default=0.1,
+            help="Tỷ lệ so với Hòa Bình 2022 (mặc định 0.1; 1 = đủ 69.190 đảng viên).",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2022, help="Hạt giống ngẫu nhiên (cùng hạt giống cho cùng dữ liệu)."
+        )
         parser.add_argument("--layout", choices=["2022", "2025"], default="2022",
                             help="2022: tỉnh → huyện → xã; 2025: tỉnh → xã (chính quyền hai cấp).")  # fmt: skip
-        parser.add_argument("--if-empty", action="store_true", help="Bỏ qua (không báo lỗi) nếu cơ sở dữ liệu đã có dữ liệu.")
-        parser.add_argument("--password", default=None, help="Mật khẩu chung cho các tài khoản trình diễn (mặc định: sinh ngẫu nhiên).")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Bỏ qua (không báo lỗi) nếu cơ sở dữ liệu đã có dữ liệu."
+        )
+        parser.add_argument(
+            "--password", default=None, help="Mật khẩu chung cho các tài khoản trình diễn (mặc định: sinh ngẫu nhiên)."
+        )
         parser.add_argument("--accounts-file", default=str(Path(settings.VAR_DIR) / "demo-accounts.json"),
                             help="Nơi ghi danh sách tài khoản trình diễn (JSON).")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_MODE:
             raise CommandError(
-                "Chỉ nạp dữ liệu trình diễn ở chế độ trình diễn (DANHGIA_DEMO=1): tài khoản trình diễn có mật khẩu công khai.",
+                "Chỉ nạp dữ liệu trình diễn ở chế độ trình diễn (DANHGIA_DEMO=1): "
+                "tài khoản trình diễn có mật khẩu công khai.",
                 returncode=2,
             )
         accounts_file = Path(options["accounts_file"])
@@ -56,7 +85,9 @@ class Command(BaseCommand):
                 self.stdout.write("Cơ sở dữ liệu đã có dữ liệu: giữ nguyên.")
                 self._print_accounts(accounts_file)
                 return
-            raise CommandError("Cơ sở dữ liệu đã có dữ liệu tổ chức: chỉ nạp dữ liệu trình diễn vào cơ sở dữ liệu trống.", returncode=2)
+            raise CommandError(
+                "Cơ sở dữ liệu đã có dữ liệu tổ chức: chỉ nạp dữ liệu trình diễn vào cơ sở dữ liệu trống.", returncode=2
+            )
         summary = seed(
             scale=options["scale"], seed=options["seed"], layout=options["layout"], out=self.stdout.write,
             password=options["password"], accounts_file=accounts_file,
@@ -64,7 +95,8 @@ class Command(BaseCommand):
         c = {k: vn(v) for k, v in summary.counts.items()}
         self.stdout.write(
             self.style.SUCCESS(
-                f"Xong sau {summary.seconds:.1f} giây: {c['units']} tổ chức, đơn vị ({c['grassroots']} tổ chức cơ sở đảng, "
+                f"Xong sau {summary.seconds:.1f} giây: {c['units']} tổ chức, đơn vị "
+                f"({c['grassroots']} tổ chức cơ sở đảng, "
                 f"{c['cells_under_committees']} chi bộ trực thuộc), {c['members_present']} đảng viên "
                 f"({c['probationary']} dự bị, {c['exempt']} miễn sinh hoạt), {c['quota_groups']} nhóm tương đồng."
             )
