@@ -34,3 +34,10 @@ def test_no_model_change_lacks_a_migration(db):
 def test_rules_engine_does_not_import_django():
     for module in (ROOT / "rules").rglob("*.py"):
         assert "django" not in module.read_text(encoding="utf-8"), module
+
+
+def test_permissions_doc_matches_the_matrix():
+    from danhgia.accounts.management.commands.permissions import matrix_markdown
+
+    doc = (ROOT.parent / "docs" / "permissions.md").read_text(encoding="utf-8")
+    assert doc == matrix_markdown(), "run: danhgia permissions > docs/permissions.md"

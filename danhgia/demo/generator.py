@@ -32,6 +32,7 @@ from danhgia.audit.models import Action
 from danhgia.audit.services import record
 from danhgia.demo.names import DATA, Name, place_names, random_name
 from danhgia.lib.dates import today
+from danhgia.lib.db import analyze
 from danhgia.lib.text import search_text, sort_key
 from danhgia.orgs.models import Locality, Unit, UnitKind, path_segment
 from danhgia.people.models import (
@@ -1087,6 +1088,7 @@ def seed(
             unit=seeder.province,
             new={"scale": scale, "seed": seed, "layout": layout, **counts},
         )
+    analyze()
     if accounts_file is not None:
         accounts_file.parent.mkdir(parents=True, exist_ok=True)
         accounts_file.write_text(json.dumps(accounts, ensure_ascii=False, indent=2), encoding="utf-8")
