@@ -46,7 +46,7 @@ test: system-packages venv ## Run the tests (SQLite; DANHGIA_DB=postgres for Pos
 lint: venv ## ruff (lint, format check) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy danhgia config bench tests
+	$(BIN)/mypy danhgia config bench tests tools
 	DANHGIA_DB=sqlite $(BIN)/danhgia makemigrations --check --dry-run -v 0
 
 format: venv ## Reformat the code with ruff

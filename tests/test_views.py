@@ -193,3 +193,47 @@ def test_numbers_use_the_vietnamese_thousands_separator(world, client):
     from danhgia.orgs.templatetags.danhgia import vn_number
 
     assert vn_number(69190) == "69.190"
+
+
+def test_officer_adds_a_cell_assigns_its_secretary_and_ends_the_post(world, client):
+    from danhgia.orgs.models import Unit
+    from danhgia.people.models import Post
+
+    client.force_login(world.users["officer"])
+    response = client.post(reverse("orgs-add", args=[world.commune_b.pk]), {"kind": "chi_bo", "name": "Chi bộ Xóm Mới"})
+    cell = Unit.objects.get(name="Chi bộ Xóm Mới")
+    assert response["Location"] == reverse("orgs-unit", args=[cell.pk])
+    # A cell cannot hold units: refused next to the field, nothing created.
+    body = client.post(reverse("orgs-add", args=[cell.pk]), {"kind": "chi_bo", "name": "Chi bộ con"}).content.decode()
+    assert "Chi bộ không có tổ chức trực thuộc." in body
+    assert not Unit.objects.filter(name="Chi bộ con").exists()
+    url = reverse("orgs-post-add", args=[cell.pk])
+    assert "Lê Thị Dung" in client.get(url, {"tim": "le thi"}).content.decode()
+    response = client.post(
+        url,
+        {
+            "tim": "le thi",
+            "choice": world.people["dung"].pk,
+            "title": "Bí thư Chi bộ Xóm Mới",
+            "role": "head",
+            "starts_on": "01/03/2026",
+        },
+    )
+    assert response.status_code == 302
+    post = Post.objects.get(unit=cell, role="head")
+    response = client.post(reverse("orgs-post-end", args=[cell.pk, post.pk]), {"ends_on": "01/02/2026"})
+    assert "Ngày thôi giữ chức vụ phải sau ngày 01/03/2026." in response.content.decode()
+    client.post(reverse("orgs-post-end", args=[cell.pk, post.pk]), {"ends_on": "01/06/2026"})
+    post.refresh_from_db()
+    assert str(post.ends_on) == "2026-06-01"
+
+
+def test_unit_editing_is_for_officers_only(world, client):
+    client.force_login(world.users["committee_a"])
+    assert client.get(reverse("orgs-edit", args=[world.cell_a1.pk])).status_code == 403
+    assert client.get(reverse("orgs-post-add", args=[world.cell_a1.pk])).status_code == 403
+    client.force_login(world.users["officer"])
+    response = client.post(reverse("orgs-edit", args=[world.cell_a1.pk]), {"name": "Chi bộ Xóm Đồng Mới"})
+    assert response.status_code == 302
+    world.cell_a1.refresh_from_db()
+    assert world.cell_a1.name == "Chi bộ Xóm Đồng Mới"

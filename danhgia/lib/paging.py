@@ -17,12 +17,14 @@ class DeferredJoinPaginator(Paginator):
     pages (page 700 of a province's 69,190 members) as fast as the first ones.
     """
 
+    # Paginator._get_page is Django's documented hook for the page's object list; the stubs omit it.
     def _get_page(self, object_list: Any, number: int, paginator: Paginator) -> Page:
-        if isinstance(object_list, QuerySet):
+        full = self.object_list
+        if isinstance(object_list, QuerySet) and isinstance(full, QuerySet):
             ids = list(object_list.values_list("pk", flat=True))
-            rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+            rows = {row.pk: row for row in full.filter(pk__in=ids)}
             object_list = [rows[i] for i in ids if i in rows]
-        return super()._get_page(object_list, number, paginator)
+        return Page(object_list, number, paginator)
 
 
 def paginate(request: HttpRequest, items: Any, per_page: int | None = None) -> Page:

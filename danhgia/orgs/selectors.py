@@ -140,6 +140,10 @@ def current_posts(unit: Unit) -> list[Post]:
     return sorted(posts, key=lambda p: (ROLE_ORDER[PostRole(p.role)], p.person.sort_key))
 
 
+def posts_in(unit: Unit) -> QuerySet[Post]:
+    return Post.objects.filter(unit=unit).select_related("person")
+
+
 def cells_without_head(scope: Scope) -> QuerySet[Unit]:
     """Cells in scope that have no current secretary: a review there would have nobody to lead it."""
     return (

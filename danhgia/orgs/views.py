@@ -2,16 +2,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 
-from danhgia.accounts.access import access_unit, require_perm
+from danhgia.accounts.access import access_person, access_unit, refuse, require_perm
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
+from danhgia.lib.forms import apply_errors
 from danhgia.lib.paging import paginate, query_without_page
-from danhgia.orgs import selectors
-from danhgia.orgs.models import PARTY_KINDS
-from danhgia.people.selectors import STATUS_FILTERS, departed_from, members_of
+from danhgia.orgs import selectors, services
+from danhgia.orgs.forms import DissolveForm, PickForm, PostEndForm, PostForm, UnitEditForm, UnitForm
+from danhgia.orgs.models import PARTY_KINDS, Unit
+from danhgia.people.selectors import STATUS_FILTERS, departed_from, member_search, members_of
+from danhgia.people.services import post_assign, post_end
 
 
 def tree(request: HttpRequest) -> HttpResponse:
@@ -52,6 +57,8 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         "bodies": [r for r in rows if r.unit.kind not in PARTY_KINDS],
         "may_see_people": may_see_people,
         "tab": "lich-su" if request.GET.get("xem") == "lich-su" else "dang-vien",
+        "may_edit_unit": _may_edit_unit(request, unit),
+        "may_edit_posts": scope_for(user, Perm.PEOPLE_EDIT).contains(unit.path),
     }
     collective = [p for p in context["posts"] if p.in_collective]  # type: ignore[attr-defined]
     context["collective"] = collective
@@ -77,3 +84,123 @@ def missing_heads(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user, Perm.ORGS_VIEW)
     page = paginate(request, selectors.cells_without_head(scope).select_related("parent"))
     return render(request, "orgs/missing_heads.html", {"page": page, "page_query": query_without_page(request)})
+
+
+def _may_edit_unit(request: HttpRequest, unit: Unit) -> bool:
+    return scope_for(request.user, Perm.ORGS_EDIT).contains(unit.path)
+
+
+def unit_add(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Add a unit under this one (a cell, a same-level body, ...)."""
+    parent = access_unit(request.user, unit_id, for_write=True)
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            unit = services.unit_create(
+                parent=parent, kind=data["kind"], name=data["name"], code=data["code"], locality=data["locality"] or "",
+                is_grassroots=data["is_grassroots"], collective_name=data["collective_name"],
+                founded_on=data["founded_on"], actor=request.user,  # type: ignore[arg-type]
+            )  # fmt: skip
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Đã thêm «{unit.name}».")
+            return redirect("orgs-unit", unit_id=unit.pk)
+    return render(request, "orgs/unit_form.html", {"unit": parent, "form": form, "adding": True})
+
+
+def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = access_unit(request.user, unit_id, for_write=True)
+    initial = {
+        f: getattr(unit, f) for f in ("name", "code", "locality", "is_grassroots", "collective_name", "founded_on")
+    }
+    form = UnitEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.unit_update(unit=unit, actor=request.user, locality=data["locality"] or "", **{  # type: ignore[arg-type]
+                k: data[k] for k in ("name", "code", "is_grassroots", "collective_name", "founded_on")
+            })  # fmt: skip
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Đã lưu.")
+            return redirect("orgs-unit", unit_id=unit.pk)
+    return render(request, "orgs/unit_form.html", {"unit": unit, "form": form, "adding": False})
+
+
+def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = access_unit(request.user, unit_id, for_write=True)
+    scope = scope_for(request.user, Perm.ORGS_EDIT)
+    query = request.GET.get("tim", "") or request.POST.get("tim", "")
+    choices = [c for c in selectors.unit_choices(scope, query, kinds=PARTY_KINDS) if c[0] != unit.pk]
+    form = PickForm(request.POST or None, choices=choices, label="Chuyển đến trực thuộc")
+    if request.method == "POST" and form.is_valid():
+        new_parent = access_unit(request.user, form.cleaned_data["choice"], for_write=True)
+        try:
+            services.unit_move(unit=unit, new_parent=new_parent, actor=request.user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Đã chuyển «{unit.name}» sang trực thuộc «{new_parent.name}».")
+            return redirect("orgs-unit", unit_id=unit.pk)
+    return render(request, "orgs/unit_move.html", {"unit": unit, "form": form, "query": query, "choices": choices})
+
+
+def unit_dissolve(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = access_unit(request.user, unit_id, for_write=True)
+    form = DissolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_dissolve(unit=unit, on=form.cleaned_data["dissolved_on"], actor=request.user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Đã ghi nhận giải thể, sáp nhập «{unit.name}».")
+            return redirect("orgs-unit", unit_id=unit.pk)
+    return render(request, "orgs/unit_dissolve.html", {"unit": unit, "form": form})
+
+
+def post_add(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Assign a post in this unit to a person found by name within the editor's scope."""
+    unit = access_unit(request.user, unit_id)
+    if not scope_for(request.user, Perm.PEOPLE_EDIT).contains(unit.path):
+        refuse(request.user, unit, scope_path=unit.path, not_found=False)
+    query = request.GET.get("tim", "") or request.POST.get("tim", "")
+    choices = [
+        (m.member.person_id, f"{m.member.person} — {m.unit.name}")
+        for m in member_search(request.user, query)[:20]
+    ] if query else []  # fmt: skip
+    form = PostForm(request.POST or None, choices=choices, label="Người được phân công")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = access_person(request.user, data["choice"])
+        try:
+            post_assign(
+                person=person, unit=unit, title=data["title"], role=data["role"], is_leader=data["is_leader"],
+                in_collective=data["in_collective"], starts_on=data["starts_on"], actor=request.user,  # type: ignore[arg-type]
+            )  # fmt: skip
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Đã phân công {person}: {data['title']}.")
+            return redirect("orgs-unit", unit_id=unit.pk)
+    return render(request, "orgs/post_form.html", {"unit": unit, "form": form, "query": query, "choices": choices})
+
+
+def post_end_view(request: HttpRequest, unit_id: int, post_id: int) -> HttpResponse:
+    unit = access_unit(request.user, unit_id)
+    if not scope_for(request.user, Perm.PEOPLE_EDIT).contains(unit.path):
+        refuse(request.user, unit, scope_path=unit.path, not_found=False)
+    post = get_object_or_404(selectors.posts_in(unit), pk=post_id)
+    form = PostEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post_end(post=post, ends_on=form.cleaned_data["ends_on"], actor=request.user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"{post.person} đã thôi giữ chức vụ {post.title}.")
+            return redirect("orgs-unit", unit_id=unit.pk)
+    return render(request, "orgs/post_end.html", {"unit": unit, "post": post, "form": form})
