@@ -512,7 +512,7 @@ class Seeder:
                 fixed = COMMUNE_FIXED_CELLS[: max(1, min(len(COMMUNE_FIXED_CELLS), n - 2))]
                 where = host.name.removeprefix("Đảng bộ ")
                 for label, profile in fixed:
-                    suffix = "" if profile == "school" or label == "Trạm Y tế" else f" {where.split(' ', 1)[0]}"
+                    suffix = f" {where}"
                     self.cell(host, f"Chi bộ {label}{suffix}", area=area, profile=profile, district=d)
                 village = "Tổ dân phố" if area == "city" else "Xóm"
                 villages = place_names(rng, n - len(fixed))
