@@ -237,3 +237,24 @@ def test_unit_editing_is_for_officers_only(world, client):
     assert response.status_code == 302
     world.cell_a1.refresh_from_db()
     assert world.cell_a1.name == "Chi bộ Xóm Đồng Mới"
+
+
+def test_a_group_rate_is_typed_the_vietnamese_way(world, client):
+    from danhgia.people.models import QuotaGroup
+
+    client.force_login(world.users["officer"])
+    url = reverse("periods-group-create", args=[world.period.pk])
+    response = client.post(
+        url,
+        {
+            "tim": "an lac",
+            "under": world.commune_a.pk,
+            "name": "Nhóm 25%",
+            "subject_kind": "member",
+            "rule_kind": "members_under",
+            "rate": "0,25",
+            "rate_reason": "Nghị quyết BTV",
+        },
+    )
+    assert response.status_code == 302
+    assert str(QuotaGroup.objects.get(name="Nhóm 25%").rate) == "0.250"

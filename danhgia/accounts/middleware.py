@@ -7,12 +7,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-# Pages reachable without logging in.
-PUBLIC_PREFIXES = ("/dang-nhap/", "/static/", "/favicon.ico")
+# Pages reachable without logging in (/i18n/: the language switch, shown on the login page too).
+PUBLIC_PREFIXES = ("/dang-nhap/", "/static/", "/favicon.ico", "/i18n/")
 
 
 class LoginRequiredMiddleware:
-    """Every page needs a logged-in user, except the login page and static files."""
+    """Every page needs a logged-in user, except the login page, static files and the language switch."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

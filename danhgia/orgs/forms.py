@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from danhgia.orgs.models import Locality, UnitKind
 from danhgia.people.forms import DATE_INPUT
@@ -10,16 +11,16 @@ from danhgia.people.models import PostRole
 
 
 class UnitForm(forms.Form):
-    kind = forms.ChoiceField(label="Loại", choices=UnitKind.choices)
-    name = forms.CharField(label="Tên", max_length=200)
-    code = forms.CharField(label="Mã (tùy chọn)", max_length=40, required=False)
-    locality = forms.ChoiceField(label="Cấp địa bàn", choices=Locality.choices, required=False)
-    is_grassroots = forms.BooleanField(label="Là tổ chức cơ sở đảng", required=False)
+    kind = forms.ChoiceField(label=_("Loại"), choices=UnitKind.choices)
+    name = forms.CharField(label=_("Tên"), max_length=200)
+    code = forms.CharField(label=_("Mã (tùy chọn)"), max_length=40, required=False)
+    locality = forms.ChoiceField(label=_("Cấp địa bàn"), choices=Locality.choices, required=False)
+    is_grassroots = forms.BooleanField(label=_("Là tổ chức cơ sở đảng"), required=False)
     collective_name = forms.CharField(
-        label="Tên tập thể lãnh đạo, quản lý (nếu có)", max_length=200, required=False,
-        help_text="Ví dụ: Ban Thường vụ Đảng ủy xã…, Tập thể lãnh đạo UBND xã…, Ban Giám hiệu…",
+        label=_("Tên tập thể lãnh đạo, quản lý (nếu có)"), max_length=200, required=False,
+        help_text=_("Ví dụ: Ban Thường vụ Đảng ủy xã…, Tập thể lãnh đạo UBND xã…, Ban Giám hiệu…"),
     )  # fmt: skip
-    founded_on = forms.DateField(label="Ngày thành lập", widget=DATE_INPUT, required=False)
+    founded_on = forms.DateField(label=_("Ngày thành lập"), widget=DATE_INPUT, required=False)
 
 
 class UnitEditForm(UnitForm):
@@ -29,7 +30,7 @@ class UnitEditForm(UnitForm):
 
 
 class DissolveForm(forms.Form):
-    dissolved_on = forms.DateField(label="Ngày giải thể, sáp nhập", widget=DATE_INPUT)
+    dissolved_on = forms.DateField(label=_("Ngày giải thể, sáp nhập"), widget=DATE_INPUT)
 
 
 class PickForm(forms.Form):
@@ -43,16 +44,16 @@ class PickForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["choice"].widget.choices = choices or []
         self.fields["choice"].label = label
-        self.fields["choice"].error_messages["required"] = "Hãy tìm và chọn một mục trong danh sách."
+        self.fields["choice"].error_messages["required"] = _("Hãy tìm và chọn một mục trong danh sách.")
 
 
 class PostForm(PickForm):
-    title = forms.CharField(label="Chức vụ", max_length=120)
-    role = forms.ChoiceField(label="Vai trò", choices=PostRole.choices)
-    is_leader = forms.BooleanField(label="Cán bộ lãnh đạo, quản lý", required=False)
-    in_collective = forms.BooleanField(label="Thành viên tập thể lãnh đạo, quản lý", required=False)
-    starts_on = forms.DateField(label="Từ ngày", widget=DATE_INPUT)
+    title = forms.CharField(label=_("Chức vụ"), max_length=120)
+    role = forms.ChoiceField(label=_("Vai trò"), choices=PostRole.choices)
+    is_leader = forms.BooleanField(label=_("Cán bộ lãnh đạo, quản lý"), required=False)
+    in_collective = forms.BooleanField(label=_("Thành viên tập thể lãnh đạo, quản lý"), required=False)
+    starts_on = forms.DateField(label=_("Từ ngày"), widget=DATE_INPUT)
 
 
 class PostEndForm(forms.Form):
-    ends_on = forms.DateField(label="Ngày thôi giữ chức vụ", widget=DATE_INPUT)
+    ends_on = forms.DateField(label=_("Ngày thôi giữ chức vụ"), widget=DATE_INPUT)

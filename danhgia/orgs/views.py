@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from danhgia.accounts.access import access_person, access_unit, refuse, require_perm
 from danhgia.accounts.permissions import Perm
@@ -39,7 +40,7 @@ def _parse_day(raw: str) -> tuple[dt.date | None, str]:
     try:
         return dt.datetime.strptime(raw.strip(), "%d/%m/%Y").date(), ""  # noqa: DTZ007 (a calendar day, no time)
     except ValueError:
-        return None, f"Ngày «{raw}» không đúng dạng ngày/tháng/năm, ví dụ 31/12/2025."
+        return None, _("Ngày «%(raw)s» không đúng dạng ngày/tháng/năm, ví dụ 31/12/2025.") % {"raw": raw}
 
 
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
@@ -105,7 +106,7 @@ def unit_add(request: HttpRequest, unit_id: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã thêm «{unit.name}».")
+            messages.success(request, _("Đã thêm «%(name)s».") % {"name": unit.name})
             return redirect("orgs-unit", unit_id=unit.pk)
     return render(request, "orgs/unit_form.html", {"unit": parent, "form": form, "adding": True})
 
@@ -125,7 +126,7 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "Đã lưu.")
+            messages.success(request, _("Đã lưu."))
             return redirect("orgs-unit", unit_id=unit.pk)
     return render(request, "orgs/unit_form.html", {"unit": unit, "form": form, "adding": False})
 
@@ -135,7 +136,7 @@ def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
     scope = scope_for(request.user, Perm.ORGS_EDIT)
     query = request.GET.get("tim", "") or request.POST.get("tim", "")
     choices = [c for c in selectors.unit_choices(scope, query, kinds=PARTY_KINDS) if c[0] != unit.pk]
-    form = PickForm(request.POST or None, choices=choices, label="Chuyển đến trực thuộc")
+    form = PickForm(request.POST or None, choices=choices, label=_("Chuyển đến trực thuộc"))
     if request.method == "POST" and form.is_valid():
         new_parent = access_unit(request.user, form.cleaned_data["choice"], for_write=True)
         try:
@@ -143,7 +144,11 @@ def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã chuyển «{unit.name}» sang trực thuộc «{new_parent.name}».")
+            messages.success(
+                request,
+                _("Đã chuyển «%(name)s» sang trực thuộc «%(parent)s».")
+                % {"name": unit.name, "parent": new_parent.name},
+            )
             return redirect("orgs-unit", unit_id=unit.pk)
     return render(request, "orgs/unit_move.html", {"unit": unit, "form": form, "query": query, "choices": choices})
 
@@ -157,7 +162,7 @@ def unit_dissolve(request: HttpRequest, unit_id: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã ghi nhận giải thể, sáp nhập «{unit.name}».")
+            messages.success(request, _("Đã ghi nhận giải thể, sáp nhập «%(name)s».") % {"name": unit.name})
             return redirect("orgs-unit", unit_id=unit.pk)
     return render(request, "orgs/unit_dissolve.html", {"unit": unit, "form": form})
 
@@ -172,7 +177,7 @@ def post_add(request: HttpRequest, unit_id: int) -> HttpResponse:
         (m.member.person_id, f"{m.member.person} — {m.unit.name}")
         for m in member_search(request.user, query)[:20]
     ] if query else []  # fmt: skip
-    form = PostForm(request.POST or None, choices=choices, label="Người được phân công")
+    form = PostForm(request.POST or None, choices=choices, label=_("Người được phân công"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = access_person(request.user, data["choice"])
@@ -184,7 +189,9 @@ def post_add(request: HttpRequest, unit_id: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã phân công {person}: {data['title']}.")
+            messages.success(
+                request, _("Đã phân công %(person)s: %(title)s.") % {"person": person, "title": data["title"]}
+            )
             return redirect("orgs-unit", unit_id=unit.pk)
     return render(request, "orgs/post_form.html", {"unit": unit, "form": form, "query": query, "choices": choices})
 
@@ -201,6 +208,8 @@ def post_end_view(request: HttpRequest, unit_id: int, post_id: int) -> HttpRespo
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"{post.person} đã thôi giữ chức vụ {post.title}.")
+            messages.success(
+                request, _("%(person)s đã thôi giữ chức vụ %(title)s.") % {"person": post.person, "title": post.title}
+            )
             return redirect("orgs-unit", unit_id=unit.pk)
     return render(request, "orgs/post_end.html", {"unit": unit, "post": post, "form": form})

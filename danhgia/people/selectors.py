@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
@@ -20,10 +21,10 @@ if TYPE_CHECKING:
 
 # Status filters offered on member lists.
 STATUS_FILTERS = {
-    "hien-co": ("Đảng viên hiện có", PRESENT_STATUSES),
-    "dang-sinh-hoat": ("Đang sinh hoạt", ("active",)),
-    "mien": ("Miễn công tác, sinh hoạt", ("exempt",)),
-    "dinh-chi": ("Đình chỉ sinh hoạt", ("suspended",)),
+    "hien-co": (_("Đảng viên hiện có"), PRESENT_STATUSES),
+    "dang-sinh-hoat": (_("Đang sinh hoạt"), ("active",)),
+    "mien": (_("Miễn công tác, sinh hoạt"), ("exempt",)),
+    "dinh-chi": (_("Đình chỉ sinh hoạt"), ("suspended",)),
 }
 
 

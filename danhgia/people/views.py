@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from danhgia.accounts.access import access_person, access_unit, require_perm
 from danhgia.accounts.permissions import Perm
@@ -60,7 +61,7 @@ def transfer(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access_person(request.user, person_id, for_write=True)
     member = selectors.party_member_of(person)
     if member is None:
-        messages.error(request, f"{person} không có hồ sơ đảng viên.")
+        messages.error(request, _("%(person)s không có hồ sơ đảng viên.") % {"person": person})
         return redirect("people-person", person_id=person.pk)
     query = request.GET.get("tim", "") or request.POST.get("tim", "")
     cells = unit_choices(scope_for(request.user, Perm.PEOPLE_EDIT), query, kinds=CELL_KINDS)
@@ -68,7 +69,7 @@ def transfer(request: HttpRequest, person_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         cell = access_unit(request.user, form.cleaned_data["to_cell"])
         if not scope_for(request.user, Perm.PEOPLE_EDIT).contains(cell.path):
-            form.add_error("to_cell", "Chi bộ này không thuộc phạm vi bạn được cập nhật.")
+            form.add_error("to_cell", _("Chi bộ này không thuộc phạm vi bạn được cập nhật."))
         else:
             try:
                 services.member_transfer(
@@ -81,7 +82,10 @@ def transfer(request: HttpRequest, person_id: int) -> HttpResponse:
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, f"Đã chuyển sinh hoạt của {person} đến {cell.name}.")
+                messages.success(
+                    request,
+                    _("Đã chuyển sinh hoạt của %(person)s đến %(cell)s.") % {"person": person, "cell": cell.name},
+                )
                 return redirect("people-person", person_id=person.pk)
     return render(request, "people/transfer.html", {"person": person, "form": form, "query": query, "cells": cells})
 
@@ -99,6 +103,6 @@ def change_status(request: HttpRequest, person_id: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã cập nhật trạng thái sinh hoạt của {person}.")
+            messages.success(request, _("Đã cập nhật trạng thái sinh hoạt của %(person)s.") % {"person": person})
             return redirect("people-person", person_id=person.pk)
     return render(request, "people/status.html", {"person": person, "form": form, "member": member})

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from danhgia.lib.dates import today
 from danhgia.orgs.models import UnitKind
@@ -13,49 +14,51 @@ from danhgia.periods.models import REGIME_CHOICES, PeriodKind
 
 
 class PeriodForm(forms.Form):
-    kind = forms.ChoiceField(label="Loại kỳ", choices=PeriodKind.choices, initial=PeriodKind.ANNUAL)
-    year = forms.IntegerField(label="Năm", min_value=2018, max_value=2100, initial=lambda: today().year)
+    kind = forms.ChoiceField(label=_("Loại kỳ"), choices=PeriodKind.choices, initial=PeriodKind.ANNUAL)
+    year = forms.IntegerField(label=_("Năm"), min_value=2018, max_value=2100, initial=lambda: today().year)
     quarter = forms.TypedChoiceField(
-        label="Quý (kỳ hằng quý)", choices=[("", "—"), (1, "Quý 1"), (2, "Quý 2"), (3, "Quý 3"), (4, "Quý 4")],
+        label=_("Quý (kỳ hằng quý)"),
+        choices=[("", "—"), (1, _("Quý 1")), (2, _("Quý 2")), (3, _("Quý 3")), (4, _("Quý 4"))],
         coerce=int, empty_value=None, required=False,
     )  # fmt: skip
     regime = forms.ChoiceField(
-        label="Quy định áp dụng", choices=[("", "Theo năm (mặc định)"), *REGIME_CHOICES], required=False,
-        help_text="Để trống: 2018–2022 theo QĐ 132, 2023–2024 theo QĐ 124, từ 2025 theo QĐ 366.",
+        label=_("Quy định áp dụng"), choices=[("", _("Theo năm (mặc định)")), *REGIME_CHOICES], required=False,
+        help_text=_("Để trống: 2018–2022 theo QĐ 132, 2023–2024 theo QĐ 124, từ 2025 theo QĐ 366."),
     )  # fmt: skip
-    name = forms.CharField(label="Tên kỳ (để trống để đặt tự động)", max_length=200, required=False)
-    starts_on = forms.DateField(label="Từ ngày (kỳ nhiệm kỳ, đột xuất)", widget=DATE_INPUT, required=False)
-    ends_on = forms.DateField(label="Đến ngày", widget=DATE_INPUT, required=False)
+    name = forms.CharField(label=_("Tên kỳ (để trống để đặt tự động)"), max_length=200, required=False)
+    starts_on = forms.DateField(label=_("Từ ngày (kỳ nhiệm kỳ, đột xuất)"), widget=DATE_INPUT, required=False)
+    ends_on = forms.DateField(label=_("Đến ngày"), widget=DATE_INPUT, required=False)
 
 
 class PhaseForm(forms.Form):
-    starts_on = forms.DateField(label="Bắt đầu", widget=DATE_INPUT)
-    deadline = forms.DateField(label="Hạn hoàn thành", widget=DATE_INPUT)
+    starts_on = forms.DateField(label=_("Bắt đầu"), widget=DATE_INPUT)
+    deadline = forms.DateField(label=_("Hạn hoàn thành"), widget=DATE_INPUT)
 
 
 class QuotaGroupForm(forms.Form):
-    name = forms.CharField(label="Tên nhóm", max_length=200)
-    subject_kind = forms.ChoiceField(label="Đối tượng", choices=SubjectKind.choices)
-    rule_kind = forms.ChoiceField(label="Cách lập danh sách", choices=list(RULE_KINDS.items()))
-    under = forms.IntegerField(label="Phạm vi (tổ chức)", widget=forms.RadioSelect)
+    name = forms.CharField(label=_("Tên nhóm"), max_length=200)
+    subject_kind = forms.ChoiceField(label=_("Đối tượng"), choices=SubjectKind.choices)
+    rule_kind = forms.ChoiceField(label=_("Cách lập danh sách"), choices=list(RULE_KINDS.items()))
+    under = forms.IntegerField(label=_("Phạm vi (tổ chức)"), widget=forms.RadioSelect)
     unit_kinds = forms.MultipleChoiceField(
-        label="Loại đơn vị", choices=UnitKind.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Loại đơn vị"), choices=UnitKind.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     roles = forms.MultipleChoiceField(
-        label="Vai trò chức vụ", choices=PostRole.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Vai trò chức vụ"), choices=PostRole.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    title_contains = forms.CharField(label="Chức vụ có chứa (tùy chọn)", max_length=60, required=False)
-    grassroots_only = forms.BooleanField(label="Chỉ tổ chức cơ sở đảng", required=False)
+    title_contains = forms.CharField(label=_("Chức vụ có chứa (tùy chọn)"), max_length=60, required=False)
+    grassroots_only = forms.BooleanField(label=_("Chỉ tổ chức cơ sở đảng"), required=False)
     rate = forms.DecimalField(
-        label="Tỷ lệ HTXS tối đa (để trống: theo quy định, 20%)", min_value=0.01, max_value=1, decimal_places=3,
-        required=False, help_text="Ví dụ 0,25 cho trường hợp đơn vị có thành tích xuất sắc (QĐ 366 Điều 11).",
+        label=_("Tỷ lệ HTXS tối đa (để trống: theo quy định, 20%)"), min_value=0.01, max_value=1, decimal_places=3,
+        required=False, localize=True,
+        help_text=_("Ví dụ 0,25 cho trường hợp đơn vị có thành tích xuất sắc (QĐ 366 Điều 11)."),
     )  # fmt: skip
-    rate_reason = forms.CharField(label="Căn cứ, người quyết định tỷ lệ", max_length=300, required=False)
+    rate_reason = forms.CharField(label=_("Căn cứ, người quyết định tỷ lệ"), max_length=300, required=False)
 
     def __init__(self, *args: Any, units: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["under"].widget.choices = units or []
-        self.fields["under"].error_messages["required"] = "Hãy tìm và chọn tổ chức làm phạm vi của nhóm."
+        self.fields["under"].error_messages["required"] = _("Hãy tìm và chọn tổ chức làm phạm vi của nhóm.")
 
     def rule(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -74,9 +77,9 @@ class QuotaGroupForm(forms.Form):
 
 
 class AddEntryForm(forms.Form):
-    subject = forms.IntegerField(label="Đối tượng", widget=forms.RadioSelect)
+    subject = forms.IntegerField(label=_("Đối tượng"), widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["subject"].widget.choices = choices or []
-        self.fields["subject"].error_messages["required"] = "Hãy tìm và chọn đối tượng."
+        self.fields["subject"].error_messages["required"] = _("Hãy tìm và chọn đối tượng.")

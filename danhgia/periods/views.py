@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from danhgia.accounts.access import (
@@ -53,7 +55,7 @@ def period_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         unit = access_unit(request.user, int(unit_id)) if unit_id.isdigit() else None
         if unit is None or not scope.contains(unit.path):
-            form.add_error(None, "Hãy chọn phạm vi của kỳ đánh giá trong phạm vi bạn quản lý.")
+            form.add_error(None, _("Hãy chọn phạm vi của kỳ đánh giá trong phạm vi bạn quản lý."))
         else:
             data = form.cleaned_data
             try:
@@ -66,7 +68,9 @@ def period_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, f"Đã tạo «{period.name}» với các bước và thời hạn mặc định.")
+                messages.success(
+                    request, _("Đã tạo «%(name)s» với các bước và thời hạn mặc định.") % {"name": period.name}
+                )
                 return redirect("periods-detail", period_id=period.pk)
     return render(request, "periods/create.html", {"form": form, "roots": roots, "unit_id": unit_id})
 
@@ -93,9 +97,9 @@ def period_status(request: HttpRequest, period_id: int) -> HttpResponse:
     try:
         services.period_set_status(period=period, status=request.POST.get("status", ""), actor=request.user)  # type: ignore[arg-type]
     except (ValidationError, ValueError) as exc:
-        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else "Trạng thái không hợp lệ.")
+        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else _("Trạng thái không hợp lệ."))
     else:
-        messages.success(request, "Đã cập nhật trạng thái kỳ đánh giá.")
+        messages.success(request, _("Đã cập nhật trạng thái kỳ đánh giá."))
     return redirect("periods-detail", period_id=period.pk)
 
 
@@ -109,7 +113,7 @@ def phase_edit(request: HttpRequest, period_id: int, phase_id: int) -> HttpRespo
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã cập nhật thời hạn bước «{phase.name}».")
+            messages.success(request, _("Đã cập nhật thời hạn bước «%(name)s».") % {"name": phase.name})
             return redirect("periods-detail", period_id=period.pk)
     return render(request, "periods/phase_edit.html", {"period": period, "phase": phase, "form": form})
 
@@ -134,7 +138,7 @@ def group_create(request: HttpRequest, period_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         unit = access_unit(request.user, form.cleaned_data["under"])
         if not scope.contains(unit.path):
-            form.add_error("under", "Tổ chức này không thuộc phạm vi bạn được lập nhóm.")
+            form.add_error("under", _("Tổ chức này không thuộc phạm vi bạn được lập nhóm."))
         else:
             data = form.cleaned_data
             try:
@@ -146,7 +150,12 @@ def group_create(request: HttpRequest, period_id: int) -> HttpResponse:
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, f"Đã tạo nhóm «{group.name}» gồm {result.total} đối tượng.")
+                text = ngettext(
+                    "Đã tạo nhóm «%(name)s» gồm %(total)d đối tượng.",
+                    "Đã tạo nhóm «%(name)s» gồm %(total)d đối tượng.",
+                    result.total,
+                ) % {"name": group.name, "total": result.total}
+                messages.success(request, text)
                 return redirect("periods-group", period_id=period.pk, group_id=group.pk)
     return render(
         request, "periods/group_create.html", {"period": period, "form": form, "query": query, "units": units}
@@ -183,9 +192,15 @@ def group_detail(request: HttpRequest, period_id: int, group_id: int) -> HttpRes
 def group_fill(request: HttpRequest, period_id: int, group_id: int) -> HttpResponse:
     group = access_quota_group(request.user, group_id, for_write=True)
     result = quota_group_fill(group=group, actor=request.user)  # type: ignore[arg-type]
-    text = f"Đã lập lại danh sách: thêm {result.added}, bỏ {result.removed}, tổng {result.total}."
+    counts = {"added": result.added, "removed": result.removed, "total": result.total}
+    text = _("Đã lập lại danh sách: thêm %(added)d, bỏ %(removed)d, tổng %(total)d.") % counts
     if result.conflicts:
-        text += f" {len(result.conflicts)} đối tượng đã thuộc nhóm khác nên không thêm."
+        n = len(result.conflicts)
+        text += " " + ngettext(
+            "%(n)d đối tượng đã thuộc nhóm khác nên không thêm.",
+            "%(n)d đối tượng đã thuộc nhóm khác nên không thêm.",
+            n,
+        ) % {"n": n}
     messages.success(request, text)
     return redirect("periods-group", period_id=group.period_id, group_id=group.pk)
 
@@ -205,9 +220,9 @@ def group_add(request: HttpRequest, period_id: int, group_id: int) -> HttpRespon
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
         else:
-            messages.success(request, "Đã bổ sung vào nhóm.")
+            messages.success(request, _("Đã bổ sung vào nhóm."))
     else:
-        messages.error(request, "Hãy tìm và chọn đối tượng để bổ sung.")
+        messages.error(request, _("Hãy tìm và chọn đối tượng để bổ sung."))
     return redirect("periods-group", period_id=group.period_id, group_id=group.pk)
 
 
@@ -216,7 +231,7 @@ def group_remove(request: HttpRequest, period_id: int, group_id: int, entry_id: 
     group = access_quota_group(request.user, group_id, for_write=True)
     entry = get_object_or_404(QuotaGroupEntry, pk=entry_id, group=group)
     quota_group_remove(entry=entry, actor=request.user)  # type: ignore[arg-type]
-    messages.success(request, "Đã loại khỏi nhóm.")
+    messages.success(request, _("Đã loại khỏi nhóm."))
     return redirect("periods-group", period_id=group.period_id, group_id=group.pk)
 
 
@@ -225,5 +240,5 @@ def group_delete(request: HttpRequest, period_id: int, group_id: int) -> HttpRes
     group = access_quota_group(request.user, group_id, for_write=True)
     period_id = group.period_id
     quota_group_delete(group=group, actor=request.user)  # type: ignore[arg-type]
-    messages.success(request, "Đã xóa nhóm.")
+    messages.success(request, _("Đã xóa nhóm."))
     return redirect("periods-groups", period_id=period_id)

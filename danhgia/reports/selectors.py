@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
@@ -42,8 +44,12 @@ def pending_work(viewer: User | AnonymousUser, today: dt.date | None = None) -> 
     if not org_scope.empty:
         missing = cells_without_head(org_scope).count()
         if missing:
-            tasks.append(Task(f"{missing} chi bộ chưa có bí thư: cần kiện toàn trước khi kiểm điểm",
-                              reverse("orgs-missing-heads")))  # fmt: skip
+            text = ngettext(
+                "%(n)d chi bộ chưa có bí thư: cần kiện toàn trước khi kiểm điểm",
+                "%(n)d chi bộ chưa có bí thư: cần kiện toàn trước khi kiểm điểm",
+                missing,
+            ) % {"n": missing}
+            tasks.append(Task(text, reverse("orgs-missing-heads")))
     quota_scope = scope_for(viewer, Perm.QUOTAS_MANAGE)
     if not quota_scope.empty:
         empty = (
@@ -53,7 +59,8 @@ def pending_work(viewer: User | AnonymousUser, today: dt.date | None = None) -> 
         for group in empty[:5]:
             tasks.append(
                 Task(
-                    f"Nhóm «{group.name}» chưa có đối tượng", reverse("periods-group", args=[group.period_id, group.pk])
+                    _("Nhóm «%(name)s» chưa có đối tượng") % {"name": group.name},
+                    reverse("periods-group", args=[group.period_id, group.pk]),
                 )
             )
     return tasks
