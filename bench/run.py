@@ -20,7 +20,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 DATABASE = "danhgia_bench"
-BENCHMARKS = ["foundation"]
+BENCHMARKS = ["foundation", "classify"]
 
 
 def machine() -> str:
@@ -78,6 +78,13 @@ def main() -> int:
 
             result = foundation.run(OUT)
             if not result["seed_ok"] or not all(p["ok"] for p in result["pages"]):
+                failed.append(name)
+        elif name == "classify":
+            # The engine needs no database: generated case files, each classified in a fresh process.
+            from bench import classify
+
+            outcome = classify.run(OUT, ["province", "nation"])
+            if not all(r["ok"] for r in outcome.values()):
                 failed.append(name)
     print("\nKết quả ghi ở bench/out/.")
     if failed:

@@ -13,6 +13,11 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "classify":
+        # The engine needs no Django: keep its start-up fast.
+        from danhgia.rules.cli import main as classify_main
+
+        return classify_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 

@@ -1,0 +1,220 @@
+"""Benchmark of the classification engine: a generated province case and a national one.
+
+Targets (issue 3): a province (100,000 subjects, about 3,000 quota groups, about 10 % heads) in under 2 s
+end to end including parsing; the nation (5,500,000 subjects) in under 120 s with under 8 GB peak memory.
+Also printed: the ratio of the total time to the time `json.load` takes to read the same file — the rules
+should cost little more than reading the data.
+
+The cases are R2025: scores, task counts, shortcomings, some discipline and findings, not-rated members,
+bodies (cells and units) with their heads, quota groups of about 33 subjects.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+SIZES = {"province": 100_000, "nation": 5_500_000}
+TARGETS = {"province": 2.0, "nation": 120.0}
+MEMORY_TARGET_GB = 8.0
+GROUP_SIZE = 33  # 100,000 subjects in about 3,000 groups
+
+
+def _member(rng: random.Random, sid: str, group: str, heads: str | None) -> dict[str, Any]:
+    s: dict[str, Any] = {"id": sid, "kind": "leader" if heads else "member", "group": group}
+    if heads:
+        s["heads"] = heads
+    r = rng.random()
+    if r < 0.10:
+        s["status"] = {"exempt": True}
+        return s
+    if r < 0.11:
+        s["status"] = {"joined_on": "2025-09-01"}
+    general = min(30.0, max(0.0, round(rng.gauss(26.5, 2.5), 1)))
+    task = min(70.0, max(0.0, round(rng.gauss(62, 6), 1)))
+    s["score"] = {"general": general, "task": task}
+    total = rng.randint(6, 14)
+    completed = total if rng.random() < 0.96 else total - rng.randint(1, 3)
+    on_time = completed if rng.random() < 0.9 else completed - 1
+    s["targets"] = {
+        "total": total,
+        "completed": completed,
+        "on_time": max(0, on_time),
+        "exceeded": rng.randint(0, total // 2),
+    }
+    identified = rng.choice((0, 0, 1, 2))
+    s["shortcomings"] = {"identified": identified, "remedied": identified if rng.random() < 0.9 else 0}
+    if rng.random() < 0.004:
+        s["discipline"] = [{"date": "2025-06-01", "form": rng.choice(("khien_trach", "canh_cao"))}]
+    if rng.random() < 0.02:
+        s["findings"] = {"degradation": False, "prohibition_violated": rng.random() < 0.1}
+    s["rank"] = round(general + task + rng.random(), 2)
+    s["proposed"] = "HTXS" if general + task >= 90 else "HTT" if general + task >= 70 else "HT"
+    return s
+
+
+def _body(rng: random.Random, sid: str, group: str) -> dict[str, Any]:
+    general = min(30.0, max(0.0, round(rng.gauss(27, 2), 1)))
+    task = min(70.0, max(0.0, round(rng.gauss(63, 5), 1)))
+    total = rng.randint(8, 20)
+    return {
+        "id": sid,
+        "kind": rng.choice(("party_org", "party_org", "unit")),
+        "group": group,
+        "score": {"general": general, "task": task},
+        "targets": {
+            "total": total,
+            "completed": total,
+            "on_time": total if rng.random() < 0.9 else total - 1,
+            "exceeded": rng.randint(0, total // 2),
+        },
+        "shortcomings": {"identified": 1, "remedied": 1},
+        "subordinates": {"total": rng.randint(0, 12), "disciplined": 0},
+        "leadership_disciplined": {"collective": False, "members": []},
+        "rank": round(general + task, 2),
+    }
+
+
+def generate(path: Path, n: int, seed: int = 366) -> None:
+    """Write a case of `n` subjects: 10 % bodies, each headed by one of the 10 % leaders, 80 % members."""
+    rng = random.Random(seed)
+    n_bodies = n // 10
+    n_member_groups = max(1, (n - n_bodies) // GROUP_SIZE)
+    n_body_groups = max(1, n_bodies // GROUP_SIZE)
+    groups = [{"id": f"gb-{i}", "name": f"Tổ chức nhóm {i}"} for i in range(n_body_groups)]
+    groups += [{"id": f"gm-{i}", "name": f"Đảng viên nhóm {i}"} for i in range(n_member_groups)]
+    enc = msgspec.json.Encoder()
+    with path.open("wb") as f:
+        f.write(b'{"regime":"R2025","year":2025,"groups":' + enc.encode(groups) + b',"subjects":[')
+        batch: list[dict[str, Any]] = []
+        first = True
+
+        def flush() -> None:
+            nonlocal first
+            if batch:
+                f.write((b"" if first else b",") + enc.encode(batch)[1:-1])
+                first = False
+                batch.clear()
+
+        for i in range(n_bodies):
+            batch.append(_body(rng, f"b-{i}", f"gb-{i % n_body_groups}"))
+            if len(batch) >= 20_000:
+                flush()
+        for i in range(n - n_bodies):
+            heads = f"b-{i}" if i < n_bodies else None
+            batch.append(_member(rng, f"p-{i}", f"gm-{rng.randrange(n_member_groups)}", heads))
+            if len(batch) >= 20_000:
+                flush()
+        flush()
+        f.write(b"]}")
+
+
+def child(path: str) -> None:
+    """Run in a fresh process: decode, classify, write the result to /dev/null; report times and peak memory."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from danhgia.rules.case import decode
+    from danhgia.rules.cli import write_output
+    from danhgia.rules.engine import classify
+
+    t0 = time.perf_counter()
+    data = Path(path).read_bytes()
+    case = decode(data)
+    del data
+    t1 = time.perf_counter()
+    output = classify(case)
+    t2 = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        write_output(output, sink)
+    t3 = time.perf_counter()
+    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    levels: dict[str, int] = {}
+    for r in output.results:
+        key = r.level or ("not rated" if not r.rated else "decide")
+        levels[key] = levels.get(key, 0) + 1
+    print(
+        json.dumps(
+            {
+                "decode": t1 - t0,
+                "classify": t2 - t1,
+                "write": t3 - t2,
+                "peak_gb": peak_gb,
+                "levels": levels,
+                "quota_groups": len(output.quota),
+                "downgraded": sum(len(q.downgraded) for q in output.quota),
+            }
+        )
+    )
+
+
+def json_load_child(path: str) -> None:
+    t0 = time.perf_counter()
+    with open(path, "rb") as f:
+        json.load(f)
+    print(
+        json.dumps(
+            {
+                "json_load": time.perf_counter() - t0,
+                "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024,
+            }
+        )
+    )
+
+
+def _run(args: list[str]) -> tuple[float, dict[str, Any]]:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True)  # noqa: S603
+    return time.perf_counter() - started, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run(out_dir: Path, names: list[str]) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for name in names:
+        n = SIZES[name]
+        path = out_dir / f"case-{name}.json"
+        if not path.exists() or path.stat().st_size == 0:
+            started = time.perf_counter()
+            generate(path, n)
+            size = path.stat().st_size / 1e6
+            print(f"  tạo tệp {path.name}: {n:,} đối tượng, {size:,.0f} MB ({time.perf_counter() - started:.0f} s)")
+        wall, inner = _run(["--child", str(path)])
+        _, reference = _run(["--json-load", str(path)])
+        ratio = wall / reference["json_load"]
+        ok = wall < TARGETS[name] and inner["peak_gb"] < MEMORY_TARGET_GB
+        verdict = "đạt" if ok else "KHÔNG ĐẠT"
+        print(
+            f"  {name}: {n:,} đối tượng — tổng {wall:.2f} s (đọc {inner['decode']:.2f}, "
+            f"xếp loại {inner['classify']:.2f}, ghi {inner['write']:.2f}), bộ nhớ đỉnh {inner['peak_gb']:.2f} GB; "
+            f"json.load {reference['json_load']:.2f} s ({reference['peak_gb']:.2f} GB) → tỷ lệ {ratio:.2f}; "
+            f"mục tiêu < {TARGETS[name]:.0f} s, < {MEMORY_TARGET_GB:.0f} GB: {verdict}"
+        )
+        print(f"    mức: {inner['levels']}; {inner['quota_groups']:,} nhóm, {inner['downgraded']:,} bị hạ do tỷ lệ")
+        results[name] = {
+            "subjects": n,
+            "file_mb": path.stat().st_size / 1e6,
+            "wall_s": wall,
+            **inner,
+            "json_load_s": reference["json_load"],
+            "json_load_peak_gb": reference["peak_gb"],
+            "ratio": ratio,
+            "ok": ok,
+        }
+    (out_dir / "classify.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return results
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        child(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "--json-load":
+        json_load_child(sys.argv[2])
+    else:
+        run(Path(__file__).resolve().parent / "out", sys.argv[1:] or ["province"])

@@ -1,0 +1,385 @@
+"""The vocabulary of rule conditions. A rulebook rule names one of these checks and gives its parameters.
+
+Each check is a predicate over one subject's facts and answers TRUE, FALSE, MISSING (the facts it needs are
+absent: the rule does not fire and is listed under `missing`) or MITIGATED (the situation holds but the
+regulation leaves it to the competent authority, e.g. a violation self-detected and remedied). What the
+answer *does* is the rule's effect (rulebook.py), not the check's business: the same `score_at_least`
+gates a level in one rule and the same `finding` makes KHT in another.
+
+Adding a check is adding a function here and its parameter struct; rulebooks and provinces then use it by
+name. Nothing is ever evaluated from a string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from msgspec import Struct
+
+from danhgia.rules import levels
+from danhgia.rules.case import Subject
+
+FALSE, TRUE, MISSING, MITIGATED = 0, 1, 2, 3
+
+# Discipline forms, lightest first. "other" (a state-side form, e.g. giáng chức) counts as at least khiển trách.
+FORM_RANK = {"khien_trach": 1, "other": 1, "canh_cao": 2, "cach_chuc": 3, "khai_tru": 4}
+GRADE_RANK = {"kem": 0, "trung_binh": 1, "tot": 2, "xuat_sac": 3}
+
+
+@dataclass(frozen=True)
+class Context:
+    year: int
+    as_of: dt.date
+
+
+class Params(Struct, forbid_unknown_fields=True, kw_only=True):
+    pass
+
+
+class NoParams(Params):
+    pass
+
+
+class Threshold(Params):
+    threshold: float
+
+
+class ShareParam(Params):
+    share: float
+
+
+class Months(Params):
+    months: float
+
+
+class FlagParam(Params):
+    name: Literal["exempt", "suspended", "maternity_leave"]
+
+
+class FindingParam(Params):
+    name: Literal["degradation", "prohibition_violated", "disunity", "corruption_in_subordinate"]
+
+
+class DisciplineParams(Params):
+    min_form: Literal["khien_trach", "canh_cao", "cach_chuc", "khai_tru"] | None = None
+    # What a violation self-detected with its consequences remedied does: count like any other ("count"),
+    # not count ("exempt", QĐ 124), or leave it to the competent authority ("decide", QĐ 366).
+    self_detected: Literal["count", "exempt", "decide"] = "count"
+
+
+class CompletionParams(Params):
+    share: float
+    key_targets_missed: bool = False  # also require that key targets were missed
+    force_majeure: Literal["count", "exempt", "decide"] = "exempt"
+
+
+class LedUnitsParams(Params):
+    share: float
+    basic_targets: bool = False  # missing the basic socio-economic targets also counts
+    force_majeure: Literal["count", "exempt", "decide"] = "decide"
+
+
+class LevelParam(Params):
+    level: Literal["HTXS", "HTT", "HT", "KHT"]
+
+
+class GradeParams(Params):
+    grade: Literal["xuat_sac", "tot", "trung_binh", "kem"]
+    group: Literal["all", "task", "general"] = "all"
+
+
+class LeadershipParams(Params):
+    min_form: Literal["khien_trach", "canh_cao", "cach_chuc", "khai_tru"] = "khien_trach"
+    collective: bool = True  # the leadership collective itself disciplined
+    members: bool = True  # a member of it disciplined with at least `min_form`
+
+
+class LinkParams(Params):
+    level: Literal["HTXS", "HTT", "HT", "KHT"]
+    link: Literal["same_level"] = "same_level"
+
+
+Check = Callable[[Subject, Params, Context], int]
+
+
+@dataclass(frozen=True)
+class CheckDef:
+    # None for the linked checks, which read other subjects' final levels: the engine runs them at
+    # resolution time, after those subjects (see `linked_at_least`).
+    fn: Check | None
+    params: type[Params]
+
+    @property
+    def linked(self) -> bool:
+        return self.fn is None
+
+
+def _score(s: Subject) -> float | None:
+    return None if s.score is None else s.score.general + s.score.task
+
+
+def score_below(s: Subject, p: Params, ctx: Context) -> int:
+    assert isinstance(p, Threshold)
+    total = _score(s)
+    return MISSING if total is None else TRUE if total < p.threshold else FALSE
+
+
+def score_at_least(s: Subject, p: Params, ctx: Context) -> int:
+    assert isinstance(p, Threshold)
+    total = _score(s)
+    return MISSING if total is None else TRUE if total >= p.threshold else FALSE
+
+
+def flag(s: Subject, p: Params, ctx: Context) -> int:
+    assert isinstance(p, FlagParam)
+    return TRUE if s.status is not None and getattr(s.status, p.name) else FALSE
+
+
+def joined_within_months(s: Subject, p: Params, ctx: Context) -> int:
+    assert isinstance(p, Months)
+    joined = s.status.joined_on if s.status is not None else None
+    if joined is None:
+        return MISSING
+    return TRUE if (ctx.as_of - joined).days < p.months * 30.4375 else FALSE
+
+
+def sick_leave_at_least(s: Subject, p: Params, ctx: Context) -> int:
+    assert isinstance(p, Months)
+    months = s.status.sick_leave_months if s.status is not None else None
+    return TRUE if months is not None and months >= p.months else FALSE
+
+
+def finding(s: Subject, p: Params, ctx: Context) -> int:
+    assert isinstance(p, FindingParam)
+    value = getattr(s.findings, p.name) if s.findings is not None else None
+    return MISSING if value is None else TRUE if value else FALSE
+
+
+def disciplined_in_year(s: Subject, p: Params, ctx: Context) -> int:
+    """Disciplined with a form at least `min_form`, the decision dated inside the evaluation year."""
+    assert isinstance(p, DisciplineParams)
+    least = FORM_RANK[p.min_form] if p.min_form else 0
+    counted = mitigated = False
+    for d in s.discipline:
+        if d.date.year != ctx.year or FORM_RANK[d.form] < least:
+            continue
+        if d.self_detected_remedied and p.self_detected != "count":
+            mitigated = mitigated or p.self_detected == "decide"
+        else:
+            counted = True
+    return TRUE if counted else MITIGATED if mitigated else FALSE
+
+
+def _shares(s: Subject) -> tuple[int, int | None, int | None, int | None] | None:
+    t = s.targets
+    if t is None or not t.total:
+        return None
+    return t.total, t.completed, t.on_time, t.exceeded
+
+
+def tasks_all_on_time(s: Subject, p: Params, ctx: Context) -> int:
+    """Every assigned task completed, on time (QĐ 366 Art. 11: "100% … đúng hạn")."""
+    shares = _shares(s)
+    if shares is None:
+        return MISSING
+    total, completed, on_time, _ = shares
+    if completed is None or on_time is None:
+        return MISSING
+    return TRUE if completed == total and on_time == total else FALSE
+
+
+def tasks_exceeded_share_at_least(s: Subject, p: Params, ctx: Context) -> int:
+    assert isinstance(p, ShareParam)
+    shares = _shares(s)
+    if shares is None or shares[3] is None:
+        return MISSING
+    return TRUE if shares[3] >= p.share * shares[0] else FALSE
+
+
+def tasks_late_share_at_most(s: Subject, p: Params, ctx: Context) -> int:
+    """All tasks completed and those behind schedule at most `share` of them (QĐ 366 Art. 11 §3)."""
+    assert isinstance(p, ShareParam)
+    shares = _shares(s)
+    if shares is None:
+        return MISSING
+    total, completed, on_time, _ = shares
+    if completed is None or on_time is None:
+        return MISSING
+    return TRUE if completed == total and total - on_time <= p.share * total else FALSE
+
+
+def tasks_not_completed_over(s: Subject, p: Params, ctx: Context) -> int:
+    assert isinstance(p, ShareParam)
+    shares = _shares(s)
+    if shares is None or shares[1] is None:
+        return MISSING
+    return TRUE if shares[0] - shares[1] > p.share * shares[0] else FALSE
+
+
+def targets_completed_below(s: Subject, p: Params, ctx: Context) -> int:
+    """Less than `share` of the year's targets completed (and key targets missed), unless force majeure."""
+    assert isinstance(p, CompletionParams)
+    shares = _shares(s)
+    if shares is None or shares[1] is None:
+        return MISSING
+    assert s.targets is not None
+    if p.key_targets_missed:
+        if s.targets.key_targets_met is None:
+            return MISSING
+        if s.targets.key_targets_met:
+            return FALSE
+    if shares[1] >= p.share * shares[0]:
+        return FALSE
+    if s.targets.force_majeure and p.force_majeure != "count":
+        return MITIGATED if p.force_majeure == "decide" else FALSE
+    return TRUE
+
+
+def led_units_completion_below(s: Subject, p: Params, ctx: Context) -> int:
+    """The localities/units led completed less than `share` of their plan (or missed the basic targets)."""
+    assert isinstance(p, LedUnitsParams)
+    lu = s.led_units
+    if lu is None or (lu.tasks_completed_share is None and (not p.basic_targets or lu.basic_targets_missed is None)):
+        return MISSING
+    low = lu.tasks_completed_share is not None and lu.tasks_completed_share < p.share
+    basic = p.basic_targets and bool(lu.basic_targets_missed)
+    if not (low or basic):
+        return FALSE
+    if s.targets is not None and s.targets.force_majeure and p.force_majeure != "count":
+        return MITIGATED if p.force_majeure == "decide" else FALSE
+    return TRUE
+
+
+def led_units_kht_over(s: Subject, p: Params, ctx: Context) -> int:
+    assert isinstance(p, ShareParam)
+    lu = s.led_units
+    if lu is None or not lu.total or lu.kht is None:
+        return MISSING
+    return TRUE if lu.kht > p.share * lu.total else FALSE
+
+
+def confidence_low_over(s: Subject, p: Params, ctx: Context) -> int:
+    assert isinstance(p, ShareParam)
+    share = s.confidence_low_share
+    return MISSING if share is None else TRUE if share > p.share else FALSE
+
+
+def civil_servant_level_below(s: Subject, p: Params, ctx: Context) -> int:
+    """Only for civil servants: a subject without a civil-servant rating is not one (the rule does not apply)."""
+    assert isinstance(p, LevelParam)
+    level = s.civil_servant_level
+    return FALSE if level is None else TRUE if levels.BY_NAME[level] < levels.BY_NAME[p.level] else FALSE
+
+
+def civil_servant_level_is(s: Subject, p: Params, ctx: Context) -> int:
+    assert isinstance(p, LevelParam)
+    return TRUE if s.civil_servant_level == p.level else FALSE
+
+
+def _criteria(s: Subject, group: str) -> list[int]:
+    return [GRADE_RANK[c.grade] for c in s.criteria if group == "all" or c.group == group]
+
+
+def criteria_all_at_least(s: Subject, p: Params, ctx: Context) -> int:
+    assert isinstance(p, GradeParams)
+    grades = _criteria(s, p.group)
+    return MISSING if not grades else TRUE if min(grades) >= GRADE_RANK[p.grade] else FALSE
+
+
+def any_criterion_graded(s: Subject, p: Params, ctx: Context) -> int:
+    assert isinstance(p, GradeParams)
+    grades = _criteria(s, p.group)
+    return MISSING if not grades else TRUE if GRADE_RANK[p.grade] in grades else FALSE
+
+
+def shortcomings_remedied(s: Subject, p: Params, ctx: Context) -> int:
+    sc = s.shortcomings
+    return MISSING if sc is None else TRUE if sc.remedied >= sc.identified else FALSE
+
+
+def leadership_disciplined(s: Subject, p: Params, ctx: Context) -> int:
+    assert isinstance(p, LeadershipParams)
+    ld = s.leadership_disciplined
+    if ld is None:
+        return MISSING
+    least = FORM_RANK[p.min_form]
+    hit = (p.collective and ld.collective) or (p.members and any(FORM_RANK[f] >= least for f in ld.members))
+    return TRUE if hit else FALSE
+
+
+def no_discipline_in_unit(s: Subject, p: Params, ctx: Context) -> int:
+    """No directly subordinate unit and no member of the leadership collective disciplined."""
+    sub, ld = s.subordinates, s.leadership_disciplined
+    if sub is None and ld is None:
+        return MISSING
+    if sub is not None and sub.disciplined > 0:
+        return FALSE
+    if ld is not None and (ld.collective or ld.members):
+        return FALSE
+    return TRUE
+
+
+def subordinates_disciplined_share_over(s: Subject, p: Params, ctx: Context) -> int:
+    assert isinstance(p, ShareParam)
+    sub = s.subordinates
+    if sub is None or not sub.total:
+        return MISSING
+    return TRUE if sub.disciplined > p.share * sub.total else FALSE
+
+
+def subordinates_disciplined_not_self_detected(s: Subject, p: Params, ctx: Context) -> int:
+    sub = s.subordinates
+    if sub is None:
+        return MISSING
+    return TRUE if sub.disciplined - sub.disciplined_self_detected_remedied > 0 else FALSE
+
+
+def subordinates_disciplined_all_self_detected(s: Subject, p: Params, ctx: Context) -> int:
+    sub = s.subordinates
+    if sub is None:
+        return MISSING
+    return TRUE if sub.disciplined > 0 and sub.disciplined == sub.disciplined_self_detected_remedied else FALSE
+
+
+def linked_at_least(linked_levels: list[int], p: LinkParams) -> int:
+    """Every linked subject (e.g. the same-level government, MTTQ, đoàn thể) has at least `level`.
+
+    Unlike the other checks this one reads other subjects' final levels, so the engine calls it at
+    resolution time, after the linked subjects are decided; a linked subject without a level is missing.
+    """
+    if not linked_levels or any(level < 0 for level in linked_levels):
+        return MISSING
+    return TRUE if min(linked_levels) >= levels.BY_NAME[p.level] else FALSE
+
+
+CHECKS: dict[str, CheckDef] = {
+    "score_below": CheckDef(score_below, Threshold),
+    "score_at_least": CheckDef(score_at_least, Threshold),
+    "flag": CheckDef(flag, FlagParam),
+    "joined_within_months": CheckDef(joined_within_months, Months),
+    "sick_leave_at_least": CheckDef(sick_leave_at_least, Months),
+    "finding": CheckDef(finding, FindingParam),
+    "disciplined_in_year": CheckDef(disciplined_in_year, DisciplineParams),
+    "tasks_all_on_time": CheckDef(tasks_all_on_time, NoParams),
+    "tasks_exceeded_share_at_least": CheckDef(tasks_exceeded_share_at_least, ShareParam),
+    "tasks_late_share_at_most": CheckDef(tasks_late_share_at_most, ShareParam),
+    "tasks_not_completed_over": CheckDef(tasks_not_completed_over, ShareParam),
+    "targets_completed_below": CheckDef(targets_completed_below, CompletionParams),
+    "led_units_completion_below": CheckDef(led_units_completion_below, LedUnitsParams),
+    "led_units_kht_over": CheckDef(led_units_kht_over, ShareParam),
+    "confidence_low_over": CheckDef(confidence_low_over, ShareParam),
+    "civil_servant_level_below": CheckDef(civil_servant_level_below, LevelParam),
+    "civil_servant_level_is": CheckDef(civil_servant_level_is, LevelParam),
+    "criteria_all_at_least": CheckDef(criteria_all_at_least, GradeParams),
+    "any_criterion_graded": CheckDef(any_criterion_graded, GradeParams),
+    "shortcomings_remedied": CheckDef(shortcomings_remedied, NoParams),
+    "leadership_disciplined": CheckDef(leadership_disciplined, LeadershipParams),
+    "no_discipline_in_unit": CheckDef(no_discipline_in_unit, NoParams),
+    "subordinates_disciplined_share_over": CheckDef(subordinates_disciplined_share_over, ShareParam),
+    "subordinates_disciplined_not_self_detected": CheckDef(subordinates_disciplined_not_self_detected, NoParams),
+    "subordinates_disciplined_all_self_detected": CheckDef(subordinates_disciplined_all_self_detected, NoParams),
+    "linked_at_least": CheckDef(None, LinkParams),
+}

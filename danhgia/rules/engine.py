@@ -1,0 +1,443 @@
+"""The classification engine: a case in, levels with reasons out. Pure Python, no database.
+
+Two stages.
+
+1. Each subject alone (`_evaluate`): not-rated cases, KHT cases, the gates of each level from HTXS down
+   (the subject gets the highest level whose conditions all hold), caps. The result is `eligible`.
+2. Resolution in dependency order: a subject that heads a body (or whose rules read linked subjects)
+   waits for them. Quota groups are processed whole, in topological order of the groups: within a group
+   every subject's level before the quota is min(eligible, proposed, the level of the body it heads, linked
+   rules); then the quota keeps the best-ranked candidates at HTXS. So a body downgraded by its own group's
+   quota caps its head. A cycle between groups (or a body and its head in one group) cannot be ordered and
+   is refused as bad input.
+
+Everything is deterministic: candidates are ordered by rank (descending, no rank last) then id, results
+come in the input order, warnings are sorted.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from danhgia.rules import levels, quota
+from danhgia.rules.case import Case, CaseError, Quota, Subject, as_of, resolve_regime
+from danhgia.rules.checks import FALSE, MISSING, MITIGATED, TRUE, Context, LinkParams, linked_at_least
+from danhgia.rules.memory import gc_paused
+from danhgia.rules.output import Output, QuotaResult, Reason, Result
+from danhgia.rules.regimes import Regime
+from danhgia.rules.rulebook import Compiled, KindRules, NamedRule, Rule, RulebookError, compile_rulebook
+
+NAMES = levels.NAMES
+HTXS, HTT, HT, KHT, NONE = levels.HTXS, levels.HTT, levels.HT, levels.KHT, levels.NONE
+WARNING_SAMPLE = 20  # subjects named in an aggregated warning
+
+
+@dataclass(frozen=True)
+class GroupQuota:
+    rate: float
+    base: str
+    rounding: str
+    min_cap: int
+    decided_by: str | None
+    reason: str | None
+    unconfirmed: list[str]
+
+
+class _Reasons:
+    """Reason structs, and the tuples of them and of missing rule ids, shared between subjects: a national
+    case has millions of subjects but only a few hundred distinct reason lists."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str, str], Reason] = {}
+        self._tuples: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+    def shared(self, items: list[Any]) -> tuple[Any, ...]:
+        key = tuple(items)
+        return self._tuples.setdefault(key, key)
+
+    def get(self, rule: Rule | NamedRule, effect: str, text: str | None = None) -> Reason:
+        key = (rule.id, effect, text or "")
+        reason = self._cache.get(key)
+        if reason is None:
+            reason = Reason(rule.id, effect, text or rule.description, rule.source, not rule.confirmed)
+            self._cache[key] = reason
+        return reason
+
+
+def _step(high: int, low: int) -> str:
+    return f"{NAMES[high]}→{NAMES[low] if low >= 0 else 'null'}"
+
+
+@dataclass(slots=True)
+class _Eval:
+    rated: bool
+    eligible: int
+    reasons: tuple[Reason, ...]
+    missing: tuple[str, ...]
+    decide: bool
+    not_rated_reason: str | None
+
+
+def _evaluate(s: Subject, kr: KindRules, ctx: Context, reasons: _Reasons, undecided: NamedRule) -> _Eval:
+    """One subject on its own: everything but the proposal, the body it heads, linked rules and the quota."""
+    missing: list[str] = []
+    for r in kr.not_rated:
+        answer = r.check.fn(s, r.params, ctx)  # type: ignore[misc]
+        if answer == TRUE:
+            return _Eval(False, NONE, (reasons.get(r, "not_rated"),), (), False, r.not_rated_reason)
+        if answer == MISSING:
+            missing.append(r.id)
+    out: list[Reason] = []
+    kht = decide = False
+    for r in kr.kht:
+        answer = r.check.fn(s, r.params, ctx)  # type: ignore[misc]
+        if answer == TRUE:
+            kht = True
+            out.append(reasons.get(r, "→KHT"))
+        elif answer == MITIGATED:
+            decide = True
+            out.append(reasons.get(r, "needs_decision"))
+        elif answer == MISSING:
+            missing.append(r.id)
+    for r in kr.decide:
+        answer = r.check.fn(s, r.params, ctx)  # type: ignore[misc]
+        if answer == TRUE:
+            decide = True
+            out.append(reasons.get(r, "needs_decision"))
+        elif answer == MISSING:
+            missing.append(r.id)
+    if kht:
+        return _Eval(True, KHT, reasons.shared(out), reasons.shared(missing), decide, None)
+    # The highest level whose conditions all hold (QĐ 366 Art. 11: "đồng thời, phải đáp ứng các điều kiện").
+    level = HTXS
+    while level >= HT:
+        failed = []
+        for r in kr.gates[level]:
+            answer = r.check.fn(s, r.params, ctx)  # type: ignore[misc]
+            if answer == FALSE:
+                failed.append(r)
+            elif answer == MISSING:
+                missing.append(r.id)
+        if not failed:
+            break
+        for r in failed:
+            out.append(reasons.get(r, _step(level, level - 1 if level > HT else NONE)))
+        level -= 1
+    if level < HT:
+        # Band met but no level's conditions, and no KHT case: the regulation gives no answer (R114).
+        out.append(reasons.get(undecided, "needs_decision"))
+        return _Eval(True, NONE, reasons.shared(out), reasons.shared(missing), True, None)
+    for r in kr.caps:
+        answer = r.check.fn(s, r.params, ctx)  # type: ignore[misc]
+        if answer == TRUE and r.level < level:
+            out.append(reasons.get(r, _step(level, r.level)))
+            level = r.level
+        elif answer == MISSING:
+            missing.append(r.id)
+    return _Eval(True, level, reasons.shared(out), reasons.shared(missing), decide, None)
+
+
+def _quota_for(case: Case, compiled: Compiled) -> tuple[list[GroupQuota | None], list[str]]:
+    spec = compiled.spec.quota
+    options_min_cap = case.options.min_cap if case.options and case.options.min_cap is not None else None
+    warnings: list[str] = []
+
+    def resolve(q: Quota | None, where: str) -> GroupQuota:
+        rate = q.rate if q and q.rate is not None else spec.rate
+        base = q.base if q and q.base is not None else spec.base
+        rounding = q.rounding if q and q.rounding is not None else spec.rounding
+        unconfirmed: list[str] = [
+            part
+            for part, overridden in (
+                ("base", q and q.base),
+                ("rounding", q and q.rounding),
+                ("min_cap", options_min_cap),
+            )
+            if part in spec.unconfirmed and overridden is None
+        ]
+        if spec.max_rate is not None and rate > spec.max_rate:
+            warnings.append(
+                f"{where}: tỷ lệ {rate:g} vượt mức tối đa {spec.max_rate:g} của quy định (chỉ để tính thử)."
+            )
+        elif rate != spec.rate and not (q and q.decided_by):
+            warnings.append(
+                f"{where}: tỷ lệ {rate:g} khác {spec.rate:g} nhưng không ghi người quyết định (decided_by)."
+            )
+        return GroupQuota(
+            rate,
+            base,
+            rounding,
+            spec.min_cap if options_min_cap is None else options_min_cap,
+            q.decided_by if q else None,
+            q.reason if q else None,
+            unconfirmed,
+        )
+
+    file_level = resolve(case.quota, "quota")
+    result: list[GroupQuota | None] = []
+    for i, group in enumerate(case.groups):
+        if group.quota is None:
+            result.append(None)  # explicitly no cap
+        elif isinstance(group.quota, Quota):
+            result.append(resolve(group.quota, f"groups[{i}].quota"))
+        else:
+            result.append(file_level)
+    return result, warnings
+
+
+def _order(case: Case, compiled: Compiled, group_of: list[int], index: dict[str, int]) -> list[int]:
+    """Processing order of the nodes (groups, then ungrouped subjects as their own nodes), dependencies first."""
+    n_groups = len(case.groups)
+
+    def node(i: int) -> int:
+        g = group_of[i]
+        return g if g >= 0 else n_groups + i
+
+    edges: dict[int, set[int]] = {}
+    blame: dict[tuple[int, int], int] = {}
+    for i, s in enumerate(case.subjects):
+        deps = []
+        if s.heads is not None:
+            deps.append(index[s.heads])
+        if compiled.uses_links and s.same_level and compiled.by_kind[s.kind].linked:
+            deps.extend(index[x] for x in s.same_level)
+        for j in deps:
+            a, b = node(i), node(j)
+            if a == b:
+                where = (
+                    f"subjects[{i}].heads"
+                    if s.heads is not None and index[s.heads] == j
+                    else f"subjects[{i}].same_level"
+                )
+                if i == j or a >= n_groups:
+                    raise CaseError(where, "head_cycle", f"«{s.id}» phụ thuộc chính nó.")
+                raise CaseError(
+                    where,
+                    "head_cycle",
+                    f"«{s.id}» và «{case.subjects[j].id}» cùng nhóm «{case.groups[a].id}» mà mức của «{s.id}» "
+                    f"phụ thuộc mức của «{case.subjects[j].id}»: hãy tách thành hai nhóm.",
+                )
+            edges.setdefault(a, set()).add(b)
+            blame.setdefault((a, b), i)
+    # Kahn's algorithm over the nodes that have dependencies; the others can go in any order.
+    waiting = {a: len(bs) for a, bs in edges.items()}
+    dependents: dict[int, list[int]] = {}
+    for a, bs in edges.items():
+        for b in bs:
+            dependents.setdefault(b, []).append(a)
+    all_nodes = list(range(n_groups)) + [n_groups + i for i, g in enumerate(group_of) if g < 0]
+    queue = deque(x for x in all_nodes if x not in waiting)
+    order: list[int] = []
+    while queue:
+        x = queue.popleft()
+        order.append(x)
+        for a in dependents.get(x, ()):
+            waiting[a] -= 1
+            if waiting[a] == 0:
+                queue.append(a)
+    if len(order) < len(all_nodes):
+        stuck = sorted(a for a, left in waiting.items() if left > 0)
+        a = stuck[0]
+        b = next(b for b in sorted(edges[a]) if b in waiting and waiting[b] > 0)
+        i = blame[(a, b)]
+
+        def label(x: int) -> str:
+            return f"nhóm «{case.groups[x].id}»" if x < n_groups else f"«{case.subjects[x - n_groups].id}»"
+
+        raise CaseError(
+            f"subjects[{i}].heads" if case.subjects[i].heads else f"subjects[{i}].same_level",
+            "head_cycle",
+            f"Vòng phụ thuộc giữa {', '.join(label(x) for x in stuck[:6])}: "
+            "không thể xếp loại đơn vị trước người đứng đầu.",
+        )
+    return order
+
+
+def classify(case: Case) -> Output:
+    """Classify every subject of a validated case (case.decode validates)."""
+    with gc_paused():
+        return _classify(case)
+
+
+def _classify(case: Case) -> Output:
+    regime: Regime = resolve_regime(case)
+    ctx = Context(year=case.year or as_of(case).year, as_of=as_of(case))
+    try:
+        compiled = compile_rulebook(regime, case.options, case.local_rules)
+    except RulebookError as exc:
+        if exc.path.startswith(("local_rules", "options")):
+            raise CaseError(exc.path, "invalid_rule", exc.message) from None
+        raise
+    spec = compiled.spec
+    reasons = _Reasons()
+    group_quota, warnings = _quota_for(case, compiled)
+    group_index = {g.id: i for i, g in enumerate(case.groups)}
+    subjects = case.subjects
+    index = {s.id: i for i, s in enumerate(subjects)}
+    group_of = [group_index[s.group] if s.group is not None else -1 for s in subjects]
+
+    evals = [_evaluate(s, compiled.by_kind[s.kind], ctx, reasons, spec.undecided) for s in subjects]
+    final = [NONE] * len(subjects)
+    positions: dict[int, int] = {}
+    members: list[list[int]] = [[] for _ in case.groups]
+    for i, g in enumerate(group_of):
+        if g >= 0:
+            members[g].append(i)
+    quota_out: list[QuotaResult] = []
+    quota_rule = NamedRule(id="quota", description=spec.quota.description, source=spec.quota.source)
+
+    def pre_quota(i: int) -> int:
+        """The level before the quota: eligible, capped by the proposal, the body headed, linked rules."""
+        e, s = evals[i], subjects[i]
+        level = e.eligible
+        if not e.rated or level < 0:
+            return level
+        if s.proposed is not None:
+            proposed = levels.BY_NAME[s.proposed]
+            if proposed < level:
+                e.reasons += (reasons.get(spec.proposed, _step(level, proposed)),)
+                level = proposed
+        if s.heads is not None:
+            body = final[index[s.heads]]
+            if body < 0:
+                e.missing += (spec.head.id,)
+            elif body < level:
+                e.reasons += (reasons.get(spec.head, _step(level, body), f"{spec.head.description} («{s.heads}»)"),)
+                level = body
+        for r in compiled.by_kind[s.kind].linked:
+            assert isinstance(r.params, LinkParams)
+            answer = linked_at_least([final[index[x]] for x in s.same_level], r.params)
+            if answer == MISSING:
+                e.missing += (r.id,)
+            elif r.effect == "requires" and answer == FALSE and level >= r.level:
+                e.reasons += (reasons.get(r, _step(level, r.level - 1)),)
+                level = r.level - 1
+            elif r.effect == "max" and answer == TRUE and level > r.level:
+                e.reasons += (reasons.get(r, _step(level, r.level)),)
+                level = r.level
+        return level
+
+    n_groups = len(case.groups)
+    for node in _order(case, compiled, group_of, index):
+        if node >= n_groups:
+            i = node - n_groups
+            final[i] = pre_quota(i)
+            continue
+        ids = members[node]
+        for i in ids:
+            final[i] = pre_quota(i)
+        q = group_quota[node]
+        if q is None:
+            continue
+        candidates = [i for i in ids if evals[i].rated and final[i] == HTXS]
+        htt = sum(1 for i in ids if evals[i].rated and final[i] == HTT)
+        candidates.sort(key=lambda i: (subjects[i].rank is None, -(subjects[i].rank or 0.0), subjects[i].id))
+        the_cap = quota.cap(
+            base=q.base,
+            rate=quota.exact(q.rate),
+            htt=htt,
+            candidates=len(candidates),
+            rounding=q.rounding,
+            min_cap=q.min_cap,
+        )
+        kept = min(len(candidates), the_cap)
+        group = case.groups[node]
+        tie = 0 < kept < len(candidates) and subjects[candidates[kept - 1]].rank == subjects[candidates[kept]].rank
+        text = f"Vượt tỷ lệ {q.rate * 100:g}% của nhóm {group.id}"
+        for position, i in enumerate(candidates, start=1):
+            positions[i] = position
+            if position > kept:
+                evals[i].reasons += (reasons.get(quota_rule, "HTXS→HTT", text),)
+                final[i] = HTT
+        if tie:
+            warnings.append(
+                f"Nhóm «{group.id}»: «{subjects[candidates[kept - 1]].id}» và «{subjects[candidates[kept]].id}» "
+                "bằng hạng tại ngưỡng tỷ lệ; cấp có thẩm quyền quyết định."
+            )
+        quota_out.append(
+            QuotaResult(
+                group=group.id,
+                rule=spec.quota.rule,
+                rate=q.rate,
+                base=q.base,
+                rounding=q.rounding,
+                candidates=len(candidates),
+                htt=htt,
+                granted=kept,
+                cap=the_cap,
+                downgraded=[subjects[i].id for i in candidates[kept:]],
+                tie_at_cutoff=tie,
+                decided_by=q.decided_by,
+                reason=q.reason,
+                unconfirmed=q.unconfirmed,
+            )
+        )
+
+    results = []
+    undecided = []
+    for i, (s, e) in enumerate(zip(subjects, evals, strict=True)):
+        if not e.rated:
+            results.append(
+                Result(id=s.id, rated=False, level=None, not_rated_reason=e.not_rated_reason, reasons=e.reasons)
+            )
+            continue
+        if e.decide:
+            undecided.append(s.id)
+        score = s.score.general + s.score.task if s.score is not None and regime == Regime.R2025 else None
+        results.append(
+            Result(
+                id=s.id,
+                rated=True,
+                level=levels.name(final[i]),
+                eligible=levels.name(e.eligible),
+                needs_decision=e.decide,
+                score=score,
+                quota_position=positions.get(i),
+                reasons=e.reasons,
+                missing=e.missing,
+            )
+        )
+    if undecided:
+        undecided.sort()  # the warning must not depend on the order of the subjects
+        sample = ", ".join(undecided[:WARNING_SAMPLE]) + (" …" if len(undecided) > WARNING_SAMPLE else "")
+        warnings.append(
+            f"{len(undecided)} đối tượng cần cấp có thẩm quyền xem xét, quyết định (needs_decision): {sample}"
+        )
+    return Output(
+        regime=regime.value,
+        rulebook=spec.title,
+        as_of=ctx.as_of,
+        options=_options_report(case, compiled),
+        results=results,
+        quota=quota_out,
+        warnings=sorted(warnings),
+    )
+
+
+def _options_report(case: Case, compiled: Compiled) -> dict[str, Any]:
+    """The choices the regulations leave open, with the value used and whether it is confirmed."""
+    q = compiled.spec.quota
+    override = case.quota
+    report: dict[str, Any] = {}
+    for part, value, overridden in (
+        ("quota_rate", q.rate, override.rate if override else None),
+        ("quota_base", q.base, override.base if override else None),
+        ("quota_rounding", q.rounding, override.rounding if override else None),
+        ("quota_min_cap", q.min_cap, case.options.min_cap if case.options else None),
+    ):
+        name = part.removeprefix("quota_")
+        entry: dict[str, Any] = {"value": value if overridden is None else overridden}
+        if overridden is None and name in q.unconfirmed:
+            entry["unconfirmed"] = True
+            if name in q.notes:
+                entry["note"] = q.notes[name]
+        report[part] = entry
+    unconfirmed_on = sorted(r.id for r in compiled.rules.values() if not r.confirmed)
+    unconfirmed_off = sorted(r.id for r in compiled.spec.rules if not r.confirmed and r.id not in compiled.rules)
+    report["unconfirmed_rules_applied"] = unconfirmed_on
+    report["unconfirmed_rules_not_applied"] = unconfirmed_off
+    if not compiled.spec.undecided.confirmed:
+        report["undecided"] = {"value": "needs_decision", "unconfirmed": True, "note": compiled.spec.undecided.note}
+    return report

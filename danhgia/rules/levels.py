@@ -1,0 +1,23 @@
+"""The four quality levels, ordered HTXS > HTT > HT > KHT, as small integers for fast comparison."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+LevelName = Literal["HTXS", "HTT", "HT", "KHT"]
+
+KHT, HT, HTT, HTXS = 0, 1, 2, 3
+NONE = -1  # no level: not rated, or left to the competent authority
+
+NAMES: tuple[LevelName, ...] = ("KHT", "HT", "HTT", "HTXS")
+BY_NAME: dict[str, int] = {name: i for i, name in enumerate(NAMES)}
+LABELS = {
+    "HTXS": "Hoàn thành xuất sắc nhiệm vụ",
+    "HTT": "Hoàn thành tốt nhiệm vụ",
+    "HT": "Hoàn thành nhiệm vụ",
+    "KHT": "Không hoàn thành nhiệm vụ",
+}
+
+
+def name(level: int) -> LevelName | None:
+    return NAMES[level] if level >= 0 else None
