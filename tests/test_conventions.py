@@ -41,3 +41,10 @@ def test_permissions_doc_matches_the_matrix():
 
     doc = (ROOT.parent / "docs" / "permissions.md").read_text(encoding="utf-8")
     assert doc == matrix_markdown(), "run: danhgia permissions > docs/permissions.md"
+
+
+def test_rules_doc_matches_the_rulebooks():
+    from danhgia.rules.doc import DOC, render
+
+    text = DOC.read_text(encoding="utf-8")
+    assert text == render(text), "run: python -m danhgia.rules.doc --write"
