@@ -40,7 +40,7 @@ def main() -> None:
         page.screenshot(path=str(out / "login.png"), full_page=True)
         page.fill("#id_username", args.user)
         page.fill("#id_password", accounts[args.user]["password"])
-        page.click("button[type=submit]")
+        page.click("main form button[type=submit]")
         for i, path in enumerate(args.paths):
             page.goto(f"{args.base}{path}")
             page.wait_for_load_state("networkidle")

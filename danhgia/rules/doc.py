@@ -1,7 +1,7 @@
 """The rule tables of docs/rules.md, generated from the rulebooks so that the documentation cannot drift.
 
-    python -m danhgia.rules.doc --write     rewrite the generated part of docs/rules.md
-    python -m danhgia.rules.doc             print it
+python -m danhgia.rules.doc --write     rewrite the generated part of docs/rules.md
+python -m danhgia.rules.doc             print it
 """
 
 from __future__ import annotations
