@@ -25,7 +25,7 @@ Grade = Literal["xuat_sac", "tot", "trung_binh", "kem"]
 
 Count = Annotated[int, Meta(ge=0)]
 Share = Annotated[float, Meta(ge=0, le=1)]
-Rate = Annotated[float, Meta(gt=0, le=1)]
+Rate = Annotated[float, Meta(ge=0, le=1)]
 
 BODY_KINDS = frozenset({"party_org", "collective", "unit"})
 
@@ -116,6 +116,8 @@ class Subordinates(Strict):
 class LeadershipDisciplined(Strict):
     collective: bool = False
     members: list[DisciplineForm] = []
+    # How many of those members' violations were self-detected with their consequences remedied.
+    members_self_detected_remedied: Count = 0
 
 
 class LedUnits(Strict):
@@ -158,6 +160,7 @@ class LocalRule(Strict):
     source: str
     params: dict[str, object] = {}
     confirmed: bool = True
+    required: bool = False
 
 
 class Options(Strict):
@@ -203,6 +206,7 @@ _MESSAGES: list[tuple[re.Pattern[str], str, str]] = [
         "Sai kiểu dữ liệu: cần {a}, nhận được {b}.",
     ),
     (re.compile(r"Invalid RFC3339 encoded date"), "invalid_date", "Ngày không hợp lệ: cần dạng YYYY-MM-DD."),
+    (re.compile(r"Number out of range"), "out_of_range", "Số quá lớn."),
 ]
 _TYPE_WORDS = {
     "int": "số nguyên",
@@ -249,6 +253,8 @@ def decode(data: bytes | str) -> Case:
             # Point at the field itself: "subjects[0].colour", not "subjects[0]".
             path = f"{path}.{field.group(1)}" if path else field.group(1)
         raise CaseError(path, code, vietnamese) from None
+    except UnicodeDecodeError:
+        raise CaseError("", "malformed_json", "Tệp chứa dữ liệu không phải văn bản UTF-8 hợp lệ.") from None
     except msgspec.DecodeError as exc:
         byte = re.search(r"\(byte (\d+)\)", str(exc))
         at = f" (lỗi cú pháp ở byte {byte.group(1)})" if byte else ""
@@ -271,6 +277,39 @@ def as_of(case: Case) -> dt.date:
     if case.year is not None:
         return dt.date(case.year, 12, 31)
     raise CaseError("as_of", "missing_field", "Cần «year» hoặc «as_of» để biết năm đánh giá.")
+
+
+def _not_above(value: int | None, limit: int | None, path: str, what: str, of: str) -> None:
+    if value is not None and limit is not None and value > limit:
+        raise CaseError(path, "out_of_range", f"{what} ({value}) lớn hơn {of} ({limit}).")
+
+
+def _check_counts(subject: Subject, i: int) -> None:
+    """Counts that contradict each other (more on time than completed, …) are bad input."""
+    t = subject.targets
+    if t is not None:
+        base = f"subjects[{i}].targets"
+        _not_above(t.completed, t.total, f"{base}.completed", "Số nhiệm vụ hoàn thành", "tổng số nhiệm vụ")
+        _not_above(t.on_time, t.total, f"{base}.on_time", "Số nhiệm vụ đúng hạn", "tổng số nhiệm vụ")
+        _not_above(t.on_time, t.completed, f"{base}.on_time", "Số nhiệm vụ đúng hạn", "số nhiệm vụ hoàn thành")
+        _not_above(t.exceeded, t.completed, f"{base}.exceeded", "Số nhiệm vụ vượt mức", "số nhiệm vụ hoàn thành")
+    sub = subject.subordinates
+    if sub is not None:
+        base = f"subjects[{i}].subordinates"
+        _not_above(
+            sub.disciplined, sub.total, f"{base}.disciplined", "Số đơn vị bị kỷ luật", "tổng số đơn vị trực thuộc"
+        )
+        _not_above(sub.disciplined_self_detected_remedied, sub.disciplined,
+                   f"{base}.disciplined_self_detected_remedied", "Số đơn vị tự phát hiện, khắc phục",
+                   "số đơn vị bị kỷ luật")  # fmt: skip
+    ld = subject.leadership_disciplined
+    if ld is not None:
+        _not_above(ld.members_self_detected_remedied, len(ld.members),
+                   f"subjects[{i}].leadership_disciplined.members_self_detected_remedied",
+                   "Số vi phạm tự phát hiện, khắc phục", "số thành viên bị kỷ luật")  # fmt: skip
+    lu = subject.led_units
+    if lu is not None:
+        _not_above(lu.kht, lu.total, f"subjects[{i}].led_units.kht", "Số đơn vị KHT", "tổng số đơn vị lãnh đạo")
 
 
 def validate(case: Case) -> None:
@@ -305,16 +344,7 @@ def validate(case: Case) -> None:
         for j, other in enumerate(subject.same_level):
             if other not in kinds:
                 raise CaseError(f"subjects[{i}].same_level[{j}]", "unknown_subject", f"Không có đối tượng «{other}».")
-        targets = subject.targets
-        if targets is not None and targets.total is not None:
-            for field in ("completed", "on_time", "exceeded"):
-                value = getattr(targets, field)
-                if value is not None and value > targets.total:
-                    raise CaseError(
-                        f"subjects[{i}].targets.{field}",
-                        "out_of_range",
-                        f"{field} = {value} lớn hơn tổng số nhiệm vụ ({targets.total}).",
-                    )
+        _check_counts(subject, i)
         if subject.shortcomings is not None and subject.shortcomings.remedied > subject.shortcomings.identified:
             raise CaseError(
                 f"subjects[{i}].shortcomings.remedied",

@@ -95,6 +95,8 @@ class LeadershipParams(Params):
     min_form: Literal["khien_trach", "canh_cao", "cach_chuc", "khai_tru"] = "khien_trach"
     collective: bool = True  # the leadership collective itself disciplined
     members: bool = True  # a member of it disciplined with at least `min_form`
+    # Members' violations self-detected and remedied: counted, or not (QĐ 124's exception).
+    self_detected: Literal["count", "exempt"] = "count"
 
 
 class LinkParams(Params):
@@ -138,12 +140,21 @@ def flag(s: Subject, p: Params, ctx: Context) -> int:
     return TRUE if s.status is not None and getattr(s.status, p.name) else FALSE
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later (31 January + 1 month = 28/29 February)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
 def joined_within_months(s: Subject, p: Params, ctx: Context) -> int:
+    """Admitted (or founded) less than `months` calendar months before the reference date."""
     assert isinstance(p, Months)
     joined = s.status.joined_on if s.status is not None else None
     if joined is None:
         return MISSING
-    return TRUE if (ctx.as_of - joined).days < p.months * 30.4375 else FALSE
+    return TRUE if ctx.as_of < add_months(joined, int(p.months)) else FALSE
 
 
 def sick_leave_at_least(s: Subject, p: Params, ctx: Context) -> int:
@@ -189,6 +200,14 @@ def tasks_all_on_time(s: Subject, p: Params, ctx: Context) -> int:
     if completed is None or on_time is None:
         return MISSING
     return TRUE if completed == total and on_time == total else FALSE
+
+
+def tasks_all_completed(s: Subject, p: Params, ctx: Context) -> int:
+    """Every assigned task completed, on time or not (QĐ 366 Art. 11 §1 for leaders: "hoàn thành 100%")."""
+    shares = _shares(s)
+    if shares is None or shares[1] is None:
+        return MISSING
+    return TRUE if shares[1] == shares[0] else FALSE
 
 
 def tasks_exceeded_share_at_least(s: Subject, p: Params, ctx: Context) -> int:
@@ -306,18 +325,35 @@ def leadership_disciplined(s: Subject, p: Params, ctx: Context) -> int:
     if ld is None:
         return MISSING
     least = FORM_RANK[p.min_form]
-    hit = (p.collective and ld.collective) or (p.members and any(FORM_RANK[f] >= least for f in ld.members))
+    members = sum(1 for f in ld.members if FORM_RANK[f] >= least)
+    if p.self_detected == "exempt":
+        members -= ld.members_self_detected_remedied
+    hit = (p.collective and ld.collective) or (p.members and members > 0)
     return TRUE if hit else FALSE
 
 
+def no_leadership_discipline(s: Subject, p: Params, ctx: Context) -> int:
+    """No member of the leadership collective disciplined with at least `min_form` (nor the collective itself)."""
+    assert isinstance(p, LeadershipParams)
+    answer = leadership_disciplined(s, p, ctx)
+    return MISSING if answer == MISSING else FALSE if answer == TRUE else TRUE
+
+
+class SelfDetectedParams(Params):
+    self_detected: Literal["count", "exempt"] = "count"
+
+
 def no_discipline_in_unit(s: Subject, p: Params, ctx: Context) -> int:
-    """No directly subordinate unit and no member of the leadership collective disciplined."""
+    """No directly subordinate unit and no member of the leadership collective disciplined (optionally except
+    the violations self-detected with their consequences remedied)."""
+    assert isinstance(p, SelfDetectedParams)
     sub, ld = s.subordinates, s.leadership_disciplined
     if sub is None and ld is None:
         return MISSING
-    if sub is not None and sub.disciplined > 0:
+    exempt = p.self_detected == "exempt"
+    if sub is not None and sub.disciplined - (sub.disciplined_self_detected_remedied if exempt else 0) > 0:
         return FALSE
-    if ld is not None and (ld.collective or ld.members):
+    if ld is not None and (ld.collective or len(ld.members) - (ld.members_self_detected_remedied if exempt else 0) > 0):
         return FALSE
     return TRUE
 
@@ -364,6 +400,7 @@ CHECKS: dict[str, CheckDef] = {
     "finding": CheckDef(finding, FindingParam),
     "disciplined_in_year": CheckDef(disciplined_in_year, DisciplineParams),
     "tasks_all_on_time": CheckDef(tasks_all_on_time, NoParams),
+    "tasks_all_completed": CheckDef(tasks_all_completed, NoParams),
     "tasks_exceeded_share_at_least": CheckDef(tasks_exceeded_share_at_least, ShareParam),
     "tasks_late_share_at_most": CheckDef(tasks_late_share_at_most, ShareParam),
     "tasks_not_completed_over": CheckDef(tasks_not_completed_over, ShareParam),
@@ -377,7 +414,8 @@ CHECKS: dict[str, CheckDef] = {
     "any_criterion_graded": CheckDef(any_criterion_graded, GradeParams),
     "shortcomings_remedied": CheckDef(shortcomings_remedied, NoParams),
     "leadership_disciplined": CheckDef(leadership_disciplined, LeadershipParams),
-    "no_discipline_in_unit": CheckDef(no_discipline_in_unit, NoParams),
+    "no_discipline_in_unit": CheckDef(no_discipline_in_unit, SelfDetectedParams),
+    "no_leadership_discipline": CheckDef(no_leadership_discipline, LeadershipParams),
     "subordinates_disciplined_share_over": CheckDef(subordinates_disciplined_share_over, ShareParam),
     "subordinates_disciplined_not_self_detected": CheckDef(subordinates_disciplined_not_self_detected, NoParams),
     "subordinates_disciplined_all_self_detected": CheckDef(subordinates_disciplined_all_self_detected, NoParams),

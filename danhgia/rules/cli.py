@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                     extra = msgspec.json.decode(f.read(), type=list[LocalRule])
             except OSError as exc:
                 raise _unreadable(args.local_rules, exc) from None
-            except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+            except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError) as exc:
                 raise CaseError("local_rules", "invalid_rule", f"Tệp quy tắc địa phương không hợp lệ: {exc}.") from None
             case.local_rules = [*case.local_rules, *extra]
         output = classify(case)

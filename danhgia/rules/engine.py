@@ -113,20 +113,27 @@ def _evaluate(s: Subject, kr: KindRules, ctx: Context, reasons: _Reasons, undeci
     # The highest level whose conditions all hold (QĐ 366 Art. 11: "đồng thời, phải đáp ứng các điều kiện").
     level = HTXS
     while level >= HT:
-        failed = []
+        failed: list[tuple[Rule, str | None]] = []
         for r in kr.gates[level]:
             answer = r.check.fn(s, r.params, ctx)  # type: ignore[misc]
             if answer == FALSE:
-                failed.append(r)
+                failed.append((r, None))
             elif answer == MISSING:
                 missing.append(r.id)
+                if r.required:
+                    # The level rests on these facts (the score under QĐ 366): without them it cannot hold.
+                    failed.append((r, f"Chưa có dữ kiện — {r.description}"))
         if not failed:
             break
-        for r in failed:
-            out.append(reasons.get(r, _step(level, level - 1 if level > HT else NONE)))
+        for r, text in failed:
+            out.append(reasons.get(r, _step(level, level - 1 if level > HT else NONE), text))
         level -= 1
     if level < HT:
-        # Band met but no level's conditions, and no KHT case: the regulation gives no answer (R114).
+        if undecided.effect == "KHT":
+            # QĐ 132 / HD 21: not meeting the standard of HT is KHT.
+            out.append(reasons.get(undecided, "→KHT"))
+            return _Eval(True, KHT, reasons.shared(out), reasons.shared(missing), decide, None)
+        # No level's conditions hold and no KHT case applies: the regulation gives no answer (R114).
         out.append(reasons.get(undecided, "needs_decision"))
         return _Eval(True, NONE, reasons.shared(out), reasons.shared(missing), True, None)
     for r in kr.caps:
@@ -140,42 +147,43 @@ def _evaluate(s: Subject, kr: KindRules, ctx: Context, reasons: _Reasons, undeci
 
 
 def _quota_for(case: Case, compiled: Compiled) -> tuple[list[GroupQuota | None], list[str]]:
+    """Each group's quota: its own settings, else the case's, else the rulebook's; None for "no cap"."""
     spec = compiled.spec.quota
     options_min_cap = case.options.min_cap if case.options and case.options.min_cap is not None else None
     warnings: list[str] = []
+    file_q = case.quota
 
-    def resolve(q: Quota | None, where: str) -> GroupQuota:
-        rate = q.rate if q and q.rate is not None else spec.rate
-        base = q.base if q and q.base is not None else spec.base
-        rounding = q.rounding if q and q.rounding is not None else spec.rounding
-        unconfirmed: list[str] = [
+    def pick(group_q: Quota | None, name: str) -> Any:
+        for q in (group_q, file_q):
+            value = getattr(q, name) if q is not None else None
+            if value is not None:
+                return value
+        return None
+
+    def resolve(group_q: Quota | None, where: str) -> GroupQuota:
+        rate = pick(group_q, "rate")
+        base, rounding = pick(group_q, "base"), pick(group_q, "rounding")
+        unconfirmed = [
             part
-            for part, overridden in (
-                ("base", q and q.base),
-                ("rounding", q and q.rounding),
-                ("min_cap", options_min_cap),
-            )
-            if part in spec.unconfirmed and overridden is None
+            for part, chosen in (("base", base), ("rounding", rounding), ("min_cap", options_min_cap))
+            if part in spec.unconfirmed and chosen is None
         ]
+        rate = spec.rate if rate is None else rate
+        decided_by = pick(group_q, "decided_by")
         if spec.max_rate is not None and rate > spec.max_rate:
             warnings.append(
                 f"{where}: tỷ lệ {rate:g} vượt mức tối đa {spec.max_rate:g} của quy định (chỉ để tính thử)."
             )
-        elif rate != spec.rate and not (q and q.decided_by):
+        elif rate != spec.rate and not decided_by:
             warnings.append(
                 f"{where}: tỷ lệ {rate:g} khác {spec.rate:g} nhưng không ghi người quyết định (decided_by)."
             )
         return GroupQuota(
-            rate,
-            base,
-            rounding,
+            rate, base or spec.base, rounding or spec.rounding,
             spec.min_cap if options_min_cap is None else options_min_cap,
-            q.decided_by if q else None,
-            q.reason if q else None,
-            unconfirmed,
-        )
+            decided_by, pick(group_q, "reason"), unconfirmed,
+        )  # fmt: skip
 
-    file_level = resolve(case.quota, "quota")
     result: list[GroupQuota | None] = []
     for i, group in enumerate(case.groups):
         if group.quota is None:
@@ -183,7 +191,7 @@ def _quota_for(case: Case, compiled: Compiled) -> tuple[list[GroupQuota | None],
         elif isinstance(group.quota, Quota):
             result.append(resolve(group.quota, f"groups[{i}].quota"))
         else:
-            result.append(file_level)
+            result.append(resolve(None, "quota"))
     return result, warnings
 
 
@@ -289,11 +297,16 @@ def _classify(case: Case) -> Output:
     quota_rule = NamedRule(id="quota", description=spec.quota.description, source=spec.quota.source)
 
     def pre_quota(i: int) -> int:
-        """The level before the quota: eligible, capped by the proposal, the body headed, linked rules."""
+        """The level before the quota: eligible, capped by the proposal, the body headed, linked rules.
+
+        A subject left to the competent authority (R75, R78, R114) has no level: it takes no quota place.
+        """
         e, s = evals[i], subjects[i]
         level = e.eligible
         if not e.rated or level < 0:
             return level
+        if e.decide:
+            return NONE
         if s.proposed is not None:
             proposed = levels.BY_NAME[s.proposed]
             if proposed < level:
@@ -330,6 +343,14 @@ def _classify(case: Case) -> Output:
             final[i] = pre_quota(i)
         q = group_quota[node]
         if q is None:
+            rated = [i for i in ids if evals[i].rated]
+            quota_out.append(
+                QuotaResult(
+                    group=case.groups[node].id, rule=spec.quota.rule, rate=None, base=None, rounding=None,
+                    candidates=sum(1 for i in rated if final[i] == HTXS), htt=sum(1 for i in rated if final[i] == HTT),
+                    granted=sum(1 for i in rated if final[i] == HTXS), cap=None, downgraded=[], tie_at_cutoff=False,
+                )
+            )  # fmt: skip
             continue
         candidates = [i for i in ids if evals[i].rated and final[i] == HTXS]
         htt = sum(1 for i in ids if evals[i].rated and final[i] == HTT)
@@ -380,8 +401,11 @@ def _classify(case: Case) -> Output:
     for i, (s, e) in enumerate(zip(subjects, evals, strict=True)):
         if not e.rated:
             results.append(
-                Result(id=s.id, rated=False, level=None, not_rated_reason=e.not_rated_reason, reasons=e.reasons)
-            )
+                Result(
+                    id=s.id, rated=False, level=None, eligible=None, not_rated_reason=e.not_rated_reason,
+                    reasons=e.reasons,
+                )
+            )  # fmt: skip
             continue
         if e.decide:
             undecided.append(s.id)

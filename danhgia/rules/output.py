@@ -22,7 +22,7 @@ class Result(Struct, omit_defaults=True, kw_only=True, gc=False):
     id: str
     rated: bool
     level: LevelName | None
-    eligible: LevelName | None = None
+    eligible: LevelName | None
     not_rated_reason: str | None = None
     needs_decision: bool = False
     score: float | None = None
@@ -34,13 +34,13 @@ class Result(Struct, omit_defaults=True, kw_only=True, gc=False):
 class QuotaResult(Struct, omit_defaults=True):
     group: str
     rule: str
-    rate: float
-    base: str
-    rounding: str
+    rate: float | None  # None: the group has no cap ("quota": null)
+    base: str | None
+    rounding: str | None
     candidates: int
     htt: int
     granted: int
-    cap: int
+    cap: int | None
     downgraded: list[str]
     tie_at_cutoff: bool
     decided_by: str | None = None

@@ -53,6 +53,8 @@ class RuleSpec(Struct, forbid_unknown_fields=True, kw_only=True):
     params: dict[str, Any] = {}
     confirmed: bool = True
     enabled: bool = True
+    # For a gate: the level cannot be established without these facts (a missing score fails the gate).
+    required: bool = False
     note: str = ""
 
 
@@ -62,6 +64,8 @@ class NamedRule(Struct, forbid_unknown_fields=True, kw_only=True):
     source: str
     confirmed: bool = True
     note: str = ""
+    # For `undecided`: what happens when no level holds and no KHT case applies.
+    effect: Literal["needs_decision", "KHT"] = "needs_decision"
 
 
 class QuotaSpec(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -100,6 +104,7 @@ class Rule:
     description: str
     source: str
     confirmed: bool
+    required: bool = False
 
 
 @dataclass
@@ -150,7 +155,8 @@ def _compile_rule(spec: RuleSpec | LocalRule, where: str) -> Rule:
     effect, level, reason = _parse_effect(spec.effect, f"{where}.effect")
     if check.linked and effect not in {"max", "requires"}:
         raise RulebookError(f"{where}.effect", "Phép kiểm tra liên kết chỉ dùng với max:<mức> hoặc requires:<mức>.")
-    return Rule(spec.id, check, params, effect, level, reason, spec.description, spec.source, spec.confirmed)
+    required = spec.required
+    return Rule(spec.id, check, params, effect, level, reason, spec.description, spec.source, spec.confirmed, required)
 
 
 @cache

@@ -16,14 +16,18 @@ from danhgia.rules import cli
 from danhgia.rules.case import decode
 from danhgia.rules.engine import classify
 
+CRITERIA = [{"code": "T1", "group": "task", "grade": "xuat_sac"}, {"code": "C1", "group": "general", "grade": "tot"}]
 GOOD = {
     "regime": "R2023",
     "year": 2023,
     "groups": [{"id": "g-members", "name": "Đảng viên Đảng bộ xã A"}],
     "subjects": [
-        {"id": "pm-1", "kind": "member", "group": "g-members", "rank": 9},
+        {"id": "pm-1", "kind": "member", "group": "g-members", "rank": 9, "criteria": CRITERIA},
         {"id": "pm-2", "kind": "member", "group": "g-members", "status": {"exempt": True}},
-        *({"id": f"pm-{i}", "kind": "member", "group": "g-members", "proposed": "HTT"} for i in range(3, 8)),
+        *(
+            {"id": f"pm-{i}", "kind": "member", "group": "g-members", "proposed": "HTT", "criteria": CRITERIA}
+            for i in range(3, 8)
+        ),
     ],
 }
 

@@ -33,9 +33,15 @@ def test_small_groups_get_nothing_under_floor_unless_a_minimum_is_set():
     assert quota.cap(base="htt_final", rate=Fraction(1, 5), htt=3, candidates=2, rounding="floor", min_cap=1) == 1
 
 
+CRITERIA = [{"code": "T", "group": "task", "grade": "xuat_sac"}, {"code": "G", "group": "general", "grade": "tot"}]
+
+
 def group_case(n_htxs: int, n_htt: int, **extra: Any) -> dict[str, Any]:
-    subjects = [{"id": f"x{i:02d}", "kind": "member", "group": "g", "rank": 100 - i} for i in range(n_htxs)]
-    subjects += [{"id": f"t{i:02d}", "kind": "member", "group": "g", "proposed": "HTT"} for i in range(n_htt)]
+    """Subjects that reach HTXS (criteria all good) — the last n_htt held at HTT by their proposal."""
+    subjects = [{"id": f"x{i:02d}", "kind": "member", "group": "g", "rank": 100 - i, "criteria": CRITERIA}
+                for i in range(n_htxs)]  # fmt: skip
+    subjects += [{"id": f"t{i:02d}", "kind": "member", "group": "g", "proposed": "HTT", "criteria": CRITERIA}
+                 for i in range(n_htt)]  # fmt: skip
     return {
         "regime": "R2023",
         "year": 2023,
@@ -67,7 +73,9 @@ def test_file_level_and_group_level_quota():
     out = run(group_case(30, 70, quota={"base": "htt_or_above"}, group={"quota": {"base": "htt_proposed"}}))
     assert out["quota"][0]["granted"] == 14
     out = run(group_case(30, 70, group={"quota": None}))
-    assert out["quota"] == [] and all(r["level"] in {"HTXS", "HTT"} for r in out["results"])
+    assert all(r["level"] in {"HTXS", "HTT"} for r in out["results"])
+    uncapped = out["quota"][0]  # the group is echoed, with no rate and nobody downgraded
+    assert (uncapped["rate"], uncapped["cap"], uncapped["granted"], uncapped["downgraded"]) == (None, None, 30, [])
 
 
 def test_the_25_percent_exception_is_a_recorded_decision():

@@ -60,7 +60,7 @@ CASES = [
     _kht("R2025", "R76-degradation", "member_outside", {"findings": {"degradation": True}}),
     _kht("R2025", "R76-discipline", "member", {D: [{"date": "2025-04-02", "form": "canh_cao"}]}),
     _kht("R2025", "R76-prohibition", "member", {"findings": {"prohibition_violated": True}}),
-    _kht("R2025", "R77", "member", {T: {"completed": 4, "on_time": 4}}),
+    _kht("R2025", "R77", "member", {T: {"completed": 4, "on_time": 4, "exceeded": 0}}),
     _kht("R2025", "U-ORG-KHT", "party_org", {"subordinates": {"disciplined": 3, "disciplined_self_detected_remedied": 3}},
          options={"enable_rules": ["U-ORG-KHT"]}),
     _lvl("R2025", "R59-score", "member", {"score": {"task": 55}}, "HTT"),
@@ -68,7 +68,7 @@ CASES = [
     _lvl("R2025", "R60-on-time", "party_org", LATE, "HT"),
     _lvl("R2025", "R60-exceeded", "unit", {T: {"exceeded": 2}}, "HTT"),
     _lvl("R2025", "R60-discipline", "collective", {"subordinates": {"disciplined": 1}}, "HTT"),
-    _lvl("R2025", "R61-on-time", "leader", ONE_UNDONE, None),
+    _lvl("R2025", "R61-completed", "leader", ONE_UNDONE, None),
     _lvl("R2025", "R61-exceeded", "leader", {T: {"exceeded": 1}}, "HTT"),
     _lvl("R2025", "R62-on-time", "member", LATE, "HT"),
     _lvl("R2025", "R62-exceeded", "member_outside", {T: {"exceeded": 2}}, "HTT"),
@@ -87,9 +87,9 @@ CASES = [
     _kht("R2023", "R32", "party_org", {"criteria": [{"code": "C1", "group": "general", "grade": "kem"}]}),
     _kht("R2023", "R29-collective", "collective", {"leadership_disciplined": {"collective": True}}),
     _kht("R2023", "R29-share", "party_org", {"subordinates": {"disciplined": 3, "disciplined_self_detected_remedied": 3}}),
-    _kht("R2023", "R30", "unit", {"subordinates": {"disciplined": 1}}),
-    _kht("R2023", "R31", "collective", {T: {"completed": 4, "on_time": 4, "key_targets_met": False}}),
-    _kht("R2023", "R31", "leader", {T: {"completed": 4, "on_time": 4, "key_targets_met": False}}),
+    _kht("R2023", "R30", "unit", {"subordinates": {"disciplined": 1}, "findings": {"corruption_in_subordinate": True}}),
+    _kht("R2023", "R31", "collective", {T: {"completed": 4, "on_time": 4, "exceeded": 0, "key_targets_met": False}}),
+    _kht("R2023", "R31", "leader", {T: {"completed": 4, "on_time": 4, "exceeded": 0, "key_targets_met": False}}),
     _kht("R2023", "R29-disunity", "party_org", {"findings": {"disunity": True}}),
     _kht("R2023", "R29-degradation", "collective", {"findings": {"degradation": True}}),
     _kht("R2023", "R11", "member", {D: [{"date": "2023-03-01", "form": "khien_trach"}]}),
@@ -102,6 +102,8 @@ CASES = [
     _lvl("R2023", "R27", "collective", {"subordinates": {"disciplined": 1, "disciplined_self_detected_remedied": 1}}, "HTT"),
     _lvl("R2023", "R28", "party_org", {"subordinates": {"disciplined": 1, "disciplined_self_detected_remedied": 1}},
          "HTT", options={"disable_rules": ["R27"]}),
+    _lvl("R2023", "R28-HTT", "collective", {"leadership_disciplined": {"members": ["canh_cao"]}}, None),
+    _lvl("R2023", "R28-HT", "party_org", {"subordinates": {"disciplined": 1}}, None),
     _lvl("R2023", "R34-all", "collective", {"criteria": [{"code": "C", "group": "general", "grade": "kem"}]}, None,
          options={"disable_rules": ["R32"]}),
     _lvl("R2023", "R34-task", "party_org", {"criteria": [{"code": "T", "group": "task", "grade": "trung_binh"}]}, "HT"),
@@ -125,14 +127,14 @@ CASES = [
     _nr("R2018", "R05", "party_org", {"status": {"joined_on": "2020-07-15"}}, "founded_less_than_6_months"),
     _kht("R2018", "R10", "member", {D: [{"date": "2020-05-01", "form": "khien_trach", "self_detected_remedied": True}]}),
     _kht("R2018", "R14", "leader", {"findings": {"degradation": True}}),
-    _kht("R2018", "R16", "member", {T: {"completed": 4, "on_time": 4}}),
+    _kht("R2018", "R16", "member", {T: {"completed": 4, "on_time": 4, "exceeded": 0}}),
     _kht("R2018", "R17", "member", {"civil_servant_level": "KHT"}),
     _kht("R2018", "R-KEM", "member", {"criteria": [{"code": "C", "group": "general", "grade": "kem"}]}),
     _kht("R2018", "R24-collective", "collective", {"leadership_disciplined": {"collective": True}}),
     _kht("R2018", "R24-members", "collective", {"leadership_disciplined": {"members": ["canh_cao"]}}),
     _kht("R2018", "R25-disunity", "collective", {"findings": {"disunity": True}}),
     _kht("R2018", "R25-degradation", "collective", {"findings": {"degradation": True}}),
-    _kht("R2018", "R26", "collective", {T: {"completed": 4, "on_time": 4, "key_targets_met": False}}),
+    _kht("R2018", "R26", "collective", {T: {"completed": 4, "on_time": 4, "exceeded": 0, "key_targets_met": False}}),
     _lvl("R2018", "R06", "member", {"status": {"sick_leave_months": 4}}, "HT"),
     _lvl("R2018", "R18", "leader", {"civil_servant_level": "HTT"}, "HTT"),
     _lvl("R2018", "R20-task", "member", {"criteria": [{"code": "T", "group": "task", "grade": "tot"}]}, "HTT"),
@@ -141,8 +143,8 @@ CASES = [
     _lvl("R2018", "R20-analogy-other", "leader", {"criteria": [{"code": "C", "group": "general", "grade": "trung_binh"}]},
          "HT"),
     _lvl("R2018", "R-HTT", "unit", {"criteria": [{"code": "C", "group": "general", "grade": "trung_binh"}]}, "HT"),
-    _lvl("R2018", "R-HT", "member", {"criteria": [{"code": "C", "group": "general", "grade": "kem"}]}, None,
-         options={"disable_rules": ["R-KEM"]}),
+    ("R2018", "R-HT", "member", {"criteria": [{"code": "C", "group": "general", "grade": "kem"}]},
+     {"options": {"disable_rules": ["R-KEM"]}}, {"level": "KHT", "eligible": "KHT"}),
 ]  # fmt: skip
 
 
@@ -185,11 +187,12 @@ def test_the_starting_subjects_reach_htxs(regime, kind):
 
 
 def test_mitigated_cases_go_to_the_competent_authority():
-    # R75 / R78: self-detected and remedied, or force majeure: the authority decides, the rules do not.
+    # R75 / R78: self-detected and remedied, or force majeure: the authority decides, the rules do not; the
+    # subject takes no quota place meanwhile, and `eligible` says what the rules would give otherwise.
     result = one(
         "R2025", "leader", {D: [{"date": "2025-04-02", "form": "khien_trach", "self_detected_remedied": True}]}
     )
-    assert result["needs_decision"] is True and result["level"] == "HTXS"
+    assert result["needs_decision"] is True and result["level"] is None and result["eligible"] == "HTXS"
     result = one("R2025", "leader", {"led_units": {"tasks_completed_share": 0.5}, T: {"force_majeure": True}})
     assert result["needs_decision"] is True and "R69" in rules_in(result)
 
@@ -208,7 +211,7 @@ def test_discipline_outside_the_year_does_not_count():
 
 
 def test_force_majeure_exempts_under_qd_124():
-    patch = {T: {"completed": 4, "on_time": 4, "key_targets_met": False, "force_majeure": True}}
+    patch = {T: {"completed": 4, "on_time": 4, "exceeded": 0, "key_targets_met": False, "force_majeure": True}}
     assert one("R2023", "collective", patch)["level"] != "KHT"
 
 
@@ -227,3 +230,30 @@ def test_92_points_with_too_few_tasks_exceeded_gives_htt():
 def test_60_points_with_90_percent_completed_is_left_to_the_authority():
     result = one("R2025", "member", {"score": {"general": 20, "task": 40}, T: {"completed": 9, "on_time": 9}})
     assert result["level"] is None and result["rated"] is True and result["needs_decision"] is True
+
+
+def test_a_leader_needs_all_tasks_completed_not_all_on_time_for_htxs():
+    # QĐ 366 Art. 11 §1 for leaders: the units led complete 100 % of tasks, at least 30 % exceeded.
+    assert one("R2025", "leader", LATE)["level"] == "HTXS"
+
+
+def test_six_months_are_calendar_months():
+    on_the_day = one("R2025", "member", {"status": {"joined_on": "2025-06-30"}}, as_of="2025-12-30")
+    assert on_the_day["rated"] is True  # 30 June + 6 months = 30 December: six months are complete
+    # 1 July + 6 months = 1 January: on 31 December the member has been admitted less than six months.
+    assert one("R2025", "member", {"status": {"joined_on": "2025-07-01"}}, as_of="2025-12-31")["rated"] is False
+    assert one("R2025", "member", {"status": {"joined_on": "2025-01-31"}}, as_of="2025-07-31")["rated"] is True
+
+
+def test_a_subject_without_a_score_gets_no_level_under_qd_366():
+    result = one("R2025", "member", {"score": None})
+    assert result["level"] is None and result["needs_decision"] is True
+    assert {"R59-score", "R63-score", "R64-score"} <= set(result["missing"])
+
+
+def test_a_subject_without_criteria_gets_no_level_under_qd_124():
+    assert one("R2023", "member", {"criteria": []})["level"] is None
+
+
+def test_failing_the_ht_standard_is_kht_under_qd_132():
+    assert one("R2018", "member", {"criteria": []})["level"] == "KHT"
