@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "danhgia.people",
     "danhgia.periods",
     "danhgia.reports",
+    "danhgia.reviews",
     "danhgia.demo",
 ]
 
@@ -206,6 +207,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DANHGIA_LOG_LEVEL", "WARNING")},
 }
+
+# Email: printed on the console unless SMTP is configured (DANHGIA_EMAIL_HOST).
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env("DANHGIA_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = env("DANHGIA_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("DANHGIA_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env("DANHGIA_EMAIL_USER")
+EMAIL_HOST_PASSWORD = envsecret("DANHGIA_EMAIL_PASSWORD")
+EMAIL_USE_TLS = envbool("DANHGIA_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = env("DANHGIA_EMAIL_FROM", "danhgia@localhost")
+# Absolute address of the site, for links in emails.
+DANHGIA_SITE_URL = env("DANHGIA_SITE_URL", "http://127.0.0.1:8000")
+# Days after a decision during which the subject may complain (configurable; QĐ 366 Art. 15 gives no figure).
+DANHGIA_COMPLAINT_DAYS = envint("DANHGIA_COMPLAINT_DAYS", 30)
+# Evidence files: largest accepted size and accepted extensions.
+DANHGIA_MAX_UPLOAD_MB = envint("DANHGIA_MAX_UPLOAD_MB", 20)
+DANHGIA_UPLOAD_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "odt", "ods"]
 
 # Page size of every paginated list.
 DANHGIA_PAGE_SIZE = envint("DANHGIA_PAGE_SIZE", 50)

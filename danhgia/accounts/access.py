@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from django.db import models
 
     from danhgia.accounts.models import User
+    from danhgia.reviews.models import Review
 
     AnyUser = User | AnonymousUser
 
@@ -110,3 +111,45 @@ def require_perm(user: AnyUser, perm: Perm) -> None:
     """For pages that list within the user's scope: the user must hold `perm` somewhere."""
     if scope_for(user, perm).empty:
         refuse(user, None, not_found=False)
+
+
+def access_review(user: AnyUser, review_id: int, *, action: str = "view") -> Review:
+    """A review, for an action: view, write (the self-review), manage, appraise, decide.
+
+    The subject sees and writes their own review; a secretary or officer acts within their scope (the review's
+    context: the cell or body); the competent authority decides within its scope (the review's authority).
+    """
+    from danhgia.reviews.models import Review
+
+    review = (
+        Review.objects.select_related("period", "context", "authority", "person", "unit", "decision")
+        .filter(pk=review_id)
+        .first()
+    )
+    if review is None:
+        raise Http404("Không tìm thấy bản kiểm điểm.")
+    own = (
+        user.is_authenticated and review.person_id is not None and getattr(user, "person_id", None) == review.person_id
+    )
+    context, authority = review.context.path, review.authority.path
+    visible = (
+        own
+        or scope_for(user, Perm.REVIEWS_VIEW).contains(context)
+        or scope_for(user, Perm.REVIEWS_DECIDE).contains(authority)
+    )
+    if not visible:
+        refuse(user, review, scope_path=context, not_found=True)
+    allowed = {
+        "view": True,
+        "write": own if review.is_person else scope_for(user, Perm.REVIEWS_MANAGE).contains(context),
+        "manage": scope_for(user, Perm.REVIEWS_MANAGE).contains(context),
+        "appraise": scope_for(user, Perm.REVIEWS_APPRAISE).contains(context),
+        "decide": scope_for(user, Perm.REVIEWS_DECIDE).contains(authority),
+        # Complaints go to the committee above the one that decided.
+        "complaints": scope_for(user, Perm.COMPLAINTS_HANDLE).contains(
+            authority[:-8] if len(authority) > 8 else authority
+        ),
+    }[action]
+    if not allowed:
+        refuse(user, review, scope_path=context, not_found=False)
+    return review

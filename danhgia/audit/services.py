@@ -57,3 +57,31 @@ def record(
         old=_jsonable(old) if old is not None else None,
         new=_jsonable(new) if new is not None else None,
     )
+
+
+def record_many(events: list[AuditEvent]) -> None:
+    """Write many audit events in one statement (batch decisions); build them with `event`."""
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+
+
+def event(
+    *,
+    actor: User | None,
+    action: Action,
+    target: models.Model,
+    unit: Unit | None = None,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An unsaved audit event, for `record_many`."""
+    return AuditEvent(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=(actor.get_username() if actor is not None and actor.pk else "hệ thống")[:150],
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:250],
+        scope_path=unit.path if unit is not None else "",
+        old=_jsonable(old) if old is not None else None,
+        new=_jsonable(new) if new is not None else None,
+    )

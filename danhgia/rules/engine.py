@@ -163,7 +163,7 @@ def _quota_for(case: Case, compiled: Compiled) -> tuple[list[GroupQuota | None],
     def resolve(group_q: Quota | None, where: str) -> GroupQuota:
         rate = pick(group_q, "rate")
         base, rounding = pick(group_q, "base"), pick(group_q, "rounding")
-        unconfirmed = [
+        unconfirmed: list[str] = [
             part
             for part, chosen in (("base", base), ("rounding", rounding), ("min_cap", options_min_cap))
             if part in spec.unconfirmed and chosen is None
@@ -366,7 +366,7 @@ def _classify(case: Case) -> Output:
         kept = min(len(candidates), the_cap)
         group = case.groups[node]
         tie = 0 < kept < len(candidates) and subjects[candidates[kept - 1]].rank == subjects[candidates[kept]].rank
-        text = f"Vượt tỷ lệ {q.rate * 100:g}% của nhóm {group.id}"
+        text = f"Vượt tỷ lệ {q.rate * 100:g}% của nhóm «{group.name or group.id}»"
         for position, i in enumerate(candidates, start=1):
             positions[i] = position
             if position > kept:

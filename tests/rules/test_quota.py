@@ -62,7 +62,7 @@ def test_the_best_ranked_candidates_keep_htxs_and_the_rest_say_why():
     assert capped["reasons"][-1] == {
         "rule": "quota",
         "effect": "HTXS→HTT",
-        "text": "Vượt tỷ lệ 20% của nhóm g",
+        "text": "Vượt tỷ lệ 20% của nhóm «g»",
         "source": "QĐ 124-QĐ/TW Điều 12 [S38]",
     }
     assert capped["quota_position"] == 21

@@ -18,6 +18,11 @@ PERM_LABELS = {
     Perm.PERIODS_MANAGE: "Tạo, mở, kết thúc kỳ đánh giá; sửa thời hạn",
     Perm.QUOTAS_MANAGE: "Lập nhóm đối tượng tương đồng",
     Perm.AUDIT_VIEW: "Xem nhật ký thay đổi",
+    Perm.REVIEWS_VIEW: "Xem hồ sơ kiểm điểm (ý kiến ẩn danh chỉ ở dạng tổng hợp)",
+    Perm.REVIEWS_MANAGE: "Tổ chức hội nghị, lấy ý kiến, mở lại bản kiểm điểm, ghi dữ kiện, hạn chế",
+    Perm.REVIEWS_APPRAISE: "Thẩm định, đề xuất của cơ quan tham mưu",
+    Perm.REVIEWS_DECIDE: "Quyết định xếp loại (cấp có thẩm quyền trong phạm vi)",
+    Perm.COMPLAINTS_HANDLE: "Giải quyết khiếu nại",
     Perm.ADMIN: "Quản trị dữ liệu, tài khoản",
 }
 

@@ -1,0 +1,220 @@
+"""From reviews in the database to a classification case (case-format.md), and back.
+
+The engine stays pure: this module reads the reviews of a quota group (and the bodies their subjects head),
+turns each into an engine subject, runs `classify`, and returns the outcome per review. Subjects already
+decided are fixed: their decided level becomes their proposal and they rank first, so the engine keeps them
+and the quota applies to the rest. The subject's facts come from the self-review (points or grades), the task
+list (counts by status), the shortcomings of earlier periods, the membership (admission date) and the facts
+the authority recorded (discipline, conclusions, civil-servant rating, units led, confidence vote).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+
+from danhgia.people.models import PartyMember, QuotaGroup
+from danhgia.periods.models import Period
+from danhgia.reviews.models import (
+    PERSON_KINDS,
+    Review,
+    ReviewKind,
+    ReviewState,
+    Shortcoming,
+    ShortcomingStatus,
+    TaskStatus,
+)
+from danhgia.rules import case as rules_case
+from danhgia.rules.engine import classify
+from danhgia.rules.output import Output, Result
+from danhgia.rules.regimes import Regime
+
+# Decided subjects rank before everything; levels being decided now rank next, so that if the decided and the
+# requested together exceed a quota, it is a requested one that the engine caps (and the request is refused).
+DECIDED_RANK = 2e9
+REQUESTED_RANK = 1e9
+
+
+class Facts(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """What the authority records about a subject (the case format's fields of the same names)."""
+
+    discipline: list[rules_case.Discipline] = []
+    findings: rules_case.Findings | None = None
+    civil_servant_level: rules_case.LevelName | None = None
+    subordinates: rules_case.Subordinates | None = None
+    leadership_disciplined: rules_case.LeadershipDisciplined | None = None
+    led_units: rules_case.LedUnits | None = None
+    confidence_low_share: rules_case.Share | None = None
+    key_targets_met: bool | None = None
+    force_majeure: bool = False
+    sick_leave_months: float | None = None
+
+
+def parse_facts(data: dict[str, Any]) -> Facts:
+    try:
+        return msgspec.convert(data, Facts)
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        message, _, where = text.rpartition(" - at `")
+        _code, vietnamese = rules_case._translate(message or text)
+        path = rules_case._path(where.rstrip("`")) if message else ""
+        raise ValidationError({"facts": f"{path}: {vietnamese}" if path else vietnamese}) from None
+
+
+@dataclass
+class Outcome:
+    review: Review
+    result: Result | None  # None for a fixed body outside the group
+
+
+def body_reviews(reviews: Iterable[Review]) -> dict[int, Review]:
+    """The reviews of the bodies the given subjects head, by unit id (party organization or body review)."""
+    reviews = list(reviews)
+    heads = {r.heads_id for r in reviews if r.heads_id}
+    if not heads:
+        return {}
+    period_id = reviews[0].period_id
+    bodies = Review.objects.filter(
+        period_id=period_id, unit_id__in=heads, kind__in=[ReviewKind.PARTY_ORG, ReviewKind.UNIT]
+    ).select_related("decision")
+    return {b.unit_id: b for b in bodies if b.unit_id is not None}
+
+
+def _shortcomings(reviews: list[Review], period: Period) -> dict[tuple[str, int], tuple[int, int]]:
+    """(identified, remedied) counts of shortcomings found in earlier periods, per subject."""
+    people = [r.person_id for r in reviews if r.person_id]
+    units = [r.unit_id for r in reviews if r.unit_id]
+    rows = (
+        Shortcoming.objects.filter(Q(person_id__in=people) | Q(unit_id__in=units))
+        .filter(review__period__ends_on__lt=period.starts_on)
+        .values("person_id", "unit_id")
+        .annotate(identified=Count("id"), remedied=Count("id", filter=Q(status=ShortcomingStatus.REMEDIED)))
+    )
+    return {
+        (("p", row["person_id"]) if row["person_id"] else ("u", row["unit_id"])): (row["identified"], row["remedied"])
+        for row in rows
+    }
+
+
+def _subject(
+    review: Review, tasks: Counter[tuple[int, str]], sc: tuple[int, int] | None, joined: dt.date | None
+) -> rules_case.Subject:
+    facts = parse_facts(review.facts or {})
+    total = sum(n for (rid, _), n in tasks.items() if rid == review.pk)
+    targets = None
+    if total:
+        done = {s: tasks.get((review.pk, s), 0) for s in TaskStatus.values}
+        targets = rules_case.Targets(
+            total=total,
+            completed=total - done[TaskStatus.NOT_DONE],
+            on_time=done[TaskStatus.ON_TIME] + done[TaskStatus.EXCEEDED],
+            exceeded=done[TaskStatus.EXCEEDED],
+            key_targets_met=facts.key_targets_met,
+            force_majeure=facts.force_majeure,
+        )
+    score = None
+    if review.score_general is not None and review.score_task is not None:
+        score = rules_case.Score(general=float(review.score_general), task=float(review.score_task))
+    criteria = [
+        rules_case.Criterion(code=code, group="task" if code.startswith("T") else "general", grade=grade)
+        for code, grade in (review.items or {}).items()
+        if grade in {"xuat_sac", "tot", "trung_binh", "kem"}
+    ]
+    proposed = review.appraised_level or review.proposed_level or None
+    rank = review.score
+    if review.state == ReviewState.DECIDED and review.decision is not None:
+        proposed, rank = review.decision.level, DECIDED_RANK
+    return rules_case.Subject(
+        id=f"r{review.pk}",
+        kind=review.kind,  # type: ignore[arg-type]
+        group=f"g{review.quota_group_id}" if review.quota_group_id else None,
+        proposed=proposed,  # type: ignore[arg-type]
+        rank=rank,
+        status=rules_case.Status(joined_on=joined, sick_leave_months=facts.sick_leave_months),
+        discipline=facts.discipline,
+        findings=facts.findings,
+        targets=targets,
+        criteria=criteria,
+        score=score,
+        shortcomings=rules_case.Shortcomings(identified=sc[0], remedied=sc[1]) if sc else rules_case.Shortcomings(),
+        civil_servant_level=facts.civil_servant_level,
+        subordinates=facts.subordinates,
+        leadership_disciplined=facts.leadership_disciplined,
+        led_units=facts.led_units,
+        confidence_low_share=facts.confidence_low_share,
+    )
+
+
+def evaluate(reviews: list[Review], *, overrides: dict[int, str] | None = None) -> tuple[dict[int, Outcome], Output]:
+    """Run the engine over reviews of one period (a quota group, or any set); `overrides` fixes some levels.
+
+    Returns the outcome per review id (including the bodies headed, fixed at their decided level or, when not
+    yet decided, at their proposal) and the engine's whole output (quota figures, warnings).
+    """
+    if not reviews:
+        raise ValueError("no reviews to evaluate")
+    period = reviews[0].period
+    overrides = overrides or {}
+    bodies = body_reviews(reviews)
+    everyone = {r.pk: r for r in reviews}
+    for body in bodies.values():
+        everyone.setdefault(body.pk, body)
+    all_reviews = list(everyone.values())
+    tasks: Counter[tuple[int, str]] = Counter()
+    for review_id, status, n in (
+        Review.objects.filter(pk__in=everyone).values_list("pk", "tasks__status").annotate(n=Count("tasks"))
+    ):
+        if status:
+            tasks[(review_id, status)] = n
+    shortcomings = _shortcomings(all_reviews, period)
+    admitted = dict(
+        PartyMember.objects.filter(person_id__in=[r.person_id for r in all_reviews if r.person_id]).values_list(
+            "person_id", "admitted_on"
+        )
+    )
+    subjects = []
+    group_ids: set[int] = set()
+    in_set = {r.pk for r in reviews}
+    for review in all_reviews:
+        if review.kind in PERSON_KINDS and review.person_id is not None:
+            joined, key = admitted.get(review.person_id), ("p", review.person_id)
+        else:
+            joined = review.unit.founded_on if review.unit is not None else None
+            key = ("u", review.unit_id or 0)
+        subject = _subject(review, tasks, shortcomings.get(key), joined)
+        if review.pk in overrides:
+            subject.proposed, subject.rank = overrides[review.pk], REQUESTED_RANK  # type: ignore[assignment]
+        if review.pk not in in_set:
+            # A body outside the set only caps its head: fixed at its decided level (or its proposal), ungrouped.
+            subject.group = None
+        elif subject.group and review.quota_group_id is not None:
+            group_ids.add(review.quota_group_id)
+        subjects.append(subject)
+    by_unit = {r.unit_id: r for r in all_reviews if r.kind in {ReviewKind.PARTY_ORG, ReviewKind.UNIT} and r.unit_id}
+    for subject, headed in zip(subjects, all_reviews, strict=True):
+        led = by_unit.get(headed.heads_id) if headed.heads_id else None
+        if led is not None and led.pk != headed.pk:
+            subject.heads = f"r{led.pk}"
+    groups = []
+    if group_ids:
+        for group in QuotaGroup.objects.filter(pk__in=group_ids):
+            quota: rules_case.Quota | msgspec.UnsetType = msgspec.UNSET
+            if group.rate is not None:
+                quota = rules_case.Quota(
+                    rate=float(group.rate), decided_by=group.rate_reason or None, reason=group.rate_reason
+                )
+            groups.append(rules_case.Group(id=f"g{group.pk}", name=group.name, quota=quota))
+    case = rules_case.Case(
+        regime=Regime(period.regime), year=period.year, as_of=period.ends_on, groups=groups, subjects=subjects
+    )
+    rules_case.validate(case)
+    output = classify(case)
+    results = {int(r.id[1:]): r for r in output.results}
+    return {pk: Outcome(everyone[pk], results.get(pk)) for pk in everyone}, output

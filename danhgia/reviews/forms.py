@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from danhgia.people.forms import DATE_INPUT
+from danhgia.reviews.meetings import VOTE_EXCLUSIONS
+from danhgia.reviews.models import LEVEL_CHOICES, ShortcomingStatus
+
+LEVEL_OPTIONS = [("", "—"), *LEVEL_CHOICES]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("Tệp minh chứng"))
+
+
+class AppraisalForm(forms.Form):
+    level = forms.ChoiceField(label=_("Mức thẩm định, đề xuất"), choices=LEVEL_OPTIONS)
+    note = forms.CharField(label=_("Ý kiến thẩm định"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("Ngày họp"), widget=DATE_INPUT)
+    chaired_by = forms.CharField(label=_("Chủ trì"), max_length=120)
+    summoned = forms.IntegerField(label=_("Số đảng viên được triệu tập"), min_value=1)
+    present = forms.IntegerField(label=_("Số có mặt"), min_value=0)
+    minutes = forms.CharField(label=_("Biên bản (tóm tắt)"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in VOTE_EXCLUSIONS.items():
+            self.fields[f"excluded_{key}"] = forms.IntegerField(label=label, min_value=0, required=False, initial=0)
+
+    def excluded(self) -> dict[str, int]:
+        return {k: self.cleaned_data.get(f"excluded_{k}") or 0 for k in VOTE_EXCLUSIONS}
+
+
+class FactsForm(forms.Form):
+    """What the authority records: the facts of the case format that the subject does not write."""
+
+    discipline_date = forms.DateField(label=_("Ngày quyết định kỷ luật (nếu có)"), widget=DATE_INPUT, required=False)
+    discipline_form = forms.ChoiceField(
+        label=_("Hình thức kỷ luật"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("khien_trach", _("Khiển trách")),
+            ("canh_cao", _("Cảnh cáo")),
+            ("cach_chuc", _("Cách chức")),
+            ("khai_tru", _("Khai trừ")),
+            ("other", _("Hình thức khác")),
+        ],
+    )
+    discipline_self_detected = forms.BooleanField(label=_("Tự phát hiện, khắc phục xong hậu quả"), required=False)
+    degradation = forms.BooleanField(label=_("Bị kết luận suy thoái, «tự diễn biến», «tự chuyển hóa»"), required=False)
+    prohibition_violated = forms.BooleanField(label=_("Vi phạm những điều đảng viên không được làm"), required=False)
+    disunity = forms.BooleanField(label=_("Bị kết luận mất đoàn kết nội bộ"), required=False)
+    corruption_in_subordinate = forms.BooleanField(
+        label=_("Đơn vị, cá nhân thuộc quyền quản lý có tham nhũng, tiêu cực bị xử lý"), required=False
+    )
+    civil_servant_level = forms.ChoiceField(
+        label=_("Xếp loại cán bộ, công chức, viên chức"), choices=LEVEL_OPTIONS, required=False
+    )
+    sick_leave_months = forms.DecimalField(
+        label=_("Số tháng nghỉ ốm trong năm"), min_value=0, max_value=12, required=False, localize=True
+    )
+    confidence_low_share = forms.DecimalField(
+        label=_("Tỷ lệ phiếu tín nhiệm thấp (0–1)"), min_value=0, max_value=1, required=False, localize=True
+    )
+
+    def facts(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        facts: dict[str, Any] = {}
+        if d.get("discipline_date") and d.get("discipline_form"):
+            facts["discipline"] = [
+                {
+                    "date": d["discipline_date"].isoformat(),
+                    "form": d["discipline_form"],
+                    "self_detected_remedied": bool(d.get("discipline_self_detected")),
+                }
+            ]
+        findings = {
+            k: True
+            for k in ("degradation", "prohibition_violated", "disunity", "corruption_in_subordinate")
+            if d.get(k)
+        }
+        if findings:
+            facts["findings"] = findings
+        if d.get("civil_servant_level"):
+            facts["civil_servant_level"] = d["civil_servant_level"]
+        if d.get("sick_leave_months") is not None:
+            facts["sick_leave_months"] = float(d["sick_leave_months"])
+        if d.get("confidence_low_share") is not None:
+            facts["confidence_low_share"] = float(d["confidence_low_share"])
+        return facts
+
+
+class ShortcomingForm(forms.Form):
+    description = forms.CharField(label=_("Hạn chế, khuyết điểm"), widget=forms.Textarea(attrs={"rows": 2}))
+    remedy = forms.CharField(label=_("Biện pháp khắc phục"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    deadline = forms.DateField(label=_("Thời hạn khắc phục"), widget=DATE_INPUT, required=False)
+
+
+class ShortcomingUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Trạng thái"), choices=ShortcomingStatus.choices)
+    evidence = forms.CharField(label=_("Kết quả, minh chứng"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ComplaintForm(forms.Form):
+    text = forms.CharField(label=_("Nội dung khiếu nại"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+
+class RecordedDecisionForm(forms.Form):
+    number = forms.CharField(label=_("Số quyết định"), max_length=60)
+    signed_on = forms.DateField(label=_("Ngày ký"), widget=DATE_INPUT)
+    signer = forms.CharField(label=_("Người ký"), max_length=120)
+    attachment = forms.FileField(label=_("Bản quét quyết định"), required=False)
+
+
+class CriteriaUploadForm(forms.Form):
+    form_code = forms.ChoiceField(label=_("Mẫu"), choices=[(c, c) for c in ("2A", "2B", "2C", "01", "02A", "02B")])
+    file = forms.FileField(label=_("Tệp bảng tiêu chí (JSON)"))

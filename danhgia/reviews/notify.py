@@ -1,0 +1,65 @@
+"""Notifications in the application and by email (console by default; SMTP when the settings say so)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db.models import Q
+
+from danhgia.accounts.models import RoleAssignment, User
+from danhgia.accounts.permissions import ROLE_PERMISSIONS, Perm
+from danhgia.orgs.models import Unit, path_ids
+from danhgia.reviews.models import Notification
+
+if TYPE_CHECKING:
+    from danhgia.reviews.models import Review
+
+
+def notify(users: Iterable[User], text: str, url: str = "") -> int:
+    """One notification per user (duplicates dropped), and an email to those with an address."""
+    unique = {u.pk: u for u in users if u is not None and u.is_active}
+    Notification.objects.bulk_create([Notification(user=u, text=text[:300], url=url) for u in unique.values()])
+    messages = [
+        (f"[DanhGia] {text[:120]}", f"{text}\n\n{settings.DANHGIA_SITE_URL}{url}", None, [u.email])
+        for u in unique.values()
+        if u.email
+    ]
+    if messages:
+        send_mass_mail(messages, fail_silently=True)
+    return len(unique)
+
+
+def managers_of(unit: Unit, perm: Perm = Perm.REVIEWS_MANAGE) -> list[User]:
+    """Users holding `perm` over the unit (roles on the unit or any of its ancestors)."""
+    roles = [r for r, perms in ROLE_PERMISSIONS.items() if perm in perms]
+    return list(
+        User.objects.filter(
+            is_active=True,
+            pk__in=RoleAssignment.objects.filter(role__in=roles, unit_id__in=path_ids(unit.path)).values("user_id"),
+        )
+    )
+
+
+def subject_users(review: Review) -> list[User]:
+    """The subject's own account; for a body, those who manage it."""
+    if review.person_id:
+        return list(User.objects.filter(Q(person_id=review.person_id), is_active=True))
+    return managers_of(review.context)
+
+
+def notify_many(items: list[tuple[User, str, str]]) -> int:
+    """Many notifications in one statement (batch decisions): (user, text, url)."""
+    Notification.objects.bulk_create(
+        [Notification(user=u, text=t[:300], url=url) for u, t, url in items if u is not None], batch_size=2000
+    )
+    messages = [
+        (f"[DanhGia] {t[:120]}", f"{t}\n\n{settings.DANHGIA_SITE_URL}{url}", None, [u.email])
+        for u, t, url in items
+        if u.email
+    ]
+    if messages:
+        send_mass_mail(messages, fail_silently=True)
+    return len(items)

@@ -1,0 +1,178 @@
+"""Reads of the review workflow, always through the viewer's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from danhgia.accounts.permissions import Perm
+from danhgia.accounts.scope import scope_for
+from danhgia.lib import dates
+from danhgia.orgs.models import subtree_q
+from danhgia.people.models import Membership, MemberStatus
+from danhgia.periods.models import Period
+from danhgia.reviews.models import (
+    Complaint,
+    CriteriaTable,
+    Exclusion,
+    Meeting,
+    Notification,
+    Review,
+    ReviewState,
+    Shortcoming,
+    ShortcomingStatus,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from danhgia.accounts.models import User
+    from danhgia.orgs.models import Unit
+
+    AnyUser = User | AnonymousUser
+
+
+def visible_reviews(period: Period, viewer: AnyUser) -> QuerySet[Review]:
+    """Reviews of the period the viewer may see: in their review scope, or decided by a committee in their scope."""
+    view = scope_for(viewer, Perm.REVIEWS_VIEW)
+    decide = scope_for(viewer, Perm.REVIEWS_DECIDE)
+    if view.everything or decide.everything:
+        return Review.objects.filter(period=period)
+    return Review.objects.filter(period=period).filter(view.q("context__path") | decide.q("authority__path"))
+
+
+def progress(period: Period, viewer: AnyUser) -> dict[str, int]:
+    """How many reviews are in each state, in the viewer's scope."""
+    counts = dict(visible_reviews(period, viewer).values("state").annotate(n=Count("id")).values_list("state", "n"))
+    return {state: counts.get(state, 0) for state in ReviewState.values}
+
+
+def unit_reviews(period: Period, unit: Unit) -> list[Review]:
+    """The reviews held in a unit (its members, and the unit itself): the meeting's agenda."""
+    return list(
+        Review.objects.filter(period=period, context=unit)
+        .select_related("person", "unit", "decision", "proposal")
+        .order_by("kind", "person__sort_key", "unit__sort_key")
+    )
+
+
+@dataclass
+class Omission:
+    who: str
+    unit: str
+    what: str
+    review_id: int | None = None
+
+
+LATE = {
+    # phase code → states still counted as late once the phase's deadline has passed
+    "self_review": {ReviewState.DRAFT},
+    "meeting": {ReviewState.DRAFT, ReviewState.SUBMITTED},
+    "decision": {ReviewState.DRAFT, ReviewState.SUBMITTED, ReviewState.PROPOSED, ReviewState.APPRAISED},
+}
+
+
+def omissions(period: Period, viewer: AnyUser, today: dt.date | None = None, limit: int = 500) -> list[Omission]:
+    """Members in scope with no review (nor a recorded reason), and reviews late for a phase already due."""
+    today = today or dates.today()
+    view = scope_for(viewer, Perm.REVIEWS_VIEW)
+    found: list[Omission] = []
+    if period.reviews.exists():
+        missing = (
+            Membership.objects.filter(view.q("unit__path"), valid_to__isnull=True, status=MemberStatus.ACTIVE)
+            .filter(subtree_q(period.unit.path, "unit__path"))
+            .exclude(Exists(Review.objects.filter(period=period, person_id=OuterRef("member__person_id"))))
+            .exclude(Exists(Exclusion.objects.filter(period=period, person_id=OuterRef("member__person_id"))))
+            .select_related("member__person", "unit")[:limit]
+        )
+        found += [Omission(str(m.member.person), m.unit.name, "Chưa có bản kiểm điểm trong kỳ") for m in missing]
+    due = {ph.code: ph for ph in period.phases.filter(deadline__lt=today, code__in=list(LATE))}
+    for code, phase in due.items():
+        late = visible_reviews(period, viewer).filter(state__in=LATE[code]).select_related("person", "unit", "context")
+        for review in late[:limit]:
+            found.append(
+                Omission(
+                    review.subject_name,
+                    review.context.name,
+                    f"Quá hạn «{phase.name}» ({phase.deadline:%d/%m/%Y})",
+                    review.pk,
+                )
+            )
+    return found
+
+
+def exclusions(period: Period, viewer: AnyUser) -> QuerySet[Exclusion]:
+    return (
+        Exclusion.objects.filter(period=period)
+        .filter(scope_for(viewer, Perm.REVIEWS_VIEW).q("unit__path"))
+        .select_related("person", "unit")
+        .order_by("unit__path", "person__sort_key")
+    )
+
+
+def decision_groups(period: Period, viewer: AnyUser) -> list[dict[str, Any]]:
+    """The quota groups with reviews the viewer decides, with how many are ready and how many decided."""
+    decide = scope_for(viewer, Perm.REVIEWS_DECIDE)
+    rows = (
+        Review.objects.filter(period=period)
+        .filter(decide.q("authority__path"))
+        .values("quota_group_id", "quota_group__name", "authority__name")
+        .annotate(
+            total=Count("id"),
+            ready=Count("id", filter=Q(state__in=[ReviewState.PROPOSED, ReviewState.APPRAISED])),
+            decided=Count("id", filter=Q(state=ReviewState.DECIDED)),
+        )
+        .order_by("authority__name", "quota_group__name")
+    )
+    return [dict(row) for row in rows]
+
+
+def my_reviews(user: AnyUser) -> QuerySet[Review]:
+    person_id = getattr(user, "person_id", None)
+    if not person_id:
+        return Review.objects.none()
+    return Review.objects.filter(person_id=person_id, period__status="open").select_related("period", "context")
+
+
+def shortcomings_of(review: Review) -> QuerySet[Shortcoming]:
+    """The subject's shortcomings: earlier periods' open ones first, then this period's."""
+    subject = Q(person_id=review.person_id) if review.person_id else Q(unit_id=review.unit_id)
+    return Shortcoming.objects.filter(subject).select_related("review__period", "owner").order_by("deadline", "pk")
+
+
+def open_shortcomings_before(review: Review) -> list[Shortcoming]:
+    return [
+        s
+        for s in shortcomings_of(review)
+        if s.review.period.ends_on < review.period.starts_on and s.status != ShortcomingStatus.REMEDIED
+    ]
+
+
+def complaints_for(period: Period, viewer: AnyUser) -> QuerySet[Complaint]:
+    """Complaints the viewer handles (the committee above the deciding one is in their scope) or filed."""
+    handle = scope_for(viewer, Perm.COMPLAINTS_HANDLE)
+    filed = Q(filed_by=viewer) if getattr(viewer, "pk", None) else Q(pk__in=[])
+    return (
+        Complaint.objects.filter(review__period=period)
+        .filter(handle.q("review__authority__parent__path") | filed)
+        .select_related("review", "review__person", "review__unit", "decision")
+        .order_by("-filed_at")
+    )
+
+
+def meeting_of(period: Period, unit: Unit) -> Meeting | None:
+    return Meeting.objects.filter(period=period, unit=unit).first()
+
+
+def criteria_tables(period: Period) -> QuerySet[CriteriaTable]:
+    """The province's loaded tables for the period's year, newest version first."""
+    return CriteriaTable.objects.filter(province=period.unit, year=period.year).order_by("form_code", "-version")
+
+
+def notifications_of(user: AnyUser) -> QuerySet[Notification]:
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(user_id=user.pk)

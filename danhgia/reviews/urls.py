@@ -1,0 +1,38 @@
+from django.urls import path
+
+from danhgia.reviews import views
+
+urlpatterns = [
+    path("danh-gia/<int:review_id>/", views.review_detail, name="reviews-detail"),
+    path("danh-gia/<int:review_id>/tu-kiem-diem/", views.self_review, name="reviews-self"),
+    path("danh-gia/<int:review_id>/tu-kiem-diem/luu/", views.self_review_autosave, name="reviews-autosave"),
+    path("danh-gia/<int:review_id>/mo-lai/", views.reopen, name="reviews-reopen"),
+    path("danh-gia/<int:review_id>/minh-chung/", views.evidence_add, name="reviews-evidence-add"),
+    path("danh-gia/<int:review_id>/minh-chung/<int:evidence_id>/", views.evidence_file, name="reviews-evidence"),
+    path(
+        "danh-gia/<int:review_id>/minh-chung/<int:evidence_id>/go/",
+        views.evidence_remove,
+        name="reviews-evidence-remove",
+    ),
+    path("danh-gia/<int:review_id>/du-kien/", views.facts, name="reviews-facts"),
+    path("danh-gia/<int:review_id>/tham-dinh/", views.appraise, name="reviews-appraise"),
+    path("danh-gia/<int:review_id>/han-che/", views.shortcoming_add, name="reviews-shortcoming-add"),
+    path("danh-gia/<int:review_id>/khieu-nai/", views.complain, name="reviews-complain"),
+    path("han-che/<int:shortcoming_id>/", views.shortcoming_update, name="reviews-shortcoming"),
+    path("khieu-nai/<int:complaint_id>/", views.complaint_detail, name="reviews-complaint"),
+    path("thong-bao/", views.notifications, name="notifications"),
+    path("ky-danh-gia/<int:period_id>/kiem-diem/", views.period_reviews, name="reviews-period"),
+    path("ky-danh-gia/<int:period_id>/kiem-diem/mo/", views.period_open, name="reviews-open"),
+    path("ky-danh-gia/<int:period_id>/kiem-diem/thieu-sot/", views.omissions, name="reviews-omissions"),
+    path("ky-danh-gia/<int:period_id>/kiem-diem/don-vi/<int:unit_id>/", views.unit_reviews, name="reviews-unit"),
+    path("ky-danh-gia/<int:period_id>/kiem-diem/hop/<int:unit_id>/", views.meeting, name="reviews-meeting"),
+    path("ky-danh-gia/<int:period_id>/quyet-dinh/", views.decision_index, name="reviews-decisions"),
+    path("ky-danh-gia/<int:period_id>/quyet-dinh/nhom/<int:group_id>/", views.decision_page, name="reviews-decide"),
+    path("ky-danh-gia/<int:period_id>/khieu-nai/", views.complaint_list, name="reviews-complaints"),
+    path("ky-danh-gia/<int:period_id>/bang-tieu-chi/", views.criteria_tables, name="reviews-criteria"),
+    path(
+        "ky-danh-gia/<int:period_id>/bang-tieu-chi/<str:form_code>.json",
+        views.criteria_download,
+        name="reviews-criteria-download",
+    ),
+]

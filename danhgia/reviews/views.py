@@ -1,0 +1,727 @@
+"""Pages of the review workflow. Each view: one access check, one service or selector, render."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from danhgia.accounts.access import (
+    access_period,
+    access_quota_group,
+    access_review,
+    access_unit,
+    refuse,
+    require_perm,
+)
+from danhgia.accounts.permissions import Perm
+from danhgia.accounts.scope import scope_for
+from danhgia.lib.forms import apply_errors
+from danhgia.lib.paging import paginate, query_without_page
+from danhgia.people.models import QuotaGroup
+from danhgia.reviews import complaints as complaint_services
+from danhgia.reviews import criteria, decisions, meetings, selectors, services
+from danhgia.reviews.forms import (
+    AppraisalForm,
+    ComplaintForm,
+    CriteriaUploadForm,
+    EvidenceForm,
+    FactsForm,
+    MeetingForm,
+    ReasonForm,
+    RecordedDecisionForm,
+    ShortcomingForm,
+    ShortcomingUpdateForm,
+)
+from danhgia.reviews.models import (
+    LEVEL_CHOICES,
+    Complaint,
+    DecisionKind,
+    Evidence,
+    ReviewState,
+    Shortcoming,
+    TaskStatus,
+)
+from danhgia.reviews.opening import period_open_reviews, readiness
+
+
+def _actor(request: HttpRequest) -> Any:
+    return request.user
+
+
+# ------------------------------------------------------------------------------------------------ the period
+
+
+def period_reviews(request: HttpRequest, period_id: int) -> HttpResponse:
+    """The workflow's home for a period: readiness, progress, and where each step is done."""
+    period = access_period(request.user, period_id)
+    require_perm(request.user, Perm.REVIEWS_VIEW)
+    opened = period.reviews.exists()
+    may_open = scope_for(request.user, Perm.PERIODS_MANAGE).contains(period.unit.path)
+    problems = readiness(period) if may_open and not opened else []
+    return render(
+        request,
+        "reviews/period.html",
+        {
+            "period": period,
+            "opened": opened,
+            "may_open": may_open,
+            "problems": problems[:200],
+            "problem_count": len(problems),
+            "progress": selectors.progress(period, request.user),
+            "states": ReviewState,
+            "may_decide": not scope_for(request.user, Perm.REVIEWS_DECIDE).empty,
+            "may_criteria": scope_for(request.user, Perm.PERIODS_MANAGE).contains(period.unit.path),
+        },
+    )
+
+
+@require_POST
+def period_open(request: HttpRequest, period_id: int) -> HttpResponse:
+    period = access_period(request.user, period_id, for_write=True)
+    try:
+        result = period_open_reviews(period=period, actor=_actor(request))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        total = sum(result.created.values())
+        messages.success(
+            request,
+            _("Đã lập %(total)s bản kiểm điểm; %(excluded)s đảng viên không kiểm điểm (có ghi lý do).")
+            % {"total": total, "excluded": result.excluded},
+        )
+    return redirect("reviews-period", period_id=period.pk)
+
+
+def omissions(request: HttpRequest, period_id: int) -> HttpResponse:
+    period = access_period(request.user, period_id)
+    require_perm(request.user, Perm.REVIEWS_VIEW)
+    return render(
+        request,
+        "reviews/omissions.html",
+        {
+            "period": period,
+            "omissions": selectors.omissions(period, request.user),
+            "exclusions": paginate(request, selectors.exclusions(period, request.user)),
+            "page_query": query_without_page(request),
+        },
+    )
+
+
+def unit_reviews(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
+    """The reviews held in a cell or body: the secretary's overview and the meeting's agenda."""
+    period = access_period(request.user, period_id)
+    unit = access_unit(request.user, unit_id)
+    if not scope_for(request.user, Perm.REVIEWS_VIEW).contains(unit.path):
+        refuse(request.user, unit, scope_path=unit.path, not_found=True)
+    reviews = selectors.unit_reviews(period, unit)
+    return render(
+        request,
+        "reviews/unit.html",
+        {
+            "period": period,
+            "unit": unit,
+            "reviews": reviews,
+            "may_manage": scope_for(request.user, Perm.REVIEWS_MANAGE).contains(unit.path),
+            "meeting": selectors.meeting_of(period, unit),
+        },
+    )
+
+
+# ------------------------------------------------------------------------------------------------ one review
+
+
+def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = access_review(request.user, review_id)
+    user = request.user
+    scopes = {
+        "manage": scope_for(user, Perm.REVIEWS_MANAGE).contains(review.context.path),
+        "appraise": scope_for(user, Perm.REVIEWS_APPRAISE).contains(review.context.path),
+        "decide": scope_for(user, Perm.REVIEWS_DECIDE).contains(review.authority.path),
+    }
+    own = getattr(user, "person_id", None) is not None and user.person_id == review.person_id  # type: ignore[union-attr]
+    table = services.table_for(review)
+    return render(
+        request,
+        "reviews/detail.html",
+        {
+            "review": review,
+            "table": table,
+            "items": review.items or {},
+            "grades": criteria.GRADES,
+            "tasks": review.tasks.all(),
+            "evidence": review.evidence.all(),
+            "sections": services.SECTIONS,
+            "decisions": review.decisions.select_related("decided_by", "supersedes").order_by("decided_at", "pk"),
+            "complaints": review.complaints.all(),
+            "shortcomings": selectors.shortcomings_of(review),
+            "proposal": getattr(review, "proposal", None),
+            "own": own,
+            **scopes,
+            "complaint_deadline": complaint_services.deadline(review),
+            "may_complain": (own or (scopes["manage"] and not review.is_person))
+            and review.state == ReviewState.DECIDED,
+            "appraisal_form": AppraisalForm(initial={"level": review.appraised_level, "note": review.appraisal_note}),
+            "shortcoming_form": ShortcomingForm(),
+            "reason_form": ReasonForm(),
+            "complaint_form": ComplaintForm(),
+        },
+    )
+
+
+def _tasks_from(post: Any) -> list[dict[str, str]]:
+    titles, statuses, evidence = post.getlist("task_title"), post.getlist("task_status"), post.getlist("task_evidence")
+    return [
+        {"title": t, "status": s, "evidence": e}
+        for t, s, e in zip(titles, statuses + [""] * len(titles), evidence + [""] * len(titles), strict=False)
+    ]
+
+
+def _save_from_post(request: HttpRequest, review: Any) -> Any:
+    post = request.POST
+    items = {k.removeprefix("item_"): v for k, v in post.items() if k.startswith("item_")}
+    sections = {k.removeprefix("section_"): str(v) for k, v in post.items() if k.startswith("section_")}
+    return services.review_save(
+        review=review,
+        actor=_actor(request),
+        items=items,
+        sections=sections,
+        self_level=post.get("self_level", ""),
+        tasks=_tasks_from(post),
+    )
+
+
+def self_review(request: HttpRequest, review_id: int) -> HttpResponse:
+    """The self-review form (Mẫu 2A/2B/2C/01): sections in the form's order, live score, autosave."""
+    review = access_review(request.user, review_id, action="write")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            review = _save_from_post(request, review)
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            if "submit" in request.POST:
+                try:
+                    services.review_submit(review=review, actor=_actor(request))
+                except ValidationError as exc:
+                    errors = exc.message_dict
+                else:
+                    messages.success(request, _("Đã nộp bản kiểm điểm. Bản đã nộp không sửa được nữa."))
+                    return redirect("reviews-detail", review_id=review.pk)
+            else:
+                messages.success(request, _("Đã lưu."))
+                return redirect("reviews-self", review_id=review.pk)
+    table = services.table_for(review)
+    items = (
+        {k.removeprefix("item_"): v for k, v in request.POST.items() if k.startswith("item_")}
+        if errors
+        else (review.items or {})
+    )
+    sections = (
+        {k.removeprefix("section_"): v for k, v in request.POST.items() if k.startswith("section_")}
+        if errors
+        else (review.sections or {})
+    )
+    tasks = (
+        _tasks_from(request.POST)
+        if errors
+        else [{"title": t.title, "status": t.status, "evidence": t.evidence} for t in review.tasks.all()]
+    )
+    return render(
+        request,
+        "reviews/self_review.html",
+        {
+            "review": review,
+            "table": table,
+            "items": items,
+            "sections_text": sections,
+            "sections": services.SECTIONS,
+            "tasks": tasks + [{"title": "", "status": "on_time", "evidence": ""}] * 2,
+            "task_statuses": TaskStatus.choices,
+            "levels": LEVEL_CHOICES,
+            "grades": criteria.GRADES,
+            "errors": errors,
+            "editable": review.state == ReviewState.DRAFT,
+            "missing": services.missing_for_submission(review) if review.state == ReviewState.DRAFT else [],
+            "earlier": selectors.open_shortcomings_before(review),
+            "evidence": review.evidence.all(),
+            "evidence_form": EvidenceForm(),
+            "self_level": request.POST.get("self_level", review.self_level),
+        },
+    )
+
+
+@require_POST
+def self_review_autosave(request: HttpRequest, review_id: int) -> HttpResponse:
+    """htmx autosave: saves the draft and answers with the "saved at" line and the live score."""
+    review = access_review(request.user, review_id, action="write")
+    try:
+        review = _save_from_post(request, review)
+    except ValidationError as exc:
+        return render(request, "reviews/_autosave.html", {"errors": exc.messages}, status=200)
+    return render(
+        request,
+        "reviews/_autosave.html",
+        {"review": review, "saved_at": timezone.localtime(review.saved_at) if review.saved_at else None},
+    )
+
+
+@require_POST
+def reopen(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = access_review(request.user, review_id, action="manage")
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"reason": _("Hãy ghi lý do mở lại bản kiểm điểm.")})
+        services.review_reopen(review=review, actor=_actor(request), reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã mở lại bản kiểm điểm; người viết đã được báo."))
+    return redirect("reviews-detail", review_id=review.pk)
+
+
+@require_POST
+def evidence_add(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = access_review(request.user, review_id, action="write")
+    form = EvidenceForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"file": _("Hãy chọn tệp minh chứng.")})
+        services.evidence_add(review=review, upload=form.cleaned_data["file"], actor=_actor(request))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã đính kèm minh chứng."))
+    return redirect("reviews-self", review_id=review.pk)
+
+
+@require_POST
+def evidence_remove(request: HttpRequest, review_id: int, evidence_id: int) -> HttpResponse:
+    review = access_review(request.user, review_id, action="write")
+    evidence = get_object_or_404(Evidence, pk=evidence_id, review=review)
+    try:
+        services.evidence_remove(evidence=evidence, actor=_actor(request))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    return redirect("reviews-self", review_id=review.pk)
+
+
+def evidence_file(request: HttpRequest, review_id: int, evidence_id: int) -> FileResponse:
+    review = access_review(request.user, review_id)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, review=review)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
+
+
+def facts(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = access_review(request.user, review_id, action="manage")
+    current = review.facts or {}
+    discipline = (current.get("discipline") or [{}])[0]
+    initial = {
+        "discipline_date": discipline.get("date"),
+        "discipline_form": discipline.get("form", ""),
+        "discipline_self_detected": discipline.get("self_detected_remedied", False),
+        "civil_servant_level": current.get("civil_servant_level", ""),
+        "sick_leave_months": current.get("sick_leave_months"),
+        "confidence_low_share": current.get("confidence_low_share"),
+        **{k: True for k, v in (current.get("findings") or {}).items() if v},
+    }
+    form = FactsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.facts_record(review=review, facts=form.facts(), actor=_actor(request))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận dữ kiện."))
+            return redirect("reviews-detail", review_id=review.pk)
+    return render(request, "reviews/facts.html", {"review": review, "form": form})
+
+
+@require_POST
+def appraise(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = access_review(request.user, review_id, action="appraise")
+    form = AppraisalForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"level": _("Hãy chọn mức thẩm định.")})
+        services.review_appraise(
+            review=review, level=form.cleaned_data["level"], note=form.cleaned_data["note"], actor=_actor(request)
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã ghi ý kiến thẩm định."))
+    return redirect("reviews-detail", review_id=review.pk)
+
+
+@require_POST
+def shortcoming_add(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = access_review(request.user, review_id, action="manage")
+    form = ShortcomingForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"description": _("Hãy ghi nội dung hạn chế, khuyết điểm.")})
+        services.shortcoming_add(review=review, actor=_actor(request), **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã ghi hạn chế, khuyết điểm cần khắc phục."))
+    return redirect("reviews-detail", review_id=review.pk)
+
+
+def shortcoming_update(request: HttpRequest, shortcoming_id: int) -> HttpResponse:
+    """The remedy's progress: the owner (the subject) or the managers of the review update it."""
+    item = get_object_or_404(Shortcoming.objects.select_related("review"), pk=shortcoming_id)
+    review = access_review(request.user, item.review_id)
+    own = getattr(request.user, "person_id", None) is not None and request.user.person_id in {  # type: ignore[union-attr]
+        item.person_id,
+        item.owner_id,
+    }
+    if not own and not scope_for(request.user, Perm.REVIEWS_MANAGE).contains(review.context.path):
+        refuse(request.user, review, scope_path=review.context.path, not_found=False)
+    form = ShortcomingUpdateForm(request.POST or None, initial={"status": item.status, "evidence": item.evidence})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.shortcoming_update(item=item, actor=_actor(request), **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã cập nhật kết quả khắc phục."))
+            return redirect("reviews-detail", review_id=item.review_id)
+    return render(request, "reviews/shortcoming.html", {"item": item, "form": form})
+
+
+# ------------------------------------------------------------------------------------------------ the meeting
+
+
+def meeting(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
+    """One grid for the whole cell: the meeting, then each subject's proposed level and vote."""
+    period = access_period(request.user, period_id)
+    unit = access_unit(request.user, unit_id)
+    if not scope_for(request.user, Perm.REVIEWS_MANAGE).contains(unit.path):
+        refuse(
+            request.user,
+            unit,
+            scope_path=unit.path,
+            not_found=not scope_for(request.user, Perm.REVIEWS_VIEW).contains(unit.path),
+        )
+    current = selectors.meeting_of(period, unit)
+    initial: dict[str, Any] = {}
+    if current is not None:
+        initial = {
+            "held_on": current.held_on,
+            "chaired_by": current.chaired_by,
+            "summoned": current.summoned,
+            "present": current.present,
+            "minutes": current.minutes,
+            **{f"excluded_{k}": v for k, v in (current.excluded or {}).items()},
+        }
+    form = MeetingForm(request.POST or None, initial=initial, prefix="hop")
+    row_errors: dict[int, list[str]] = {}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            current = meetings.meeting_record(
+                period=period,
+                unit=unit,
+                held_on=data["held_on"],
+                chaired_by=data["chaired_by"],
+                summoned=data["summoned"],
+                present=data["present"],
+                excluded=form.excluded(),
+                minutes=data["minutes"],
+                actor=_actor(request),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            saved = 0
+            for review in selectors.unit_reviews(period, unit):
+                level = request.POST.get(f"level_{review.pk}", "")
+                if not level or review.state not in {ReviewState.SUBMITTED, ReviewState.PROPOSED}:
+                    continue
+                try:
+                    meetings.proposal_record(
+                        meeting=current,
+                        review=review,
+                        level=level,
+                        actor=_actor(request),
+                        votes_for=int(request.POST.get(f"for_{review.pk}") or 0),
+                        votes_against=int(request.POST.get(f"against_{review.pk}") or 0),
+                        votes_abstain=int(request.POST.get(f"abstain_{review.pk}") or 0),
+                        comment=request.POST.get(f"comment_{review.pk}", ""),
+                    )
+                    saved += 1
+                except (ValidationError, ValueError) as exc:
+                    row_errors[review.pk] = (
+                        exc.messages if isinstance(exc, ValidationError) else [_("Số phiếu phải là số.")]
+                    )
+            if not row_errors:
+                messages.success(request, _("Đã ghi hội nghị và %(n)s đề xuất.") % {"n": saved})
+                return redirect("reviews-meeting", period_id=period.pk, unit_id=unit.pk)
+    reviews = selectors.unit_reviews(period, unit)
+    return render(
+        request,
+        "reviews/meeting.html",
+        {
+            "period": period,
+            "unit": unit,
+            "form": form,
+            "meeting": current,
+            "reviews": reviews,
+            "levels": LEVEL_CHOICES,
+            "row_errors": row_errors,
+            "counted": meetings.counted(current) if current else None,
+            "post": request.POST,
+            "basis": meetings.BASIS,
+        },
+    )
+
+
+# ------------------------------------------------------------------------------------------------ deciding
+
+
+def decision_index(request: HttpRequest, period_id: int) -> HttpResponse:
+    period = access_period(request.user, period_id)
+    require_perm(request.user, Perm.REVIEWS_DECIDE)
+    return render(
+        request, "reviews/decisions.html", {"period": period, "rows": selectors.decision_groups(period, request.user)}
+    )
+
+
+def _group_for(request: HttpRequest, period: Any, group_id: int) -> QuotaGroup:
+    group = access_quota_group(request.user, group_id)
+    if group.period_id != period.pk:
+        raise Http404(_("Không tìm thấy nhóm."))
+    return group
+
+
+def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpResponse:
+    """The heart: the engine over the whole quota group, live; decide one by one or in batch."""
+    period = access_period(request.user, period_id)
+    group = _group_for(request, period, group_id)
+    reviews = decisions.group_reviews(period, group)
+    decide_scope = scope_for(request.user, Perm.REVIEWS_DECIDE)
+    mine = [r for r in reviews if decide_scope.contains(r.authority.path)]
+    if not mine:
+        refuse(request.user, group, scope_path=group.unit.path, not_found=True)
+    errors: dict[str, list[str]] = {}
+    confirm = None
+    if request.method == "POST":
+        levels = {r.pk: request.POST.get(f"level_{r.pk}", "") for r in mine}
+        levels = {pk: lv for pk, lv in levels.items() if lv}
+        reasons = {r.pk: request.POST.get(f"reason_{r.pk}", "") for r in mine}
+        if "suggested" in request.POST:
+            made = decisions.decide_suggested(reviews=reviews, actor=_actor(request))
+            messages.success(
+                request, _("Đã quyết định %(n)s đối tượng theo kết quả tính của hệ thống.") % {"n": len(made)}
+            )
+            return redirect("reviews-decide", period_id=period.pk, group_id=group.pk)
+        recorded = RecordedDecisionForm(request.POST, request.FILES) if "recorded" in request.POST else None
+        try:
+            if recorded is not None and not recorded.is_valid():
+                raise ValidationError({k: v for k, v in recorded.errors.items()})
+            if "confirm" not in request.POST:
+                # First step: show exactly what will be written before it is.
+                confirm = {lv: [r for r in mine if levels.get(r.pk) == lv] for lv, _label in LEVEL_CHOICES}
+                if not levels:
+                    raise ValidationError({"levels": _("Chưa chọn mức cho đối tượng nào.")})
+            else:
+                extra = recorded.cleaned_data if recorded is not None else {}
+                made = decisions.decide(
+                    reviews=reviews,
+                    levels=levels,
+                    reasons=reasons,
+                    actor=_actor(request),
+                    kind=DecisionKind.RECORDED if recorded is not None else DecisionKind.SYSTEM,
+                    number=extra.get("number", ""),
+                    signed_on=extra.get("signed_on"),
+                    signer=extra.get("signer", ""),
+                    attachment=extra.get("attachment"),
+                )
+                messages.success(request, _("Đã quyết định xếp loại %(n)s đối tượng.") % {"n": len(made)})
+                return redirect("reviews-decide", period_id=period.pk, group_id=group.pk)
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"levels": exc.messages}
+            confirm = None
+    rows, output = decisions.preview(reviews)
+    quota = output.quota[0] if output.quota else None
+    return render(
+        request,
+        "reviews/decide.html",
+        {
+            "period": period,
+            "group": group,
+            "rows": rows,
+            "quota": quota,
+            "warnings": output.warnings,
+            "mine": {r.pk for r in mine},
+            "levels": LEVEL_CHOICES,
+            "errors": errors,
+            "confirm": confirm,
+            "post": request.POST if (errors or confirm) else {},
+            "recorded_form": RecordedDecisionForm(request.POST or None)
+            if "recorded" in request.POST
+            else RecordedDecisionForm(),
+            "recorded": "recorded" in request.POST,
+        },
+    )
+
+
+# ------------------------------------------------------------------------------------------------ complaints
+
+
+@require_POST
+def complain(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = access_review(request.user, review_id)
+    own = getattr(request.user, "person_id", None) is not None and request.user.person_id == review.person_id  # type: ignore[union-attr]
+    if not own and (review.is_person or not scope_for(request.user, Perm.REVIEWS_MANAGE).contains(review.context.path)):
+        raise PermissionDenied(_("Chỉ người được xếp loại (hoặc người quản lý tập thể) được khiếu nại."))
+    form = ComplaintForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"text": _("Hãy ghi nội dung khiếu nại.")})
+        complaint = complaint_services.complaint_file(
+            review=review, text=form.cleaned_data["text"], actor=_actor(request)
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("reviews-detail", review_id=review.pk)
+    messages.success(request, _("Đã gửi khiếu nại; cấp ủy cấp trên sẽ xem xét."))
+    return redirect("reviews-complaint", complaint_id=complaint.pk)
+
+
+def complaint_list(request: HttpRequest, period_id: int) -> HttpResponse:
+    period = access_period(request.user, period_id)
+    page = paginate(request, selectors.complaints_for(period, request.user))
+    return render(
+        request, "reviews/complaints.html", {"period": period, "page": page, "page_query": query_without_page(request)}
+    )
+
+
+def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    complaint = get_object_or_404(
+        Complaint.objects.select_related("review", "decision", "assigned_to"), pk=complaint_id
+    )
+    review = access_review(request.user, complaint.review_id)
+    handles = scope_for(request.user, Perm.COMPLAINTS_HANDLE).contains(
+        review.authority.path[:-8] if len(review.authority.path) > 8 else review.authority.path
+    )
+    if request.method == "POST":
+        if not handles:
+            refuse(request.user, review, scope_path=review.context.path, not_found=False)
+        action = request.POST.get("action")
+        try:
+            if action == "assign":
+                complaint_services.complaint_assign(complaint=complaint, assignee=request.user, actor=_actor(request))  # type: ignore[arg-type]
+            elif action == "verify":
+                complaint_services.complaint_verify(
+                    complaint=complaint, verification=request.POST.get("verification", ""), actor=_actor(request)
+                )
+            elif action == "uphold":
+                complaint_services.complaint_uphold(
+                    complaint=complaint, resolution=request.POST.get("resolution", ""), actor=_actor(request)
+                )
+            elif action == "redecide":
+                complaint_services.complaint_redecide(
+                    complaint=complaint,
+                    level=request.POST.get("level", ""),
+                    resolution=request.POST.get("resolution", ""),
+                    actor=_actor(request),
+                )
+            else:
+                raise ValidationError({"action": _("Thao tác không hợp lệ.")})
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã cập nhật khiếu nại."))
+        return redirect("reviews-complaint", complaint_id=complaint.pk)
+    return render(
+        request,
+        "reviews/complaint.html",
+        {
+            "complaint": complaint,
+            "review": review,
+            "handles": handles,
+            "levels": LEVEL_CHOICES,
+            "decisions": review.decisions.order_by("decided_at", "pk"),
+        },
+    )
+
+
+# ------------------------------------------------------------------------------------- criteria, notifications
+
+
+def criteria_tables(request: HttpRequest, period_id: int) -> HttpResponse:
+    """A province's criteria tables for the period's year: the loaded versions, the defaults, and an upload."""
+    period = access_period(request.user, period_id)
+    may_load = scope_for(request.user, Perm.PERIODS_MANAGE).contains(period.unit.path)
+    form = CriteriaUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not may_load:
+            refuse(request.user, period, scope_path=period.unit.path, not_found=False)
+        if form.is_valid():
+            try:
+                data = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                form.add_error("file", _("Tệp không phải JSON hợp lệ (UTF-8)."))
+            else:
+                try:
+                    services.criteria_load(
+                        province=period.unit,
+                        year=period.year,
+                        form_code=form.cleaned_data["form_code"],
+                        items=data,
+                        actor=_actor(request),
+                    )
+                except ValidationError as exc:
+                    apply_errors(form, exc)
+                else:
+                    messages.success(request, _("Đã nạp bảng tiêu chí."))
+                    return redirect("reviews-criteria", period_id=period.pk)
+    tables = selectors.criteria_tables(period)
+    defaults = {
+        code: criteria.parse(criteria.DEFAULTS[criteria.default_key(period.regime, code)])
+        for code in (("2A", "2B", "2C", "01") if period.regime == "R2025" else ("02A", "02B", "01"))
+    }
+    return render(
+        request,
+        "reviews/criteria.html",
+        {
+            "period": period,
+            "tables": tables,
+            "defaults": defaults,
+            "form": form,
+            "may_load": may_load,
+            "grades": criteria.GRADES,
+        },
+    )
+
+
+def criteria_download(request: HttpRequest, period_id: int, form_code: str) -> JsonResponse:
+    """The table in force for a form, as JSON: the starting point a province edits and loads back."""
+    period = access_period(request.user, period_id)
+    loaded = selectors.criteria_tables(period).filter(form_code=form_code).first()
+    if loaded is None and form_code not in criteria.DEFAULTS:
+        raise Http404(_("Không có mẫu này."))
+    data = loaded.items if loaded else criteria.DEFAULTS[criteria.default_key(period.regime, form_code)]
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="bang-tieu-chi-{form_code}-{period.year}.json"'
+    return response
+
+
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = selectors.notifications_of(request.user)
+    if request.method == "POST":
+        items.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("notifications")
+    return render(request, "reviews/notifications.html", {"page": paginate(request, items), "page_query": ""})

@@ -1,0 +1,68 @@
+"""Filling self-reviews and meetings through the real services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from danhgia.reviews import meetings, services
+from danhgia.reviews.models import Review
+
+
+def points(review: Review, general: float, task: float) -> dict[str, str]:
+    """Spread `general` and `task` points over the review's criteria items."""
+    table = services.table_for(review)
+    items: dict[str, str] = {}
+    for group in table.groups:
+        remaining = general if group.code == "general" else task
+        for item in group.items:
+            given = min(item.max, remaining)
+            items[item.code] = str(given)
+            remaining -= given
+    return items
+
+
+def fill(review: Review, actor, *, general: float = 28, task: float = 64, level: str = "HTXS", tasks=None) -> Review:
+    tasks = (
+        tasks
+        if tasks is not None
+        else [
+            {"title": "Nhiệm vụ 1", "status": "exceeded", "evidence": "Báo cáo"},
+            {"title": "Nhiệm vụ 2", "status": "exceeded"},
+            {"title": "Nhiệm vụ 3", "status": "on_time"},
+            {"title": "Nhiệm vụ 4", "status": "on_time"},
+        ]
+    )
+    services.review_save(
+        review=review,
+        actor=actor,
+        items=points(review, general, task),
+        sections={"uu_diem": "Hoàn thành nhiệm vụ được giao."},
+        self_level=level,
+        tasks=tasks,
+    )
+    return services.review_submit(review=Review.objects.get(pk=review.pk), actor=actor)
+
+
+def meet(period, unit, actor, *, summoned: int = 5, present: int = 5):
+    return meetings.meeting_record(
+        period=period,
+        unit=unit,
+        held_on=dt.date.today(),
+        chaired_by="Bí thư chi bộ",
+        summoned=summoned,
+        present=present,
+        actor=actor,
+    )
+
+
+def propose(meeting, review, level, actor, *, votes_for: int = 5, comment: str = ""):
+    return meetings.proposal_record(
+        meeting=meeting,
+        review=Review.objects.get(pk=review.pk),
+        level=level,
+        votes_for=votes_for,
+        votes_against=0,
+        votes_abstain=0,
+        comment=comment,
+        actor=actor,
+    )
