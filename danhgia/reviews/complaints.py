@@ -43,7 +43,7 @@ def deadline(review: Review) -> dt.date | None:
 @transaction.atomic
 def complaint_file(*, review: Review, text: str, actor: User | None) -> Complaint:
     review = (
-        Review.objects.select_for_update()
+        Review.objects.select_for_update(of=("self",))
         .select_related("decision", "authority", "authority__parent")
         .get(pk=review.pk)
     )

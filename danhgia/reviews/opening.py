@@ -92,7 +92,7 @@ def _months_before(day: dt.date, months: int) -> dt.date:
 @transaction.atomic
 def period_open_reviews(*, period: Period, actor: User | None) -> OpenResult:
     """Create the period's reviews (and exclusions); refuse, changing nothing, when the period is not ready."""
-    period = Period.objects.select_for_update().select_related("unit").get(pk=period.pk)
+    period = Period.objects.select_for_update(of=("self",)).select_related("unit").get(pk=period.pk)
     if period.status == PeriodStatus.CLOSED:
         raise ValidationError({"period": "Kỳ đánh giá đã kết thúc."})
     problems = readiness(period)

@@ -104,7 +104,7 @@ def review_save(
     tasks: list[dict[str, Any]] | None = None,
 ) -> Review:
     """Save the self-review draft (also called by the page's autosave)."""
-    review = Review.objects.select_for_update().select_related("period", "period__unit").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("period", "period__unit").get(pk=review.pk)
     if review.state != ReviewState.DRAFT:
         raise ValidationError({"review": "Bản kiểm điểm đã nộp: không sửa được nữa. Bí thư có thể mở lại nếu cần."})
     if self_level and self_level not in LEVELS:
@@ -160,7 +160,11 @@ def missing_for_submission(review: Review) -> list[str]:
 
 @transaction.atomic
 def review_submit(*, review: Review, actor: User | None) -> Review:
-    review = Review.objects.select_for_update().select_related("period", "period__unit", "context").get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("period", "period__unit", "context")
+        .get(pk=review.pk)
+    )
     new_state = states.next_state(review, "submit")
     missing = missing_for_submission(review)
     if missing:
@@ -185,7 +189,7 @@ def review_submit(*, review: Review, actor: User | None) -> Review:
 @transaction.atomic
 def review_reopen(*, review: Review, actor: User | None, reason: str) -> Review:
     """The secretary reopens a submitted self-review, with a reason (audited, the subject is told)."""
-    review = Review.objects.select_for_update().select_related("period", "context").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("period", "context").get(pk=review.pk)
     _not_own(review, actor)
     new_state = states.next_state(review, "reopen")
     if not reason.strip():
@@ -241,7 +245,7 @@ def evidence_remove(*, evidence: Evidence, actor: User | None) -> None:
 @transaction.atomic
 def facts_record(*, review: Review, facts: dict[str, Any], actor: User | None) -> Review:
     """Record what the rules read but the subject does not write: discipline, conclusions, civil-servant rating …"""
-    review = Review.objects.select_for_update().select_related("context").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("context").get(pk=review.pk)
     if review.state in {ReviewState.DECIDED, ReviewState.COMPLAINED}:
         raise ValidationError({"facts": "Đã có quyết định xếp loại: dữ kiện không thay đổi được (hãy dùng khiếu nại)."})
     _not_own(review, actor, "facts")
@@ -261,7 +265,7 @@ def departs(level: str, self_level: str) -> bool:
 @transaction.atomic
 def review_appraise(*, review: Review, level: str, note: str, actor: User | None) -> Review:
     """The advisory body's appraisal and proposal (QĐ 366 Art. 12 §1, step 2)."""
-    review = Review.objects.select_for_update().select_related("context").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("context").get(pk=review.pk)
     _not_own(review, actor, "level")
     new_state = states.next_state(review, "appraise", field="level")
     if level not in LEVELS:
