@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "danhgia.accounts.context_processors.navigation",
+                "danhgia.reviews.context_processors.notifications",
             ],
         },
     },
@@ -224,6 +225,11 @@ DEFAULT_FROM_EMAIL = env("DANHGIA_EMAIL_FROM", "danhgia@localhost")
 DANHGIA_SITE_URL = env("DANHGIA_SITE_URL", "http://127.0.0.1:8000")
 # Days after a decision during which the subject may complain (configurable; QĐ 366 Art. 15 gives no figure).
 DANHGIA_COMPLAINT_DAYS = envint("DANHGIA_COMPLAINT_DAYS", 30)
+# The least number of answers per subject before an anonymous opinion group shows anything (a group may ask for
+# more, never fewer). 3 as in Blik and most 360 tools (anchors-notes.md); the regulations set no figure.
+DANHGIA_ANONYMITY_MIN = envint("DANHGIA_ANONYMITY_MIN", 3)
+# Reminders (`danhgia remind`) start this many days before a phase's deadline and go on while it is late.
+DANHGIA_REMIND_DAYS = envint("DANHGIA_REMIND_DAYS", 3)
 # Evidence files: largest accepted size and accepted extensions.
 DANHGIA_MAX_UPLOAD_MB = envint("DANHGIA_MAX_UPLOAD_MB", 20)
 DANHGIA_UPLOAD_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "odt", "ods"]

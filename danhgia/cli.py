@@ -2,6 +2,7 @@
 
 danhgia classify FILE|-     classify a case file (pure engine, no database)
 danhgia demo [--scale 1]    seed the demo province (demo mode only)
+danhgia remind [--loop]     deadline reminders (self-review, meeting, decision, opinion sheets)
 danhgia <django command>    any Django management command: migrate, runserver, createsuperuser, ...
 """
 

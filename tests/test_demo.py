@@ -64,6 +64,24 @@ def test_demo_opens_a_period_with_filled_quota_groups(demo):
     )
 
 
+def test_demo_reviews_are_open_and_one_commune_is_ready_to_decide(demo, client, settings):
+    from danhgia.accounts.models import User
+    from danhgia.reviews.models import Review
+
+    period = Period.objects.get()
+    assert demo.counts["reviews"] == Review.objects.filter(period=period).count() > demo.counts["members_present"]
+    assert demo.counts["demo_proposed"] > 5
+    # The demo member's own review waits for them; the commune secretary has a group to decide.
+    member = User.objects.get(username="dangvien")
+    assert member.person_id is not None
+    own = Review.objects.get(period=period, kind__in=["member", "member_outside"], person_id=member.person_id)
+    assert own.state == "draft"
+    settings.DANHGIA_DEMO = True
+    client.force_login(User.objects.get(username="bithu.dangbo"))
+    page = client.get(f"/ky-danh-gia/{period.pk}/quyet-dinh/")
+    assert page.status_code == 200
+
+
 def test_demo_accounts_one_per_role_written_to_json(demo, tmp_path):
     accounts = json.loads((tmp_path / "demo-accounts.json").read_text(encoding="utf-8"))
     assert {a["role"] for a in accounts} == {r.value for r in Role}

@@ -1,8 +1,9 @@
 """Take screenshots of the main pages as a given demo account (for looking at the UI as a user would).
 
     .venv/bin/python tools/screenshots.py [--base http://127.0.0.1:8000] [--user bantochuc] [--out var/screens]
+                                          [--accounts var/demo-accounts.json] [PATH ...]
 
-Reads the password from var/demo-accounts.json. Uses Debian's chromium, never a downloaded browser.
+Reads the password from the demo accounts file. Uses Debian's chromium, never a downloaded browser.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ def main() -> None:
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--user", default="bantochuc")
     parser.add_argument("--out", default="var/screens")
+    parser.add_argument("--accounts", default="var/demo-accounts.json", help="the demo accounts file")
     parser.add_argument(
         "paths",
         nargs="*",
         default=["/", "/to-chuc/", "/ca-nhan/tim-kiem/?q=nguyen+van+a", "/ky-danh-gia/", "/nhat-ky/"],
     )
     args = parser.parse_args()
-    accounts = {a["username"]: a for a in json.loads(Path("var/demo-accounts.json").read_text(encoding="utf-8"))}
+    accounts = {a["username"]: a for a in json.loads(Path(args.accounts).read_text(encoding="utf-8"))}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from django.db import models
 
     from danhgia.accounts.models import User
-    from danhgia.reviews.models import Review
+    from danhgia.reviews.models import EvaluatorGroup, Respondent, Review
 
     AnyUser = User | AnonymousUser
 
@@ -153,3 +153,31 @@ def access_review(user: AnyUser, review_id: int, *, action: str = "view") -> Rev
     if not allowed:
         refuse(user, review, scope_path=context, not_found=False)
     return review
+
+
+def access_evaluator_group(user: AnyUser, group_id: int, *, for_write: bool = False) -> EvaluatorGroup:
+    """An evaluator group: seen by those who see reviews of the unit that asked; run by those who manage it."""
+    from danhgia.reviews.models import EvaluatorGroup
+
+    group = EvaluatorGroup.objects.select_related("period", "unit").filter(pk=group_id).first()
+    if group is None:
+        raise Http404("Không tìm thấy nhóm lấy ý kiến.")
+    if not scope_for(user, Perm.REVIEWS_VIEW).contains(group.unit.path):
+        refuse(user, group, scope_path=group.unit.path, not_found=True)
+    if for_write and not scope_for(user, Perm.REVIEWS_MANAGE).contains(group.unit.path):
+        refuse(user, group, scope_path=group.unit.path, not_found=False)
+    return group
+
+
+def access_respondent(user: AnyUser, respondent_id: int) -> Respondent:
+    """A sheet to answer while logged in: only the user it was issued to (anyone else: not found)."""
+    from danhgia.reviews.models import Respondent
+
+    respondent = (
+        Respondent.objects.select_related("group", "group__period", "group__unit").filter(pk=respondent_id).first()
+    )
+    if respondent is None:
+        raise Http404("Không tìm thấy phiếu lấy ý kiến.")
+    if not user.is_authenticated or respondent.user_id != user.pk:
+        refuse(user, respondent.group, scope_path=respondent.group.unit.path, not_found=True)
+    return respondent

@@ -7,8 +7,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-# Pages reachable without logging in (/i18n/: the language switch, shown on the login page too).
-PUBLIC_PREFIXES = ("/dang-nhap/", "/static/", "/favicon.ico", "/i18n/")
+# Pages reachable without logging in (/i18n/: the language switch, shown on the login page too; /y-kien/lien-ket/:
+# opinions given through a single-use link by respondents without an account, the token being their credential).
+PUBLIC_PREFIXES = ("/dang-nhap/", "/static/", "/favicon.ico", "/i18n/", "/y-kien/lien-ket/")
 
 
 class LoginRequiredMiddleware:

@@ -43,6 +43,8 @@ class Action(models.IntegerChoices):
     FACTS_RECORDED = 415, "Ghi nhận dữ kiện xếp loại"
     OPINION_REQUESTED = 420, "Lấy ý kiến"
     OPINION_GIVEN = 421, "Cho ý kiến"
+    OPINION_LINK_ISSUED = 422, "Cấp lại liên kết cho ý kiến"
+    OPINION_SHEET_REVOKED = 423, "Hủy phiếu lấy ý kiến"
     MEETING_RECORDED = 430, "Ghi hội nghị kiểm điểm"
     PROPOSAL_RECORDED = 431, "Ghi đề xuất xếp loại"
     REVIEW_APPRAISED = 432, "Thẩm định"

@@ -31,6 +31,7 @@ from danhgia.accounts.models import Role, RoleAssignment, User
 from danhgia.audit.models import Action
 from danhgia.audit.services import record
 from danhgia.demo.names import DATA, Name, place_names, random_name
+from danhgia.demo.reviews import demo_reviews
 from danhgia.lib.dates import today
 from danhgia.lib.db import analyze
 from danhgia.lib.text import search_text, sort_key
@@ -915,13 +916,18 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def _accounts(seeder: Seeder, password: str | None) -> list[dict[str, Any]]:
-    # The demo commune: a highland commune with a village cell led by a secretary.
-    in_tan_lac = [c for c, _, _ in seeder.communes if seeder.districts_by_unit[c.pk] == 8]  # Huyện Tân Lạc
+def demo_places(seeder: Seeder) -> tuple[Unit, Unit]:
+    """The demo commune (a highland commune in Huyện Tân Lạc) and its village cell led by a secretary."""
+    in_tan_lac = [c for c, _, _ in seeder.communes if seeder.districts_by_unit[c.pk] == 8]
     commune = next((c for c in in_tan_lac if "Đảng bộ xã" in c.name), in_tan_lac[0])
     cells = Unit.objects.filter(parent=commune, kind=UnitKind.CELL).order_by("sort_key")
     cell = cells.filter(name__contains="Xóm").first() or cells.first()
     assert cell is not None
+    return commune, cell
+
+
+def _accounts(seeder: Seeder, password: str | None) -> list[dict[str, Any]]:
+    commune, cell = demo_places(seeder)
     head = {
         p.unit_id: p.person_id
         for p in Post.objects.filter(unit__in=[commune, cell], role=PostRole.HEAD, ends_on__isnull=True)
@@ -1064,6 +1070,8 @@ def seed(
         period_set_status(period=period, status=PeriodStatus.OPEN, actor=None)
         n_groups = _quota_groups(seeder, period)
         accounts = _accounts(seeder, password)
+        out("  Bản kiểm điểm của kỳ; một xã đi trước đến bước đề xuất …")
+        review_counts = demo_reviews(period, *demo_places(seeder), seed=seed)
         counts = {
             "units": len(seeder.units),
             "grassroots": sum(1 for u in seeder.units if u.is_grassroots),
@@ -1080,6 +1088,7 @@ def seed(
             "posts": len(seeder.posts),
             "quota_groups": n_groups,
             "quota_entries": QuotaGroupEntry.objects.count(),
+            **review_counts,
         }
         record(
             actor=None,

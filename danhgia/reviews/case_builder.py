@@ -11,7 +11,7 @@ the authority recorded (discipline, conclusions, civil-servant rating, units led
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +27,7 @@ from danhgia.reviews.models import (
     Review,
     ReviewKind,
     ReviewState,
+    ReviewTask,
     Shortcoming,
     ShortcomingStatus,
     TaskStatus,
@@ -40,6 +41,7 @@ from danhgia.rules.regimes import Regime
 # requested together exceed a quota, it is a requested one that the engine caps (and the request is refused).
 DECIDED_RANK = 2e9
 REQUESTED_RANK = 1e9
+NO_TASKS: Counter[str] = Counter()
 
 
 class Facts(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -83,7 +85,7 @@ def body_reviews(reviews: Iterable[Review]) -> dict[int, Review]:
     period_id = reviews[0].period_id
     bodies = Review.objects.filter(
         period_id=period_id, unit_id__in=heads, kind__in=[ReviewKind.PARTY_ORG, ReviewKind.UNIT]
-    ).select_related("decision")
+    ).select_related("period", "unit", "context", "authority", "decision")
     return {b.unit_id: b for b in bodies if b.unit_id is not None}
 
 
@@ -104,13 +106,13 @@ def _shortcomings(reviews: list[Review], period: Period) -> dict[tuple[str, int]
 
 
 def _subject(
-    review: Review, tasks: Counter[tuple[int, str]], sc: tuple[int, int] | None, joined: dt.date | None
+    review: Review, tasks: Counter[str], sc: tuple[int, int] | None, joined: dt.date | None
 ) -> rules_case.Subject:
     facts = parse_facts(review.facts or {})
-    total = sum(n for (rid, _), n in tasks.items() if rid == review.pk)
+    total = sum(tasks.values())
     targets = None
     if total:
-        done = {s: tasks.get((review.pk, s), 0) for s in TaskStatus.values}
+        done = {s: tasks.get(s, 0) for s in TaskStatus.values}
         targets = rules_case.Targets(
             total=total,
             completed=total - done[TaskStatus.NOT_DONE],
@@ -167,12 +169,14 @@ def evaluate(reviews: list[Review], *, overrides: dict[int, str] | None = None) 
     for body in bodies.values():
         everyone.setdefault(body.pk, body)
     all_reviews = list(everyone.values())
-    tasks: Counter[tuple[int, str]] = Counter()
+    tasks: dict[int, Counter[str]] = defaultdict(Counter)
     for review_id, status, n in (
-        Review.objects.filter(pk__in=everyone).values_list("pk", "tasks__status").annotate(n=Count("tasks"))
+        ReviewTask.objects.filter(review_id__in=list(everyone))
+        .values_list("review_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
     ):
-        if status:
-            tasks[(review_id, status)] = n
+        tasks[review_id][status] = n
     shortcomings = _shortcomings(all_reviews, period)
     admitted = dict(
         PartyMember.objects.filter(person_id__in=[r.person_id for r in all_reviews if r.person_id]).values_list(
@@ -188,7 +192,7 @@ def evaluate(reviews: list[Review], *, overrides: dict[int, str] | None = None) 
         else:
             joined = review.unit.founded_on if review.unit is not None else None
             key = ("u", review.unit_id or 0)
-        subject = _subject(review, tasks, shortcomings.get(key), joined)
+        subject = _subject(review, tasks.get(review.pk, NO_TASKS), shortcomings.get(key), joined)
         if review.pk in overrides:
             subject.proposed, subject.rank = overrides[review.pk], REQUESTED_RANK  # type: ignore[assignment]
         if review.pk not in in_set:

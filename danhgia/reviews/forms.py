@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from danhgia.people.forms import DATE_INPUT
 from danhgia.reviews.meetings import VOTE_EXCLUSIONS
-from danhgia.reviews.models import LEVEL_CHOICES, ShortcomingStatus
+from danhgia.reviews.models import LEVEL_CHOICES, Anonymity, EvaluatorKind, ShortcomingStatus
 
 LEVEL_OPTIONS = [("", "—"), *LEVEL_CHOICES]
 
@@ -126,3 +126,33 @@ class RecordedDecisionForm(forms.Form):
 class CriteriaUploadForm(forms.Form):
     form_code = forms.ChoiceField(label=_("Mẫu"), choices=[(c, c) for c in ("2A", "2B", "2C", "01", "02A", "02B")])
     file = forms.FileField(label=_("Tệp bảng tiêu chí (JSON)"))
+
+
+class EvaluatorGroupForm(forms.Form):
+    """Ask a group for opinions: who, on whom (chosen in the page's list), its form, weight, deadline, anonymity."""
+
+    kind = forms.ChoiceField(label=_("Nhóm cho ý kiến"), choices=EvaluatorKind.choices)
+    name = forms.CharField(label=_("Tên nhóm"), max_length=200)
+    deadline = forms.DateField(label=_("Hạn cho ý kiến"), widget=DATE_INPUT)
+    weight = forms.DecimalField(label=_("Trọng số"), min_value=0.01, max_value=10, decimal_places=2, initial=1)
+    anonymity = forms.ChoiceField(label=_("Hình thức"), choices=Anonymity.choices, initial=Anonymity.NAMED)
+    min_respondents = forms.IntegerField(
+        label=_("Số ý kiến tối thiểu để xem kết quả (nhóm ẩn danh)"), min_value=1, max_value=500, initial=3
+    )
+
+
+class RespondentsForm(forms.Form):
+    externals = forms.CharField(
+        label=_("Người, tổ chức không có tài khoản (mỗi dòng: tên; thư điện tử nếu có)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=20000,
+    )
+
+    def external_rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for line in self.cleaned_data.get("externals", "").splitlines():
+            if line.strip():
+                name, _sep, email = line.partition(";")
+                rows.append((name.strip(), email.strip()))
+        return rows

@@ -8,6 +8,8 @@ Shortcomings belong to the subject, not to one review, so that they carry into t
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -394,11 +396,17 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Reminders carry a key (what, about which, which day) so that running the reminder command twice a day
+    # does not remind anybody twice.
+    key = models.CharField(max_length=120, blank=True, default="")
 
     class Meta:
         verbose_name = "Thông báo"
         verbose_name_plural = "Thông báo"
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], condition=~Q(key=""), name="notification_one_per_key")
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -429,3 +437,107 @@ class CriteriaTable(models.Model):
 
     def __str__(self) -> str:
         return f"Mẫu {self.form_code} {self.year} (phiên bản {self.version})"
+
+
+# ------------------------------------------------------------------------------------------------------- opinions
+class EvaluatorKind(models.TextChoices):
+    """Who gives opinions on a subject (QĐ 366 Art. 17 dossier; QĐ 213 residence; HD 43 §3)."""
+
+    COLLECTIVE = "collective", "Tập thể lãnh đạo, quản lý"
+    RESIDENCE = "residence", "Chi ủy, chi bộ nơi cư trú (QĐ 213)"
+    SUPERIOR = "superior", "Cấp trên trực tiếp"
+    SUBORDINATE = "subordinate", "Cấp dưới trực tiếp"
+    FRONT = "front", "Mặt trận Tổ quốc, đoàn thể"
+    OTHER = "other", "Cơ quan, tổ chức, cá nhân khác"
+
+
+class Anonymity(models.TextChoices):
+    NAMED = "named", "Ghi tên người cho ý kiến"
+    ANONYMOUS = "anonymous", "Ẩn danh (chỉ xem tổng hợp)"
+
+
+class EvaluatorGroup(models.Model):
+    """One evaluator group asked for opinions on a set of reviews: its form, weight, deadline and anonymity.
+
+    Anonymous groups follow LimeSurvey's "anonymized responses": the respondents' sheets (with their tokens and
+    a completion flag) and the opinions are separate tables with no link between them and no submission time
+    on either, and results show only from `min_respondents` answers per subject up (opinions.py).
+    """
+
+    period = models.ForeignKey("periods.Period", on_delete=models.PROTECT, related_name="evaluator_groups")
+    # The unit that asked (a cell, a committee): its managers run the group.
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="evaluator_groups")
+    kind = models.CharField("Nhóm cho ý kiến", max_length=12, choices=EvaluatorKind.choices)
+    name = models.CharField("Tên nhóm", max_length=200)
+    questions = models.JSONField("Nội dung phiếu", default=list)
+    weight = models.DecimalField("Trọng số", max_digits=4, decimal_places=2, default=1)
+    deadline = models.DateField("Hạn cho ý kiến")
+    anonymity = models.CharField("Hình thức", max_length=10, choices=Anonymity.choices, default=Anonymity.NAMED)
+    min_respondents = models.PositiveSmallIntegerField("Số ý kiến tối thiểu để xem kết quả", default=3)
+    reviews = models.ManyToManyField("reviews.Review", related_name="evaluator_groups")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Nhóm lấy ý kiến"
+        verbose_name_plural = "Nhóm lấy ý kiến"
+        indexes = [models.Index(fields=["period", "unit"], name="evaluator_group_period_unit")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.anonymity == Anonymity.ANONYMOUS
+
+
+class Respondent(models.Model):
+    """One respondent's sheet in a group: every subject of the group on one form, submitted once.
+
+    A respondent with an account answers while logged in; one without (the residence cell, the Front) answers
+    through a single-use link whose token is stored only as its SHA-256 hash.
+    """
+
+    group = models.ForeignKey(EvaluatorGroup, on_delete=models.CASCADE, related_name="respondents")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="opinion_sheets"
+    )
+    name = models.CharField("Người, tổ chức cho ý kiến", max_length=200)
+    email = models.EmailField("Thư điện tử", blank=True, default="")
+    token_hash = models.CharField(max_length=64, unique=True)
+    answered = models.BooleanField("Đã cho ý kiến", default=False)
+    revoked = models.BooleanField("Đã hủy", default=False)
+
+    class Meta:
+        verbose_name = "Người cho ý kiến"
+        verbose_name_plural = "Người cho ý kiến"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "user"], condition=Q(user__isnull=False), name="respondent_one_sheet_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Opinion(models.Model):
+    """One answer about one subject. In an anonymous group it carries nothing that leads back to its author:
+    no respondent, no date, and a random key so that its order of insertion cannot be matched either."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    group = models.ForeignKey(EvaluatorGroup, on_delete=models.CASCADE, related_name="opinions")
+    review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="opinions")
+    answers = models.JSONField(default=dict)
+    # Named groups only.
+    respondent = models.ForeignKey(Respondent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    respondent_name = models.CharField(max_length=200, blank=True, default="")
+    submitted_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Ý kiến"
+        verbose_name_plural = "Ý kiến"
+        indexes = [models.Index(fields=["review", "group"], name="opinion_review_group")]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}/{self.review_id}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,24 @@ def managers_of(unit: Unit, perm: Perm = Perm.REVIEWS_MANAGE) -> list[User]:
             pk__in=RoleAssignment.objects.filter(role__in=roles, unit_id__in=path_ids(unit.path)).values("user_id"),
         )
     )
+
+
+def managers_of_many(units: Iterable[Unit], perm: Perm = Perm.REVIEWS_MANAGE) -> dict[int, list[User]]:
+    """`managers_of` for many units at once (batch decisions), by unit id: two queries whatever their number."""
+    roles = [r for r, perms in ROLE_PERMISSIONS.items() if perm in perms]
+    chains = {unit.pk: path_ids(unit.path) for unit in units}
+    holders: dict[int, set[int]] = defaultdict(set)
+    ancestors = {pk for chain in chains.values() for pk in chain}
+    for unit_id, user_id in RoleAssignment.objects.filter(role__in=roles, unit_id__in=ancestors).values_list(
+        "unit_id", "user_id"
+    ):
+        holders[unit_id].add(user_id)
+    users = User.objects.filter(is_active=True).in_bulk({pk for ids in holders.values() for pk in ids})
+    result: dict[int, list[User]] = {}
+    for unit_id, chain in chains.items():
+        held = set().union(*(holders.get(pk, set()) for pk in chain))
+        result[unit_id] = [users[pk] for pk in sorted(held) if pk in users]
+    return result
 
 
 def subject_users(review: Review) -> list[User]:

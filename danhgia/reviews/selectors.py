@@ -50,6 +50,17 @@ def progress(period: Period, viewer: AnyUser) -> dict[str, int]:
     return {state: counts.get(state, 0) for state in ReviewState.values}
 
 
+def context_progress(period: Period, viewer: AnyUser) -> QuerySet[Any, Any]:
+    """Per place of review (a cell or a body), how many reviews are in each state, in the viewer's scope."""
+    by_state = {f"n_{state}": Count("id", filter=Q(state=state)) for state in ReviewState.values}
+    return (
+        visible_reviews(period, viewer)
+        .values("context_id", "context__name", "context__path")
+        .annotate(total=Count("id"), **by_state)
+        .order_by("context__path")
+    )
+
+
 def unit_reviews(period: Period, unit: Unit) -> list[Review]:
     """The reviews held in a unit (its members, and the unit itself): the meeting's agenda."""
     return list(
@@ -130,11 +141,22 @@ def decision_groups(period: Period, viewer: AnyUser) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
+def ungrouped_review_ids(period: Period, viewer: AnyUser) -> list[int]:
+    """Reviews the viewer decides that belong to no quota group (decided without a quota)."""
+    decide = scope_for(viewer, Perm.REVIEWS_DECIDE)
+    if decide.empty:
+        return []
+    rows = Review.objects.filter(period=period, quota_group__isnull=True).filter(decide.q("authority__path"))
+    return list(rows.values_list("pk", flat=True))
+
+
 def my_reviews(user: AnyUser) -> QuerySet[Review]:
     person_id = getattr(user, "person_id", None)
     if not person_id:
         return Review.objects.none()
-    return Review.objects.filter(person_id=person_id, period__status="open").select_related("period", "context")
+    return Review.objects.filter(person_id=person_id, period__status="open").select_related(
+        "period", "context", "decision"
+    )
 
 
 def shortcomings_of(review: Review) -> QuerySet[Shortcoming]:
@@ -176,3 +198,26 @@ def notifications_of(user: AnyUser) -> QuerySet[Notification]:
     if not user.is_authenticated:
         return Notification.objects.none()
     return Notification.objects.filter(user_id=user.pk)
+
+
+def opinion_subjects(period: Period, unit: Unit, limit: int = 2000) -> list[Review]:
+    """Reviews an evaluator group of the unit may be asked about: held in the unit or in the units just below."""
+    return list(
+        Review.objects.filter(period=period)
+        .filter(Q(context=unit) | Q(context__parent=unit))
+        .select_related("person", "unit", "context")
+        .order_by("context__sort_key", "kind", "person__sort_key", "unit__sort_key")[:limit]
+    )
+
+
+def opinion_candidates(unit: Unit, limit: int = 1000) -> list[User]:
+    """Accounts that may be asked for opinions by a unit: those with a role in its subtree or on the unit above."""
+    from danhgia.accounts.models import RoleAssignment, User
+
+    above = Q(unit_id=unit.parent_id) if unit.parent_id else Q(pk__in=[])
+    roles = RoleAssignment.objects.filter(subtree_q(unit.path, "unit__path") | above)
+    return list(
+        User.objects.filter(is_active=True, pk__in=roles.values("user_id"))
+        .select_related("person")
+        .order_by("person__sort_key", "username")[:limit]
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from danhgia.reviews import views
+from danhgia.reviews import opinion_views, views
 
 urlpatterns = [
     path("danh-gia/<int:review_id>/", views.review_detail, name="reviews-detail"),
@@ -21,6 +21,17 @@ urlpatterns = [
     path("han-che/<int:shortcoming_id>/", views.shortcoming_update, name="reviews-shortcoming"),
     path("khieu-nai/<int:complaint_id>/", views.complaint_detail, name="reviews-complaint"),
     path("thong-bao/", views.notifications, name="notifications"),
+    path("danh-gia/<int:review_id>/y-kien/", opinion_views.review_opinions, name="opinions-review"),
+    path("y-kien/nhom/<int:group_id>/", opinion_views.group_detail, name="opinions-group"),
+    path("y-kien/phieu/<int:respondent_id>/", opinion_views.sheet, name="opinions-sheet"),
+    path("y-kien/cua-toi/", opinion_views.my_sheets, name="opinions-mine"),
+    # Public: reached by a single-use link without an account (accounts/middleware.py PUBLIC_PREFIXES).
+    path("y-kien/lien-ket/<str:token>/", opinion_views.answer, name="opinions-answer"),
+    path(
+        "ky-danh-gia/<int:period_id>/y-kien/don-vi/<int:unit_id>/",
+        opinion_views.unit_groups,
+        name="opinions-unit",
+    ),
     path("ky-danh-gia/<int:period_id>/kiem-diem/", views.period_reviews, name="reviews-period"),
     path("ky-danh-gia/<int:period_id>/kiem-diem/mo/", views.period_open, name="reviews-open"),
     path("ky-danh-gia/<int:period_id>/kiem-diem/thieu-sot/", views.omissions, name="reviews-omissions"),

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -76,6 +81,9 @@ def period_reviews(request: HttpRequest, period_id: int) -> HttpResponse:
             "problems": problems[:200],
             "problem_count": len(problems),
             "progress": selectors.progress(period, request.user),
+            "places": Paginator(selectors.context_progress(period, request.user), 50).get_page(
+                request.GET.get("trang")
+            ),
             "states": ReviewState,
             "may_decide": not scope_for(request.user, Perm.REVIEWS_DECIDE).empty,
             "may_criteria": scope_for(request.user, Perm.PERIODS_MANAGE).contains(period.unit.path),
@@ -122,6 +130,7 @@ def unit_reviews(request: HttpRequest, period_id: int, unit_id: int) -> HttpResp
     if not scope_for(request.user, Perm.REVIEWS_VIEW).contains(unit.path):
         refuse(request.user, unit, scope_path=unit.path, not_found=True)
     reviews = selectors.unit_reviews(period, unit)
+    counts = Counter(r.state for r in reviews)
     return render(
         request,
         "reviews/unit.html",
@@ -129,6 +138,7 @@ def unit_reviews(request: HttpRequest, period_id: int, unit_id: int) -> HttpResp
             "period": period,
             "unit": unit,
             "reviews": reviews,
+            "counts": [(value, label, counts.get(value, 0)) for value, label in ReviewState.choices],
             "may_manage": scope_for(request.user, Perm.REVIEWS_MANAGE).contains(unit.path),
             "meeting": selectors.meeting_of(period, unit),
         },
@@ -255,6 +265,9 @@ def self_review(request: HttpRequest, review_id: int) -> HttpResponse:
             "evidence": review.evidence.all(),
             "evidence_form": EvidenceForm(),
             "self_level": request.POST.get("self_level", review.self_level),
+            "may_reopen": review.state == ReviewState.SUBMITTED
+            and scope_for(request.user, Perm.REVIEWS_MANAGE).contains(review.context.path),
+            "reason_form": ReasonForm(),
         },
     )
 
@@ -270,7 +283,11 @@ def self_review_autosave(request: HttpRequest, review_id: int) -> HttpResponse:
     return render(
         request,
         "reviews/_autosave.html",
-        {"review": review, "saved_at": timezone.localtime(review.saved_at) if review.saved_at else None},
+        {
+            "review": review,
+            "saved_at": timezone.localtime(review.saved_at) if review.saved_at else None,
+            "missing": services.missing_for_submission(review),
+        },
     )
 
 
@@ -429,45 +446,51 @@ def meeting(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
     row_errors: dict[int, list[str]] = {}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            current = meetings.meeting_record(
-                period=period,
-                unit=unit,
-                held_on=data["held_on"],
-                chaired_by=data["chaired_by"],
-                summoned=data["summoned"],
-                present=data["present"],
-                excluded=form.excluded(),
-                minutes=data["minutes"],
-                actor=_actor(request),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            saved = 0
-            for review in selectors.unit_reviews(period, unit):
-                level = request.POST.get(f"level_{review.pk}", "")
-                if not level or review.state not in {ReviewState.SUBMITTED, ReviewState.PROPOSED}:
-                    continue
-                try:
-                    meetings.proposal_record(
-                        meeting=current,
-                        review=review,
-                        level=level,
-                        actor=_actor(request),
-                        votes_for=int(request.POST.get(f"for_{review.pk}") or 0),
-                        votes_against=int(request.POST.get(f"against_{review.pk}") or 0),
-                        votes_abstain=int(request.POST.get(f"abstain_{review.pk}") or 0),
-                        comment=request.POST.get(f"comment_{review.pk}", ""),
-                    )
-                    saved += 1
-                except (ValidationError, ValueError) as exc:
-                    row_errors[review.pk] = (
-                        exc.messages if isinstance(exc, ValidationError) else [_("Số phiếu phải là số.")]
-                    )
-            if not row_errors:
-                messages.success(request, _("Đã ghi hội nghị và %(n)s đề xuất.") % {"n": saved})
-                return redirect("reviews-meeting", period_id=period.pk, unit_id=unit.pk)
+        saved = 0
+        # All or nothing: a refused row leaves the meeting and every other row as they were, and the grid
+        # comes back with what was typed.
+        with transaction.atomic():
+            try:
+                recorded = meetings.meeting_record(
+                    period=period,
+                    unit=unit,
+                    held_on=data["held_on"],
+                    chaired_by=data["chaired_by"],
+                    summoned=data["summoned"],
+                    present=data["present"],
+                    excluded=form.excluded(),
+                    minutes=data["minutes"],
+                    actor=_actor(request),
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+                recorded = None
+            if recorded is not None:
+                for review in selectors.unit_reviews(period, unit):
+                    level = request.POST.get(f"level_{review.pk}", "")
+                    if not level or review.state not in {ReviewState.SUBMITTED, ReviewState.PROPOSED}:
+                        continue
+                    try:
+                        meetings.proposal_record(
+                            meeting=recorded,
+                            review=review,
+                            level=level,
+                            actor=_actor(request),
+                            votes_for=int(request.POST.get(f"for_{review.pk}") or 0),
+                            votes_against=int(request.POST.get(f"against_{review.pk}") or 0),
+                            votes_abstain=int(request.POST.get(f"abstain_{review.pk}") or 0),
+                            comment=request.POST.get(f"comment_{review.pk}", ""),
+                        )
+                        saved += 1
+                    except (ValidationError, ValueError) as exc:
+                        row_errors[review.pk] = (
+                            exc.messages if isinstance(exc, ValidationError) else [_("Số phiếu phải là số nguyên.")]
+                        )
+                if row_errors:
+                    transaction.set_rollback(True)
+                else:
+                    messages.success(request, _("Đã ghi hội nghị và %(n)s đề xuất.") % {"n": saved})
+                    return redirect("reviews-meeting", period_id=period.pk, unit_id=unit.pk)
     reviews = selectors.unit_reviews(period, unit)
     return render(
         request,
@@ -493,9 +516,10 @@ def meeting(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
 def decision_index(request: HttpRequest, period_id: int) -> HttpResponse:
     period = access_period(request.user, period_id)
     require_perm(request.user, Perm.REVIEWS_DECIDE)
-    return render(
-        request, "reviews/decisions.html", {"period": period, "rows": selectors.decision_groups(period, request.user)}
-    )
+    rows = selectors.decision_groups(period, request.user)
+    for row in rows:
+        row["left"] = row["total"] - row["decided"]
+    return render(request, "reviews/decisions.html", {"period": period, "rows": rows})
 
 
 def _group_for(request: HttpRequest, period: Any, group_id: int) -> QuotaGroup:
@@ -506,32 +530,56 @@ def _group_for(request: HttpRequest, period: Any, group_id: int) -> QuotaGroup:
 
 
 def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpResponse:
-    """The heart: the engine over the whole quota group, live; decide one by one or in batch."""
+    """The heart: the engine over the whole quota group, live; decide one by one or in batch.
+
+    Group 0 holds the subjects the user decides that are in no quota group (a grassroots committee, a
+    commune secretary): no quota applies to them, every other rule does.
+    """
     period = access_period(request.user, period_id)
-    group = _group_for(request, period, group_id)
-    reviews = decisions.group_reviews(period, group)
     decide_scope = scope_for(request.user, Perm.REVIEWS_DECIDE)
+    group: QuotaGroup | None = None
+    if group_id:
+        group = _group_for(request, period, group_id)
+        reviews = decisions.group_reviews(period, group)
+    else:
+        reviews = decisions.group_reviews(period, None, selectors.ungrouped_review_ids(period, request.user))
     mine = [r for r in reviews if decide_scope.contains(r.authority.path)]
     if not mine:
+        if group is None:
+            raise Http404(_("Không có đối tượng nào ngoài các nhóm thuộc thẩm quyền của bạn."))
         refuse(request.user, group, scope_path=group.unit.path, not_found=True)
     errors: dict[str, list[str]] = {}
     confirm = None
-    if request.method == "POST":
+    # "edit" comes back from the confirmation step to change the levels (what was chosen stays on the page).
+    if request.method == "POST" and "edit" not in request.POST:
         levels = {r.pk: request.POST.get(f"level_{r.pk}", "") for r in mine}
         levels = {pk: lv for pk, lv in levels.items() if lv}
         reasons = {r.pk: request.POST.get(f"reason_{r.pk}", "") for r in mine}
         if "suggested" in request.POST:
-            made = decisions.decide_suggested(reviews=reviews, actor=_actor(request))
-            messages.success(
-                request, _("Đã quyết định %(n)s đối tượng theo kết quả tính của hệ thống.") % {"n": len(made)}
-            )
-            return redirect("reviews-decide", period_id=period.pk, group_id=group.pk)
+            try:
+                if len(mine) != len(reviews):
+                    # decide_suggested decides every review it is given: never one outside the user's authority.
+                    raise ValidationError(
+                        _("Nhóm có đối tượng thuộc thẩm quyền cấp khác: hãy chọn mức cho từng đối tượng của bạn.")
+                    )
+                made = decisions.decide_suggested(reviews=reviews, actor=_actor(request))
+            except ValidationError as exc:
+                messages.error(request, "; ".join(exc.messages))
+            else:
+                if made:
+                    messages.success(
+                        request, _("Đã quyết định %(n)s đối tượng theo kết quả tính của hệ thống.") % {"n": len(made)}
+                    )
+                else:
+                    messages.info(request, _("Không còn đối tượng nào hệ thống tính được mức để quyết định."))
+            return redirect("reviews-decide", period_id=period.pk, group_id=group_id)
         recorded = RecordedDecisionForm(request.POST, request.FILES) if "recorded" in request.POST else None
         try:
             if recorded is not None and not recorded.is_valid():
                 raise ValidationError({k: v for k, v in recorded.errors.items()})
-            if "confirm" not in request.POST:
-                # First step: show exactly what will be written before it is.
+            if "confirm" not in request.POST and recorded is None:
+                # First step: show exactly what will be written before it is. (A decision already signed on
+                # paper is recorded as it stands: its scan cannot travel through a confirmation step.)
                 confirm = {lv: [r for r in mine if levels.get(r.pk) == lv] for lv, _label in LEVEL_CHOICES}
                 if not levels:
                     raise ValidationError({"levels": _("Chưa chọn mức cho đối tượng nào.")})
@@ -549,12 +597,18 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
                     attachment=extra.get("attachment"),
                 )
                 messages.success(request, _("Đã quyết định xếp loại %(n)s đối tượng.") % {"n": len(made)})
-                return redirect("reviews-decide", period_id=period.pk, group_id=group.pk)
+                return redirect("reviews-decide", period_id=period.pk, group_id=group_id)
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"levels": exc.messages}
             confirm = None
     rows, output = decisions.preview(reviews)
     quota = output.quota[0] if output.quota else None
+    capped = {int(subject[1:]) for subject in quota.downgraded} if quota else set()
+    # The engine names subjects and groups by their case ids (r12, g3): show names instead.
+    names = {f"r{row.review.pk}": row.review.subject_name for row in rows}
+    if group is not None:
+        names[f"g{group.pk}"] = group.name
+    warnings = [re.sub(r"\b[rg]\d+\b", lambda m: names.get(m.group(0), m.group(0)), w) for w in output.warnings]
     return render(
         request,
         "reviews/decide.html",
@@ -563,12 +617,14 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
             "group": group,
             "rows": rows,
             "quota": quota,
-            "warnings": output.warnings,
+            "warnings": warnings,
             "mine": {r.pk for r in mine},
+            "capped": capped,
+            "chosen": sum(1 for levels in (confirm or {}).values() for _r in levels),
             "levels": LEVEL_CHOICES,
             "errors": errors,
             "confirm": confirm,
-            "post": request.POST if (errors or confirm) else {},
+            "post": request.POST,
             "recorded_form": RecordedDecisionForm(request.POST or None)
             if "recorded" in request.POST
             else RecordedDecisionForm(),
@@ -616,6 +672,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
     handles = scope_for(request.user, Perm.COMPLAINTS_HANDLE).contains(
         review.authority.path[:-8] if len(review.authority.path) > 8 else review.authority.path
     )
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
         if not handles:
             refuse(request.user, review, scope_path=review.context.path, not_found=False)
@@ -641,10 +698,12 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
             else:
                 raise ValidationError({"action": _("Thao tác không hợp lệ.")})
         except ValidationError as exc:
-            messages.error(request, "; ".join(exc.messages))
+            # Shown next to the field, with what was typed (nothing was written).
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"action": exc.messages}
+            complaint.refresh_from_db()
         else:
             messages.success(request, _("Đã cập nhật khiếu nại."))
-        return redirect("reviews-complaint", complaint_id=complaint.pk)
+            return redirect("reviews-complaint", complaint_id=complaint.pk)
     return render(
         request,
         "reviews/complaint.html",
@@ -653,7 +712,9 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
             "review": review,
             "handles": handles,
             "levels": LEVEL_CHOICES,
-            "decisions": review.decisions.order_by("decided_at", "pk"),
+            "decisions": review.decisions.select_related("decided_by", "authority").order_by("decided_at", "pk"),
+            "errors": errors,
+            "post": request.POST if errors else {},
         },
     )
 
@@ -688,11 +749,23 @@ def criteria_tables(request: HttpRequest, period_id: int) -> HttpResponse:
                 else:
                     messages.success(request, _("Đã nạp bảng tiêu chí."))
                     return redirect("reviews-criteria", period_id=period.pk)
-    tables = selectors.criteria_tables(period)
+    tables = list(selectors.criteria_tables(period).select_related("created_by"))
     defaults = {
         code: criteria.parse(criteria.DEFAULTS[criteria.default_key(period.regime, code)])
         for code in (("2A", "2B", "2C", "01") if period.regime == "R2025" else ("02A", "02B", "01"))
     }
+    # The table in force for each form: the newest loaded version (the list is newest first), else the default.
+    in_force = []
+    for code, default in defaults.items():
+        newest = next((t for t in tables if t.form_code == code), None)
+        in_force.append(
+            {
+                "code": code,
+                "loaded": newest,
+                "table": criteria.parse(newest.items) if newest else default,
+                "versions": [t for t in tables if t.form_code == code],
+            }
+        )
     return render(
         request,
         "reviews/criteria.html",
@@ -700,6 +773,7 @@ def criteria_tables(request: HttpRequest, period_id: int) -> HttpResponse:
             "period": period,
             "tables": tables,
             "defaults": defaults,
+            "in_force": in_force,
             "form": form,
             "may_load": may_load,
             "grades": criteria.GRADES,
@@ -724,4 +798,5 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         items.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("notifications")
-    return render(request, "reviews/notifications.html", {"page": paginate(request, items), "page_query": ""})
+    unread_first = items.order_by(F("read_at").desc(nulls_first=True), "-created_at", "-pk")
+    return render(request, "reviews/notifications.html", {"page": paginate(request, unread_first), "page_query": ""})

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from danhgia.audit.models import Action, AuditEvent
-from danhgia.reviews import complaints, decisions
+from danhgia.reviews import complaints, decisions, opinions
 from danhgia.reviews.models import Decision, Exclusion, Notification, Review, ReviewKind, ReviewState
 from danhgia.reviews.opening import period_open_reviews, readiness
 from tests.reviews.helpers import fill, meet, propose
@@ -81,6 +83,19 @@ def test_a_whole_period_from_opening_to_decision_and_a_complaint(commune):
             task=55 if cell == cell_a else 64,
             level="HTT" if cell == cell_a else "HTXS",
         )
+
+    # Opinions: cell A's committee is asked anonymously about one member; only two of three answer in time, so
+    # the group stays below its threshold and shows nothing but "too few opinions".
+    subject = member_reviews(world, cell_a)[3]
+    group = opinions.group_create(period=period, unit=cell_a, kind="collective", name="Chi ủy Xóm Đồi",
+                                  reviews=[subject], deadline=dt.date.today(), anonymity="anonymous",
+                                  actor=officer)  # fmt: skip
+    sheets = opinions.respondents_add(group=group, externals=[("A", ""), ("B", ""), ("C", "")], actor=officer)
+    for sheet in sheets[:2]:
+        opinions.sheet_submit(respondent=sheet.respondent, actor=None,
+                              answers={subject.pk: {"muc": "KHT", "pham_chat": "kem", "nhiem_vu": "kem"}})  # fmt: skip
+    [summary] = opinions.summaries(subject)
+    assert (summary.shown, summary.status) == (False, "Chưa đủ số ý kiến")
 
     # Each cell's meeting proposes its members and itself.
     for cell in world.cells:

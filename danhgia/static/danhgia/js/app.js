@@ -38,4 +38,139 @@
     document.getElementById("id_password").value = pick.dataset.demoPassword;
     document.getElementById("id_password").focus();
   });
+  // ---------------------------------------------------------------- the review pages
+  function number(value) {
+    var x = parseFloat(String(value).replace(",", "."));
+    return isNaN(x) ? null : x;
+  }
+  function shown(x) { return (Math.round(x * 100) / 100).toString().replace(".", ","); }
+  function setAll(root, selector, text) {
+    root.querySelectorAll(selector).forEach(function (el) { el.textContent = text; });
+  }
+
+  // Self-review: live totals (general /30, tasks /70, total /100), the level those points give and the
+  // conditions on tasks not yet met (QĐ 366 Art. 11), and how many criteria are filled.
+  function refreshSelfReview(form) {
+    var page = form.closest(".review-layout") || document;
+    var totals = {general: 0, task: 0}, complete = true, filled = 0, all = 0;
+    form.querySelectorAll("[data-points]").forEach(function (input) {
+      all++;
+      var x = number(input.value);
+      if (x === null) { complete = false; return; }
+      filled++;
+      totals[input.dataset.group] += x;
+    });
+    form.querySelectorAll("[data-grade]").forEach(function (select) { all++; if (select.value) filled++; });
+    var progress = page.querySelector("[data-progress]");
+    if (progress) progress.textContent = progress.dataset.template.replace("{n}", filled).replace("{total}", all);
+    if (form.dataset.kind !== "points") return;
+    var sum = totals.general + totals.task;
+    setAll(page, '[data-total="general"]', shown(totals.general));
+    setAll(page, '[data-total="task"]', shown(totals.task));
+    setAll(page, '[data-total="all"]', shown(sum));
+    var level = sum >= 90 ? "HTXS" : sum >= 70 ? "HTT" : sum >= 50 ? "HT" : "KHT";
+    var badge = page.querySelector("[data-points-level]");
+    if (badge) { badge.textContent = level; badge.className = "lv lv-" + level; }
+    var tasks = {total: 0, exceeded: 0, late: 0, not_done: 0};
+    form.querySelectorAll("[data-tasks] tbody tr").forEach(function (row) {
+      var title = row.querySelector('[name="task_title"]'), status = row.querySelector('[name="task_status"]');
+      if (!title || !title.value.trim()) return;
+      tasks.total++;
+      if (status.value in tasks) tasks[status.value]++;
+    });
+    var d = form.dataset, unmet = [];
+    if (!complete) unmet.push(d.msgIncomplete);
+    if (!tasks.total) unmet.push(d.msgNoTasks);
+    else if (level === "HTXS" || level === "HTT") {
+      if (tasks.not_done) unmet.push(d.msgDone);
+      else if (tasks.late) unmet.push(d.msgOnTime);
+      if (level === "HTXS" && tasks.exceeded < 0.3 * tasks.total) unmet.push(d.msgExceeded);
+    } else if (level === "HT") {
+      if (tasks.not_done) unmet.push(d.msgDone);
+      if (tasks.late > 0.2 * tasks.total) unmet.push(d.msgLate);
+    }
+    if (level === "HTXS" && d.msgShortcomings) unmet.push(d.msgShortcomings);
+    var list = page.querySelector("[data-conditions]");
+    if (list) {
+      list.innerHTML = "";
+      (unmet.length ? unmet : [d.msgMet]).forEach(function (text) {
+        var item = document.createElement("li");
+        item.textContent = text;
+        list.appendChild(item);
+      });
+      list.classList.toggle("ok", !unmet.length);
+    }
+  }
+  function renumber(tbody) {
+    tbody.querySelectorAll("[data-row-number]").forEach(function (cell, i) { cell.textContent = i + 1; });
+  }
+  function addRow(table, templateId) {
+    var template = document.getElementById(templateId);
+    var tbody = table.querySelector("tbody");
+    tbody.appendChild(template.content.cloneNode(true));
+    renumber(tbody);
+    return tbody.lastElementChild;
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-add-row]");
+    if (!button) return;
+    var table = button.closest("section").querySelector("[data-tasks]");
+    addRow(table, button.dataset.addRow).querySelector("input").focus();
+  });
+  // In the task table Enter goes to the same field of the next row (a new row after the last), not submit.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.target.tagName !== "INPUT") return;
+    var row = event.target.closest("[data-tasks] tbody tr");
+    if (!row) return;
+    event.preventDefault();
+    var column = Array.prototype.indexOf.call(row.children, event.target.closest("td"));
+    var next = row.nextElementSibling || addRow(row.closest("table"), "task-row");
+    next.children[column].querySelector("input, select").focus();
+  });
+
+  // Meeting grid: a proposal passes when the votes for are more than half of the members counted.
+  function refreshMeeting(form) {
+    var value = function (name) { var el = form.querySelector('[name="' + name + '"]'); return el ? number(el.value) || 0 : 0; };
+    var counted = value("hop-summoned");
+    form.querySelectorAll('[name^="hop-excluded_"]').forEach(function (el) { counted -= number(el.value) || 0; });
+    var present = value("hop-present");
+    setAll(form, "[data-counted]", counted > 0 ? counted : "—");
+    form.querySelectorAll("tr[data-vote-row]").forEach(function (row) {
+      var get = function (key) { var el = row.querySelector("[data-" + key + "]"); return el ? number(el.value) || 0 : 0; };
+      var cell = row.querySelector("[data-result]");
+      var level = row.querySelector("select");
+      if (!cell || !level) return;
+      if (!level.value) { cell.textContent = ""; cell.className = "small"; return; }
+      var votes = get("for") + get("against") + get("abstain");
+      var passed = get("for") * 2 > counted;
+      cell.textContent = votes > present ? form.dataset.msgTooMany : passed ? form.dataset.msgPassed : form.dataset.msgFailed;
+      cell.className = "small " + (votes > present ? "overdue" : passed ? "hint ok" : "hint");
+    });
+  }
+
+  // Decision page: a level a whole level away from the self-assessment needs a written reason.
+  function refreshDecision(select) {
+    var row = select.closest("tr");
+    var hint = row && row.querySelector("[data-reason-hint]");
+    if (!hint) return;
+    hint.hidden = !(select.value && select.dataset.self && select.value !== select.dataset.self);
+  }
+
+  function refresh(target) {
+    var form = target.closest && target.closest("form");
+    if (!form) return;
+    if (form.hasAttribute("data-self-review")) refreshSelfReview(form);
+    if (form.hasAttribute("data-meeting")) refreshMeeting(form);
+    if (target.matches && target.matches("select[data-self]")) refreshDecision(target);
+  }
+  document.addEventListener("input", function (event) { refresh(event.target); });
+  document.addEventListener("change", function (event) { refresh(event.target); });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-add-row]")) refresh(event.target);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-self-review]").forEach(refreshSelfReview);
+    document.querySelectorAll("form[data-meeting]").forEach(refreshMeeting);
+    document.querySelectorAll("select[data-self]").forEach(refreshDecision);
+  });
 })();

@@ -1,0 +1,103 @@
+"""Template helpers of the review pages: keyed lookups (per-row fields) and the labels of stored codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+
+from danhgia.reviews.criteria import GRADES
+from danhgia.reviews.models import LEVEL_CHOICES, TaskStatus
+
+register = template.Library()
+
+_LEVELS = dict(LEVEL_CHOICES)
+
+
+@register.simple_tag
+def pick(mapping: Any, *parts: Any) -> Any:
+    """`{% pick errors "level_" row.pk as errs %}`: mapping["level_12"], or None (dicts and QueryDicts)."""
+    if not mapping:
+        return None
+    return mapping.get("".join(str(p) for p in parts))
+
+
+@register.simple_tag
+def posted(post: Any, prefix: str, pk: Any, fallback: Any = "") -> Any:
+    """What was typed in a grid's row field (after a refused POST), else the stored value."""
+    if post:
+        return post.get(f"{prefix}{pk}", "")
+    return "" if fallback is None else fallback
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    if not mapping:
+        return None
+    value = mapping.get(key)
+    return mapping.get(str(key)) if value is None else value
+
+
+@register.filter
+def level_label(code: str) -> str:
+    return _LEVELS.get(code, code or "")
+
+
+@register.filter
+def task_status_label(code: str) -> str:
+    return TaskStatus(code).label if code in TaskStatus.values else ""
+
+
+@register.filter
+def grade_label(code: str) -> str:
+    return GRADES.get(code, code or "")
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value).replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+@register.filter
+def points(value: Any) -> str:
+    """Points as written in Vietnamese: 4 → "4", 4.50 → "4,5"; empty stays empty."""
+    number = _decimal(value)
+    if number is None:
+        return "" if value in (None, "") else str(value)
+    text = format(number.quantize(Decimal("0.01")).normalize(), "f")
+    return text.replace(".", ",")
+
+
+@register.filter
+def point_input(value: Any) -> str:
+    """The value of a number input (a dot, never a thousands separator): 4.00 → "4"; bad input is kept."""
+    number = _decimal(value)
+    if number is None:
+        return "" if value in (None, "") else str(value)
+    return format(number.quantize(Decimal("0.01")).normalize(), "f")
+
+
+@register.filter
+def isodate(value: Any) -> dt.date | Any:
+    """A date stored as ISO text in JSON ("2026-05-01") as a date, for the |date filter."""
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return value
+
+
+@register.filter
+def engine_reason(result: Any) -> str:
+    """The written reason a computed level carries when it departs from the self-assessment (as in the batch
+    decision, decisions.decide_suggested): the last rule that moved it, with its source. Stored as data."""
+    reasons = getattr(result, "reasons", None)
+    if not reasons:
+        return ""
+    last = reasons[-1]
+    return f"Theo kết quả tính: {last.text} ({last.rule}, {last.source})"
