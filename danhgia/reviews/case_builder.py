@@ -194,7 +194,9 @@ def evaluate(reviews: list[Review], *, overrides: dict[int, str] | None = None) 
             key = ("u", review.unit_id or 0)
         subject = _subject(review, tasks.get(review.pk, NO_TASKS), shortcomings.get(key), joined)
         if review.pk in overrides:
-            subject.proposed, subject.rank = overrides[review.pk], REQUESTED_RANK  # type: ignore[assignment]
+            # Among themselves the requested rank by points: if they do not all fit, the last on points is refused.
+            subject.proposed = overrides[review.pk]  # type: ignore[assignment]
+            subject.rank = REQUESTED_RANK + float(review.score or 0)
         if review.pk not in in_set:
             # A body outside the set only caps its head: fixed at its decided level (or its proposal), ungrouped.
             subject.group = None

@@ -86,6 +86,11 @@ class Review(models.Model):
         "Điểm nhóm kết quả nhiệm vụ", max_digits=5, decimal_places=2, null=True, blank=True
     )
     self_level = models.CharField("Tự đề xuất", max_length=4, choices=LEVEL_CHOICES, blank=True, default="")
+    # The province's criteria table the self-review was written on (None: the bundled default). Pinned at the
+    # first save, so that loading a new version later does not change the items of a review already begun.
+    criteria_table = models.ForeignKey(
+        "reviews.CriteriaTable", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     saved_at = models.DateTimeField("Lưu lúc", null=True, blank=True)
     submitted_at = models.DateTimeField("Nộp lúc", null=True, blank=True)
 

@@ -35,6 +35,7 @@ from danhgia.reviews.models import (
     ShortcomingStatus,
     TaskStatus,
 )
+from danhgia.rules.regimes import regime_for_year
 
 if TYPE_CHECKING:
     from danhgia.accounts.models import User
@@ -55,13 +56,22 @@ LEVELS = {code for code, _ in LEVEL_CHOICES}
 MAX_TASKS = 60
 
 
-def table_for(review: Review) -> criteria.Table:
-    """The criteria table of the review's province, year and form: the newest loaded one, else the default."""
-    loaded = (
+def loaded_table(review: Review) -> CriteriaTable | None:
+    """The province's table a review uses: the one it was begun on, else the newest loaded (None: the default)."""
+    if review.criteria_table_id is not None:
+        return review.criteria_table
+    if review.saved_at is not None:
+        return None  # begun on the default table before any was loaded: it stays on it
+    return (
         CriteriaTable.objects.filter(province=review.period.unit, year=review.period.year, form_code=review.form_code)
         .order_by("-version")
         .first()
     )
+
+
+def table_for(review: Review) -> criteria.Table:
+    """The criteria table of the review's province, year and form (see loaded_table), else the bundled default."""
+    loaded = loaded_table(review)
     if loaded is not None:
         return criteria.parse(loaded.items)
     return criteria.parse(criteria.DEFAULTS[criteria.default_key(review.period.regime, review.form_code)])
@@ -109,6 +119,7 @@ def review_save(
         raise ValidationError({"review": "Bản kiểm điểm đã nộp: không sửa được nữa. Bí thư có thể mở lại nếu cần."})
     if self_level and self_level not in LEVELS:
         raise ValidationError({"self_level": "Mức tự xếp loại không hợp lệ."})
+    loaded = loaded_table(review)
     clean_items, general, task = criteria.score(table_for(review), items)
     unknown = set(sections) - set(SECTIONS)
     if unknown:
@@ -119,7 +130,10 @@ def review_save(
     review.score_general, review.score_task = general, task
     review.self_level = self_level
     review.saved_at = timezone.now()
-    review.save(update_fields=["items", "sections", "score_general", "score_task", "self_level", "saved_at"])
+    review.criteria_table = loaded
+    review.save(
+        update_fields=["items", "sections", "score_general", "score_task", "self_level", "saved_at", "criteria_table"]
+    )
     if clean_tasks is not None:
         ReviewTask.objects.filter(review=review).delete()
         for t in clean_tasks:
@@ -348,13 +362,22 @@ def shortcoming_update(
 @transaction.atomic
 def criteria_load(*, province: Any, year: int, form_code: str, items: Any, actor: User | None) -> CriteriaTable:
     """A province's criteria table for a form and year; earlier versions stay (reviews already written keep theirs)."""
-    criteria.parse(items)
-    if form_code not in criteria.DEFAULTS:
+    table = criteria.parse(items)
+    if form_code not in criteria.DEFAULTS or form_code == "01-grades":
         raise ValidationError({"form_code": f"Không có mẫu «{form_code}»."})
+    regime = regime_for_year(year).value
+    expected = criteria.parse(criteria.DEFAULTS[criteria.default_key(regime, form_code)]).kind
+    if table.kind != expected:
+        raise ValidationError(
+            {
+                "items": f"Năm {year} áp dụng {regime}: bảng tiêu chí mẫu {form_code} phải là loại «{expected}» "
+                f"({'chấm điểm' if expected == 'points' else 'xếp mức từng tiêu chí'}), không phải «{table.kind}»."
+            }
+        )
     latest = (
         CriteriaTable.objects.filter(province=province, year=year, form_code=form_code).order_by("-version").first()
     )
-    table = CriteriaTable.objects.create(
+    loaded = CriteriaTable.objects.create(
         province=province,
         year=year,
         form_code=form_code,
@@ -365,11 +388,11 @@ def criteria_load(*, province: Any, year: int, form_code: str, items: Any, actor
     record(
         actor=actor,
         action=Action.CRITERIA_LOADED,
-        target=table,
+        target=loaded,
         unit=province,
-        new={"form": form_code, "year": year, "version": table.version},
+        new={"form": form_code, "year": year, "version": loaded.version},
     )
-    return table
+    return loaded
 
 
 def total_points(review: Review) -> Decimal | None:

@@ -15,6 +15,11 @@ urlpatterns = [
         name="reviews-evidence-remove",
     ),
     path("danh-gia/<int:review_id>/du-kien/", views.facts, name="reviews-facts"),
+    path(
+        "danh-gia/<int:review_id>/quyet-dinh/<int:decision_id>/ban-quet/",
+        views.decision_file,
+        name="reviews-decision-file",
+    ),
     path("danh-gia/<int:review_id>/tham-dinh/", views.appraise, name="reviews-appraise"),
     path("danh-gia/<int:review_id>/han-che/", views.shortcoming_add, name="reviews-shortcoming-add"),
     path("danh-gia/<int:review_id>/khieu-nai/", views.complain, name="reviews-complain"),

@@ -338,6 +338,16 @@ def evidence_file(request: HttpRequest, review_id: int, evidence_id: int) -> Fil
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
 
 
+def decision_file(request: HttpRequest, review_id: int, decision_id: int) -> FileResponse:
+    """The scanned decision attached when a decision taken outside the system was recorded."""
+    review = access_review(request.user, review_id)
+    decision = review.decisions.filter(pk=decision_id).exclude(attachment="").first()
+    if decision is None:
+        raise Http404(_("Không có bản quét quyết định."))
+    name = (decision.attachment.name or "quyet-dinh").rsplit("/", 1)[-1]
+    return FileResponse(decision.attachment.open("rb"), as_attachment=True, filename=name)
+
+
 def facts(request: HttpRequest, review_id: int) -> HttpResponse:
     review = access_review(request.user, review_id, action="manage")
     current = review.facts or {}

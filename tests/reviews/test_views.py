@@ -516,6 +516,16 @@ def test_recording_a_signed_decision(opened, client, settings, tmp_path):
     client.post(url, data)
     decision = Decision.objects.get(review=row.review)
     assert (decision.kind, decision.number, decision.signer) == ("recorded", "125-QĐ/ĐU", "Bí thư Đảng ủy")
+    # The scan is readable from the subject's file, within scope only.
+    file_url = reverse("reviews-decision-file", args=[row.review.pk, decision.pk])
+    assert (
+        reverse("reviews-detail", args=[row.review.pk])
+        and file_url in client.get(reverse("reviews-detail", args=[row.review.pk])).content.decode()
+    )
+    assert b"".join(client.get(file_url).streaming_content) == b"%PDF"
+    client.force_login(opened.users["secretary_b"])
+    if row.review.context_id != opened.cells[1].pk:
+        assert client.get(file_url).status_code == 404
 
 
 # --------------------------------------------------------------------------------------------- complaints
