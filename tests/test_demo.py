@@ -1,11 +1,8 @@
-import io
 import json
-import subprocess
-import sys
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
+from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 
 from danhgia.accounts.models import Role, User
@@ -17,10 +14,27 @@ from danhgia.periods.models import Period
 SCALE = 0.05
 
 
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo province, seeded once for the module inside a transaction rolled back at its end (each test
+    runs in a savepoint within it): seeding takes seconds, and these tests only read it."""
+    accounts_file = tmp_path_factory.mktemp("demo") / "demo-accounts.json"
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        summary = seed(scale=SCALE, out=lambda _: None, accounts_file=accounts_file)
+        yield summary, accounts_file
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db, settings, tmp_path):
+def demo(seeded, db, settings):
     settings.DEMO_MODE = True
-    return seed(scale=SCALE, out=lambda _: None, accounts_file=tmp_path / "demo-accounts.json")
+    return seeded[0]
+
+
+@pytest.fixture
+def accounts(seeded):
+    return json.loads(seeded[1].read_text(encoding="utf-8"))
 
 
 def test_demo_province_has_the_shape_of_hoa_binh_2022(demo):
@@ -76,55 +90,21 @@ def test_demo_reviews_are_open_and_one_commune_is_ready_to_decide(demo, client, 
     assert member.person_id is not None
     own = Review.objects.get(period=period, kind__in=["member", "member_outside"], person_id=member.person_id)
     assert own.state == "draft"
-    settings.DANHGIA_DEMO = True
     client.force_login(User.objects.get(username="bithu.dangbo"))
     page = client.get(f"/ky-danh-gia/{period.pk}/quyet-dinh/")
     assert page.status_code == 200
 
 
-def test_demo_accounts_one_per_role_written_to_json(demo, tmp_path):
-    accounts = json.loads((tmp_path / "demo-accounts.json").read_text(encoding="utf-8"))
+def test_demo_accounts_one_per_role_written_to_json(demo, accounts):
     assert {a["role"] for a in accounts} == {r.value for r in Role}
     assert all(User.objects.get(username=a["username"]).check_password(a["password"]) for a in accounts)
 
 
-def test_demo_accounts_log_in_only_in_demo_mode(demo, client, settings, tmp_path):
-    account = json.loads((tmp_path / "demo-accounts.json").read_text(encoding="utf-8"))[1]
+def test_demo_accounts_log_in_only_in_demo_mode(demo, accounts, client, settings):
+    account = accounts[1]
     credentials = {"username": account["username"], "password": account["password"]}
     settings.DEMO_MODE = False
     response = client.post(reverse("accounts-login"), credentials)
     assert response.status_code == 200 and "không đúng" in response.content.decode()
     settings.DEMO_MODE = True
     assert client.post(reverse("accounts-login"), credentials).status_code == 302
-
-
-def test_the_2025_layout_has_no_district_level(db, settings, tmp_path):
-    settings.DEMO_MODE = True
-    seed(scale=0.02, layout="2025", out=lambda _: None, accounts_file=tmp_path / "a.json")
-    assert not Unit.objects.filter(kind=UnitKind.DISTRICT_COMMITTEE).exists()
-    province = Unit.objects.get(parent__isnull=True)
-    assert Unit.objects.filter(parent=province, kind=UnitKind.COMMUNE_COMMITTEE).exists()
-
-
-def test_demo_command_refuses_outside_demo_mode_and_twice(db, settings, tmp_path):
-    settings.DEMO_MODE = False
-    with pytest.raises(CommandError, match="DANHGIA_DEMO=1"):
-        call_command("demo", "--scale", "0.01", "--accounts-file", str(tmp_path / "a.json"))
-    settings.DEMO_MODE = True
-    call_command("demo", "--scale", "0.01", "--accounts-file", str(tmp_path / "a.json"), stdout=io.StringIO())
-    with pytest.raises(CommandError, match="đã có dữ liệu"):
-        call_command("demo", "--scale", "0.01", "--accounts-file", str(tmp_path / "a.json"))
-    call_command("demo", "--if-empty", "--accounts-file", str(tmp_path / "a.json"), stdout=io.StringIO())
-
-
-@pytest.mark.parametrize(
-    ("args", "message"), [(["--scale", "abc"], "không phải là một số"), (["--scale", "5"], "tỷ lệ phải từ")]
-)
-def test_bad_command_line_arguments_get_a_vietnamese_message_and_exit_2(args, message, tmp_path):
-    env = {"DANHGIA_DEMO": "1", "DANHGIA_SQLITE_PATH": str(tmp_path / "x.sqlite3"), "PATH": "/usr/bin:/bin"}
-    result = subprocess.run(
-        [sys.executable, "-m", "danhgia", "demo", *args], capture_output=True, text=True, env=env, check=False
-    )
-    assert result.returncode == 2
-    assert message in result.stderr
-    assert not (tmp_path / "x.sqlite3").exists() or (tmp_path / "x.sqlite3").stat().st_size == 0
