@@ -4,11 +4,13 @@ Targets (issue 4, full-scale demo province on PostgreSQL): opening the period fo
 10 s; the decision page of a grassroots organization's 1,000 members under 500 ms; deciding the province's
 70,000 reviews in batch under 60 s.
 
-Set-up, not measured against a target: after the opening, every review is filled in as the self-review and
-the meeting would leave it (points per criterion, tasks with their results, the meeting and its proposal),
-written with bulk statements rather than 70,000 service calls. The largest grassroots organization of the
-demo has about 340 members, so its members' quota group is enlarged to 1,000 with the members of
-neighbouring grassroots organizations (their reviews and quota entries move to it, decided by it).
+Set-up, not measured against a target. The demo opens its period as it seeds; what that wrote is removed
+first, so that the opening is measured on the seeded province. After the opening every review is filled in as
+the self-review and the meeting would leave it (points per criterion, tasks with their results, the meeting and
+its proposal), with bulk statements rather than 70,000 service calls. The largest grassroots organization of
+the demo has about 340 members, so its members' quota group is enlarged to 1,000 with the members of
+neighbouring grassroots organizations (their reviews and quota entries move to it, decided by it). The page is
+requested by that organization's committee secretary; the batch decision runs as the provincial officer.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-REPEAT = 10
+REPEAT = 15
 TARGET_OPEN_S = 10
 TARGET_PAGE_MS = 500
 TARGET_DECIDE_S = 60
@@ -51,6 +53,11 @@ TASK_TITLES = [
     "Học tập, quán triệt nghị quyết",
     "Phụ trách hộ gia đình theo phân công",
 ]
+
+
+def vn(number: float) -> str:
+    """A count written the Vietnamese way: 73.137."""
+    return f"{number:,.0f}".replace(",", ".")
 
 
 def _timed(fn: Callable[[], Any], repeat: int = REPEAT) -> tuple[float, float]:
@@ -134,7 +141,7 @@ def fill_reviews() -> dict[str, Any]:
     now = timezone.now()
     held_on = min(timezone.localdate(), period.ends_on)
     tables: dict[str, Any] = {}
-    reviews = list(Review.objects.filter(period=period).only("id", "kind", "form_code", "context_id"))
+    reviews = list(Review.objects.filter(period=period).only("id", "kind", "form_code", "context_id").order_by("pk"))
     tasks: list[ReviewTask] = []
     per_context: Counter[int] = Counter()
     statuses = [TaskStatus.EXCEEDED, TaskStatus.ON_TIME, TaskStatus.LATE, TaskStatus.NOT_DONE]
@@ -328,26 +335,29 @@ def decide_province() -> dict[str, Any]:
     }
 
 
-def run(out_dir: Path, *, seed: bool = True) -> dict[str, Any]:
+def _verdict(ok: bool) -> str:
+    return "đạt" if ok else "KHÔNG ĐẠT"
+
+
+def run(out_dir: Path) -> dict[str, Any]:
+    from bench.foundation import seed_full_scale
     from danhgia.lib.db import analyze
 
-    if seed:
-        from bench.foundation import seed_full_scale
-
-        print("  Nạp tỉnh trình diễn đủ quy mô …")
-        seeding = seed_full_scale(out_dir / "bench-accounts.json")
-        print(f"  → {seeding['seconds']:.1f} s")
-    clear_reviews()
+    print("  Nạp tỉnh trình diễn đủ quy mô …")
+    seeding = seed_full_scale(out_dir / "bench-accounts.json")
+    print(f"  → {seeding['seconds']:.1f} s")
+    cleared = clear_reviews()
     opening = open_period()
+    opening["ok"] = opening["seconds"] < TARGET_OPEN_S
     print(
-        f"  Mở kỳ đánh giá toàn tỉnh: {opening['reviews']:,} bản kiểm điểm, {opening['excluded']:,} không kiểm điểm"
-        f" → {opening['seconds']:.2f} s (mục tiêu < {TARGET_OPEN_S} s)"
+        f"  Mở kỳ đánh giá toàn tỉnh: {vn(opening['reviews'])} bản kiểm điểm, {vn(opening['excluded'])} không kiểm điểm"
+        f" → {opening['seconds']:.2f} s (mục tiêu < {TARGET_OPEN_S} s: {_verdict(opening['ok'])})"
     )
     analyze()
     filling = fill_reviews()
     print(
-        f"  Chuẩn bị (ghi hàng loạt): {filling['reviews']:,} bản kiểm điểm đã chấm điểm và đề xuất,"
-        f" {filling['tasks']:,} nhiệm vụ, {filling['meetings']:,} hội nghị → {filling['seconds']:.1f} s"
+        f"  Chuẩn bị (ghi hàng loạt): {vn(filling['reviews'])} bản kiểm điểm đã chấm điểm và đề xuất,"
+        f" {vn(filling['tasks'])} nhiệm vụ, {vn(filling['meetings'])} hội nghị → {filling['seconds']:.1f} s"
     )
     group = enlarge_group()
     analyze()
@@ -356,20 +366,23 @@ def run(out_dir: Path, *, seed: bool = True) -> dict[str, Any]:
     print(
         f"  Trang quyết định xếp loại ({group['reviews']} đảng viên): trung vị {page['median_ms']:.0f} ms,"
         f" p95 {page['p95_ms']:.0f} ms, {page['queries']} truy vấn"
-        f" (mục tiêu < {TARGET_PAGE_MS} ms: {'đạt' if page['ok'] else 'KHÔNG ĐẠT'})"
+        f" (mục tiêu < {TARGET_PAGE_MS} ms: {_verdict(page['ok'])})"
     )
     deciding = decide_province()
+    deciding["ok"] = deciding["seconds"] < TARGET_DECIDE_S
     print(
-        f"  Quyết định hàng loạt toàn tỉnh: {deciding['decided']:,} quyết định, {deciding['left']:,} để cấp có thẩm"
-        f" quyền → {deciding['seconds']:.1f} s, {deciding['per_second']:,}/s (mục tiêu < {TARGET_DECIDE_S} s;"
-        f" Frappe HRMS ~{HRMS_PER_S}/s)"
+        f"  Quyết định hàng loạt toàn tỉnh: {vn(deciding['decided'])} quyết định, {vn(deciding['left'])} còn lại"
+        f" → {deciding['seconds']:.1f} s, {vn(deciding['per_second'])}/giây (mục tiêu < {TARGET_DECIDE_S} s:"
+        f" {_verdict(deciding['ok'])}; Frappe HRMS ~{HRMS_PER_S}/giây)"
     )
     result = {
-        "opening": {**opening, "ok": opening["seconds"] < TARGET_OPEN_S},
+        "seeding": seeding,
+        "cleared": cleared,
+        "opening": opening,
         "filling": filling,
         "group": group,
         "page": page,
-        "deciding": {**deciding, "ok": deciding["seconds"] < TARGET_DECIDE_S},
+        "deciding": deciding,
     }
     (out_dir / "reviews.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     return result

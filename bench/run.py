@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/run.py [foundation ...] [--keep]
 
-Each benchmark that needs a database gets a fresh PostgreSQL database (`danhgia_bench`, dropped and
-created again), as the targets are stated for PostgreSQL at full scale. Results are printed and written
-as JSON under bench/out/; docs/benchmarks.md records them with the machine they ran on.
+Each benchmark that needs a database gets a fresh PostgreSQL database (`danhgia_bench`, or the name in
+DANHGIA_BENCH_DB; dropped and created again), as the targets are stated for PostgreSQL at full scale. Results
+are printed and written as JSON under bench/out/; docs/benchmarks.md records them with the machine they ran on.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-DATABASE = "danhgia_bench"
-BENCHMARKS = ["foundation", "classify"]
+# Another name (DANHGIA_BENCH_DB) lets two benchmarks run at once on one server without dropping each other's.
+DATABASE = os.environ.get("DANHGIA_BENCH_DB", "danhgia_bench")
+BENCHMARKS = ["foundation", "classify", "reviews", "reports", "documents"]
 
 
 def machine() -> str:
@@ -85,6 +86,26 @@ def main() -> int:
 
             outcome = classify.run(OUT, ["province", "nation"])
             if not all(r["ok"] for r in outcome.values()):
+                failed.append(name)
+        elif name == "reviews":
+            fresh_database()
+            from bench import reviews
+
+            result = reviews.run(OUT)
+            if not (result["opening"]["ok"] and result["page"]["ok"] and result["deciding"]["ok"]):
+                failed.append(name)
+        elif name == "reports":
+            fresh_database()
+            from bench import reports
+
+            result = reports.run(OUT)
+            if not all(p["ok"] for p in result["pages"]):
+                failed.append(name)
+        elif name == "documents":
+            fresh_database()
+            from bench import documents
+
+            if not documents.run(OUT)["ok"]:
                 failed.append(name)
     print("\nKết quả ghi ở bench/out/.")
     if failed:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "danhgia.periods",
     "danhgia.reports",
     "danhgia.reviews",
+    "danhgia.documents",
     "danhgia.demo",
 ]
 
@@ -233,6 +234,14 @@ DANHGIA_REMIND_DAYS = envint("DANHGIA_REMIND_DAYS", 3)
 # Evidence files: largest accepted size and accepted extensions.
 DANHGIA_MAX_UPLOAD_MB = envint("DANHGIA_MAX_UPLOAD_MB", 20)
 DANHGIA_UPLOAD_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "odt", "ods"]
+
+# Batches of documents (Word, PDF in one zip): "thread" runs them in a background thread of the web process,
+# "queue" leaves them for `danhgia documents --pending` (cron or a service), "inline" runs them in the request
+# (tests). Worker processes per batch (default: the cores, at most 4; 0 renders in-process). Batches above the web
+# limit (files) are refused on the page and made with the command.
+DANHGIA_DOCUMENT_JOBS = env("DANHGIA_DOCUMENT_JOBS", "thread")
+DANHGIA_DOCUMENT_WORKERS = envint("DANHGIA_DOCUMENT_WORKERS", min(4, os.cpu_count() or 1))
+DANHGIA_DOCUMENT_WEB_LIMIT = envint("DANHGIA_DOCUMENT_WEB_LIMIT", 5000)
 
 # Page size of every paginated list.
 DANHGIA_PAGE_SIZE = envint("DANHGIA_PAGE_SIZE", 50)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("ky-danh-gia/", include("danhgia.periods.urls")),
     path("nhat-ky/", include("danhgia.audit.urls")),
     path("", include("danhgia.reviews.urls")),
+    path("", include("danhgia.documents.urls")),
     # Django's set_language view: the Tiếng Việt / English switch in the top bar posts here.
     path("i18n/", include("django.conf.urls.i18n")),
 ]

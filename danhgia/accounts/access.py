@@ -16,7 +16,7 @@ from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import Scope, scope_for
 from danhgia.audit.models import Action
 from danhgia.audit.services import record
-from danhgia.orgs.models import Unit
+from danhgia.orgs.models import SEGMENT, Unit
 from danhgia.people.models import Membership, Person, Post, QuotaGroup
 from danhgia.periods.models import Period
 
@@ -181,3 +181,41 @@ def access_respondent(user: AnyUser, respondent_id: int) -> Respondent:
     if not user.is_authenticated or respondent.user_id != user.pk:
         refuse(user, respondent.group, scope_path=respondent.group.unit.path, not_found=True)
     return respondent
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of a unit and of every unit above it."""
+    return [path[:end] for end in range(SEGMENT, len(path) + 1, SEGMENT)]
+
+
+def access_report(user: AnyUser, *, unit_id: int | None, period_id: int | None) -> tuple[Unit, Period | None]:
+    """What a report is about: a unit in the viewer's review scope (by default the top of that scope) and a period
+    that covers it (by default the latest one; None when the unit has none yet).
+
+    Reports show review results, so they follow `reviews:view`: a cell secretary sees their cell's report, an
+    officer any unit of the province; a member or the Front sees none.
+    """
+    scope = scope_for(user, Perm.REVIEWS_VIEW)
+    if scope.empty:
+        refuse(user, None, not_found=False)
+    if unit_id is None:
+        top = (
+            Unit.objects.filter(parent__isnull=True) if scope.everything else Unit.objects.filter(path__in=scope.roots)
+        )
+        unit = top.order_by("path").first()
+        if unit is None:
+            raise Http404("Chưa có tổ chức nào.")
+    else:
+        found = Unit.objects.filter(pk=unit_id).first()
+        if found is None:
+            raise Http404("Không tìm thấy tổ chức.")
+        if not scope.contains(found.path):
+            refuse(user, found, scope_path=found.path, not_found=True)
+        unit = found
+    covering = Period.objects.select_related("unit").filter(unit__path__in=ancestor_paths(unit.path))
+    if period_id is None:
+        return unit, covering.order_by("-year", "-ends_on", "-pk").first()
+    period = covering.filter(pk=period_id).first()
+    if period is None:
+        raise Http404("Kỳ đánh giá này không áp dụng cho tổ chức đã chọn.")
+    return unit, period

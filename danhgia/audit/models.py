@@ -59,6 +59,18 @@ class Action(models.IntegerChoices):
     SHORTCOMING_UPDATED = 461, "Cập nhật khắc phục hạn chế"
     CRITERIA_LOADED = 470, "Nạp bảng tiêu chí"
     AUTHORITY_SET = 480, "Đặt cấp có thẩm quyền quyết định"
+    # 500–599 reports: every export, and every screen that lists members' results in bulk (Decree 13/2023)
+    REPORT_SYNTHESIS_EXPORTED = 501, "Xuất biểu tổng hợp kết quả xếp loại"
+    REPORT_QUOTA_EXPORTED = 502, "Xuất báo cáo tỷ lệ hoàn thành xuất sắc nhiệm vụ"
+    REPORT_SCREENING_EXPORTED = 503, "Xuất danh sách rà soát đảng viên, tổ chức"
+    REPORT_SCREENING_VIEWED = 504, "Xem danh sách rà soát đảng viên, tổ chức"
+    REPORT_PROFILE_VIEWED = 505, "Xem quá trình xếp loại nhiều năm của cá nhân"
+    # 600–699 documents: every Word or PDF downloaded, every batch, every template change (Decree 13/2023)
+    DOCUMENT_DOWNLOADED = 601, "Tải văn bản (Word, PDF)"
+    DOCUMENT_BATCH_REQUESTED = 602, "Tạo bộ văn bản hàng loạt"
+    DOCUMENT_BATCH_DOWNLOADED = 603, "Tải bộ văn bản hàng loạt"
+    DOCUMENT_TEMPLATE_UPLOADED = 610, "Nạp mẫu văn bản Word"
+    DOCUMENT_TEMPLATE_WITHDRAWN = 611, "Ngừng dùng mẫu văn bản Word"
     # 900–999 accounts, access, administration
     LOGIN = 901, "Đăng nhập"
     LOGIN_FAILED = 902, "Đăng nhập không thành công"

@@ -85,7 +85,7 @@ def body_reviews(reviews: Iterable[Review]) -> dict[int, Review]:
     period_id = reviews[0].period_id
     bodies = Review.objects.filter(
         period_id=period_id, unit_id__in=heads, kind__in=[ReviewKind.PARTY_ORG, ReviewKind.UNIT]
-    ).select_related("period", "unit", "context", "authority", "decision")
+    ).select_related("unit", "decision")
     return {b.unit_id: b for b in bodies if b.unit_id is not None}
 
 
@@ -154,16 +154,24 @@ def _subject(
     )
 
 
-def evaluate(reviews: list[Review], *, overrides: dict[int, str] | None = None) -> tuple[dict[int, Outcome], Output]:
-    """Run the engine over reviews of one period (a quota group, or any set); `overrides` fixes some levels.
+@dataclass
+class Loaded:
+    """What the engine needs of the database besides the reviews themselves: the bodies the subjects head, task
+    counts, earlier shortcomings, admission dates, quota groups. Read once, it serves every evaluation of the
+    same reviews (or of a part of them) in one transaction."""
 
-    Returns the outcome per review id (including the bodies headed, fixed at their decided level or, when not
-    yet decided, at their proposal) and the engine's whole output (quota figures, warnings).
-    """
+    bodies: dict[int, Review]  # by unit id
+    tasks: dict[int, Counter[str]]  # by review id
+    shortcomings: dict[tuple[str, int], tuple[int, int]]
+    admitted: dict[int, dt.date]  # by person id
+    groups: dict[int, QuotaGroup]
+
+
+def load(reviews: list[Review]) -> Loaded:
+    """Read what `evaluate` needs for these reviews (of one period)."""
     if not reviews:
         raise ValueError("no reviews to evaluate")
     period = reviews[0].period
-    overrides = overrides or {}
     bodies = body_reviews(reviews)
     everyone = {r.pk: r for r in reviews}
     for body in bodies.values():
@@ -177,22 +185,51 @@ def evaluate(reviews: list[Review], *, overrides: dict[int, str] | None = None) 
         .order_by()
     ):
         tasks[review_id][status] = n
-    shortcomings = _shortcomings(all_reviews, period)
     admitted = dict(
         PartyMember.objects.filter(person_id__in=[r.person_id for r in all_reviews if r.person_id]).values_list(
             "person_id", "admitted_on"
         )
     )
+    group_ids = {r.quota_group_id for r in reviews if r.quota_group_id is not None}
+    return Loaded(
+        bodies=bodies,
+        tasks=tasks,
+        shortcomings=_shortcomings(all_reviews, period),
+        admitted=admitted,
+        groups=QuotaGroup.objects.in_bulk(group_ids) if group_ids else {},
+    )
+
+
+def evaluate(
+    reviews: list[Review], *, overrides: dict[int, str] | None = None, loaded: Loaded | None = None
+) -> tuple[dict[int, Outcome], Output]:
+    """Run the engine over reviews of one period (a quota group, or any set); `overrides` fixes some levels.
+    `loaded` is what `load` read for these reviews or for more (read here when not given).
+
+    Returns the outcome per review id (including the bodies headed, fixed at their decided level or, when not
+    yet decided, at their proposal) and the engine's whole output (quota figures, warnings).
+    """
+    if not reviews:
+        raise ValueError("no reviews to evaluate")
+    period = reviews[0].period
+    overrides = overrides or {}
+    loaded = loaded or load(reviews)
+    heads = {r.heads_id for r in reviews if r.heads_id}
+    everyone = {r.pk: r for r in reviews}
+    for unit_id, body in loaded.bodies.items():
+        if unit_id in heads:
+            everyone.setdefault(body.pk, body)
+    all_reviews = list(everyone.values())
     subjects = []
     group_ids: set[int] = set()
     in_set = {r.pk for r in reviews}
     for review in all_reviews:
         if review.kind in PERSON_KINDS and review.person_id is not None:
-            joined, key = admitted.get(review.person_id), ("p", review.person_id)
+            joined, key = loaded.admitted.get(review.person_id), ("p", review.person_id)
         else:
             joined = review.unit.founded_on if review.unit is not None else None
             key = ("u", review.unit_id or 0)
-        subject = _subject(review, tasks.get(review.pk, NO_TASKS), shortcomings.get(key), joined)
+        subject = _subject(review, loaded.tasks.get(review.pk, NO_TASKS), loaded.shortcomings.get(key), joined)
         if review.pk in overrides:
             # Among themselves the requested rank by points: if they do not all fit, the last on points is refused.
             subject.proposed = overrides[review.pk]  # type: ignore[assignment]
@@ -210,7 +247,7 @@ def evaluate(reviews: list[Review], *, overrides: dict[int, str] | None = None) 
             subject.heads = f"r{led.pk}"
     groups = []
     if group_ids:
-        for group in QuotaGroup.objects.filter(pk__in=group_ids):
+        for group in (loaded.groups[pk] for pk in sorted(group_ids)):
             quota: rules_case.Quota | msgspec.UnsetType = msgspec.UNSET
             if group.rate is not None:
                 quota = rules_case.Quota(

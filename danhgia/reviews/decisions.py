@@ -21,12 +21,15 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
+from danhgia.accounts.permissions import Perm
 from danhgia.audit.models import Action
 from danhgia.audit.services import event, record_many
+from danhgia.lib.db import analyze
+from danhgia.orgs.models import Unit
 from danhgia.people.models import CivilServant, QuotaGroup
 from danhgia.periods.models import Period
 from danhgia.reviews import notify
-from danhgia.reviews.case_builder import Outcome, evaluate, parse_facts
+from danhgia.reviews.case_builder import Loaded, Outcome, evaluate, load, parse_facts
 from danhgia.reviews.models import (
     LEVEL_ORDER,
     PERSON_KINDS,
@@ -37,7 +40,7 @@ from danhgia.reviews.models import (
     ReviewState,
 )
 from danhgia.reviews.services import LEVELS, departs
-from danhgia.rules.output import Output
+from danhgia.rules.output import Output, Result
 
 if TYPE_CHECKING:
     from danhgia.accounts.models import User
@@ -47,6 +50,7 @@ BODY_KINDS = {ReviewKind.PARTY_ORG, ReviewKind.UNIT, ReviewKind.COLLECTIVE}
 # The reviews that cap a head: the unit's review as a party organization or as a body (case_builder.body_reviews).
 HEADED_KINDS = [ReviewKind.PARTY_ORG, ReviewKind.UNIT]
 UNGROUPED_BATCH = 1000
+ANALYZE_FIRST = 1000  # decisions written by a batch before the decision table's statistics are first refreshed
 
 
 def reviews_in(period: Period) -> QuerySet[Review]:
@@ -55,10 +59,36 @@ def reviews_in(period: Period) -> QuerySet[Review]:
     )
 
 
+def _for_deciding(period: Period, wanted: Q) -> list[Review]:
+    """The reviews a decision reads (the decision page reads more: `reviews_in`), by id. They share one instance of
+    the period and one of each place of review (a few cells for hundreds of members) rather than each carrying a
+    joined copy. The written sections (up to six texts of 20,000 characters) play no part in a decision."""
+    rows = list(
+        Review.objects.filter(period=period)
+        .filter(wanted)
+        .select_related("person", "unit", "decision")
+        .defer("sections", "appraisal_note")
+        .order_by("pk")
+    )
+    places = Unit.objects.in_bulk({r.context_id for r in rows})
+    for review in rows:
+        review.period, review.context = period, places[review.context_id]
+    return rows
+
+
 def group_reviews(period: Period, group: QuotaGroup | None, ids: list[int] | None = None) -> list[Review]:
     """Every review of a quota group in the period (the quota applies to the whole group)."""
     if group is not None:
-        return list(reviews_in(period).filter(quota_group=group))
+        # The period and the group are the same for every row, and a thousand members are reviewed in a few
+        # cells and decided by one committee: one instance of each, rather than a joined copy on every row.
+        rows = list(
+            Review.objects.filter(period=period, quota_group=group).select_related("person", "unit", "decision")
+        )
+        units = Unit.objects.in_bulk({r.context_id for r in rows} | {r.authority_id for r in rows})
+        for review in rows:
+            review.period, review.quota_group = period, group
+            review.context, review.authority = units[review.context_id], units[review.authority_id]
+        return rows
     return list(reviews_in(period).filter(pk__in=ids or []))
 
 
@@ -119,6 +149,27 @@ def _explain(result: Any) -> str:
     return f"{last.text} ({last.rule}, {last.source})"
 
 
+def _lock(period: Period, group_ids: list[int], ids: list[int]) -> None:
+    """The lock, in a fixed order so that two deciders cannot deadlock: first the quota groups (by id), then, in
+    one statement by id, the reviews to decide and the reviews of the bodies their subjects head. The group lock
+    serialises the deciders of one quota; the body's row serialises a head's decision with any change to the
+    body's (its group is another one), so that the head is checked against the body's level as committed."""
+    list(QuotaGroup.objects.select_for_update().filter(pk__in=group_ids).order_by("pk"))
+    heads = set(Review.objects.filter(pk__in=ids, heads__isnull=False).values_list("heads_id", flat=True))
+    locked = Review.objects.filter(period=period).select_for_update().order_by("pk")
+    if heads:
+        locked = locked.filter(Q(pk__in=ids) | Q(unit_id__in=heads, kind__in=HEADED_KINDS))
+    else:
+        locked = locked.filter(pk__in=ids)
+    list(locked.values_list("pk", flat=True))
+
+
+def _read(period: Period, group_ids: list[int], ids: list[int]) -> dict[int, Review]:
+    """Under the lock, as committed: every review of the groups (the quota is the whole group's) and `ids`."""
+    wanted = Q(pk__in=ids) | Q(quota_group_id__in=group_ids) if group_ids else Q(pk__in=ids)
+    return {r.pk: r for r in _for_deciding(period, wanted)}
+
+
 @transaction.atomic
 def decide(
     *,
@@ -136,27 +187,46 @@ def decide(
     """Decide `levels` (review id → level) for reviews of one period; refuse everything if any is not allowed."""
     if not levels:
         raise ValidationError({"levels": "Chưa chọn đối tượng nào để quyết định."})
-    reasons = reasons or {}
-    supersedes = supersedes or {}
     period = reviews[0].period
-    # The lock, in a fixed order so that two deciders cannot deadlock: first every quota group concerned (by id),
-    # then, in one statement by id, the reviews being decided and the reviews of the bodies their subjects head.
-    # The group lock serialises deciders of one quota; the body's row serialises a head's decision with the
-    # body's own (its group is another one), so the head is checked against the body's level as committed.
+    ids = list(levels)
     group_ids = sorted({r.quota_group_id for r in reviews if r.pk in levels and r.quota_group_id})
-    list(QuotaGroup.objects.select_for_update().filter(pk__in=group_ids).order_by("pk"))
-    heads = set(Review.objects.filter(pk__in=list(levels), heads__isnull=False).values_list("heads_id", flat=True))
-    locked = reviews_in(period).select_for_update(of=("self",)).order_by("pk")
-    if heads:
-        locked = locked.filter(Q(pk__in=list(levels)) | Q(unit_id__in=heads, kind__in=HEADED_KINDS))
-    else:
-        locked = locked.filter(pk__in=list(levels))
-    fresh = {r.pk: r for r in locked if r.pk in levels}
-    everyone: dict[int, Review] = {}
-    if group_ids:
-        everyone.update({r.pk: r for r in reviews_in(period).filter(quota_group_id__in=group_ids).order_by("pk")})
-    everyone.update(fresh)
-    outcomes, _output = evaluate(list(everyone.values()), overrides=levels)
+    _lock(period, group_ids, ids)
+    everyone = _read(period, group_ids, ids)
+    return _decide_locked(
+        everyone,
+        levels,
+        actor=actor,
+        reasons=reasons or {},
+        kind=kind,
+        number=number,
+        signed_on=signed_on,
+        signer=signer,
+        attachment=attachment,
+        supersedes=supersedes or {},
+    )
+
+
+def _decide_locked(
+    everyone: dict[int, Review],
+    levels: dict[int, str],
+    *,
+    actor: User | None,
+    reasons: dict[int, str],
+    kind: str = DecisionKind.SYSTEM,
+    number: str = "",
+    signed_on: dt.date | None = None,
+    signer: str = "",
+    attachment: UploadedFile | None = None,
+    supersedes: dict[int, Decision] | None = None,
+    loaded: Loaded | None = None,
+    computed: dict[int, Result | None] | None = None,
+) -> list[Decision]:
+    """Check and write, the lock held and `everyone` read under it (`decide`); `loaded` if already read;
+    `computed`: the engine's own results for these reviews (no level forced), if already computed."""
+    supersedes = supersedes or {}
+    fresh = {pk: everyone[pk] for pk in levels if pk in everyone}
+    loaded = loaded or load(list(everyone.values()))
+    outcomes, _output = evaluate(list(everyone.values()), overrides=levels, loaded=loaded)
     bodies = _bodies(outcomes)
     errors: dict[str, str] = {}
     for review_id, level in levels.items():
@@ -196,15 +266,21 @@ def decide(
     if errors:
         raise ValidationError(errors)
 
+    # What each decision records of the engine is its own result with no level forced (its reasons, quota
+    # position, who the 20 % capped): the check above forces the requested levels, which would record
+    # "proposed" as the reason of every level.
+    if computed is None:
+        unforced, _ = evaluate(list(everyone.values()), loaded=loaded)
+        computed = {pk: unforced[pk].result for pk in levels}
     decisions = []
     for review_id, level in levels.items():
-        review, result = fresh[review_id], outcomes[review_id].result
+        review, result = fresh[review_id], computed.get(review_id)
         decisions.append(
             Decision(
                 review=review,
                 level=level,
                 kind=kind,
-                authority=review.authority,
+                authority_id=review.authority_id,
                 decided_by=actor,
                 number=number.strip(),
                 signed_on=signed_on,
@@ -249,7 +325,31 @@ def decide(
         ]
     )
     _notify(decisions)
+    _flag_heads_above([d for d in decisions if d.supersedes is not None])
     return decisions
+
+
+def _flag_heads_above(corrected: list[Decision]) -> None:
+    """A body's level lowered after its head was decided (a complaint, a correction) leaves the head above the
+    body, which R23 forbids. The head's decision is not changed behind the authority's back: those who decide
+    it are told to decide it again."""
+    bodies = {d.review.unit_id: d for d in corrected if d.review.kind in HEADED_KINDS and d.review.unit_id}
+    if not bodies:
+        return
+    heads = Review.objects.filter(
+        period_id=corrected[0].review.period_id, heads_id__in=list(bodies), state=ReviewState.DECIDED
+    ).select_related("decision", "authority", "period")
+    items = []
+    for head in heads:
+        body = bodies[head.heads_id]  # type: ignore[index]
+        if head.decision is not None and LEVEL_ORDER[head.decision.level] > LEVEL_ORDER[body.level]:
+            text = (
+                f"Cần quyết định lại: {head.subject_name} đang xếp {head.decision.level}, cao hơn mức "
+                f"{body.level} vừa quyết định lại cho «{body.review.subject_name}» mà người này đứng đầu."
+            )
+            url = reverse("reviews-detail", args=[head.pk])
+            items += [(u, text, url) for u in notify.managers_of(head.authority, Perm.REVIEWS_DECIDE)]
+    notify.notify_many(items)
 
 
 def _notify(decisions: list[Decision]) -> None:
@@ -261,7 +361,9 @@ def _notify(decisions: list[Decision]) -> None:
         person_id__in=[d.review.person_id for d in decisions if d.review.person_id], is_active=True
     ):
         by_person[user.person_id].append(user)
-    managers = notify.managers_of_many([d.review.context for d in decisions])
+    # The bodies that manage the subject: its cell (or body) and the committee just above. Officers higher up
+    # read results in the reports: one notice per subject to every provincial officer would be 70,000.
+    managers = notify.managers_of_many([d.review.context for d in decisions], levels_up=1)
     items: list[tuple[User, str, str]] = []
     for d in decisions:
         review = d.review
@@ -274,13 +376,32 @@ def _notify(decisions: list[Decision]) -> None:
 
 def decide_suggested(*, reviews: list[Review], actor: User | None) -> list[Decision]:
     """Batch: decide every decidable review of the set at the level the engine gives (those it settles)."""
-    outcomes, _ = evaluate(reviews)
+    if not reviews:
+        raise ValueError("no reviews to evaluate")
+    return _decide_suggested(reviews[0].period, [(r.pk, r.quota_group_id, r.state) for r in reviews], actor)
+
+
+@transaction.atomic
+def _decide_suggested(period: Period, rows: list[tuple[int, int | None, str]], actor: User | None) -> list[Decision]:
+    """`decide_suggested` of the reviews given as (id, quota group, state). What deciding any decidable one
+    would lock is locked first; then the reviews are read once, as committed, and the engine's levels are both
+    computed and checked on that reading."""
+    candidates = [pk for pk, _group, state in rows if state in DECIDABLE]
+    group_ids = sorted({group for pk, group, state in rows if group is not None and state in DECIDABLE})
+    _lock(period, group_ids, candidates)
+    everyone = _read(period, group_ids, [pk for pk, _group, _state in rows])
+    loaded = load(list(everyone.values()))
+    reviews = [everyone[pk] for pk, _group, _state in rows if pk in everyone]
+    outcomes, _ = evaluate(reviews, loaded=loaded)
     bodies = _bodies(outcomes)
     own = getattr(actor, "person_id", None)
+    locked = set(candidates)
     levels: dict[int, str] = {}
     for r in reviews:
         result = outcomes[r.pk].result
-        if r.state not in DECIDABLE or result is None or result.level is None or _blocked(r, bodies):
+        if r.pk not in locked or r.state not in DECIDABLE or result is None or result.level is None:
+            continue
+        if _blocked(r, bodies):
             continue
         if own is not None and own == r.person_id:
             continue  # nobody decides their own record
@@ -293,7 +414,11 @@ def decide_suggested(*, reviews: list[Review], actor: User | None) -> list[Decis
         for pk, level in levels.items()
         if departs(level, outcomes[pk].review.self_level)
     }
-    return decide(reviews=reviews, levels=levels, actor=actor, reasons=reasons)
+    # What `decide` would read for these levels: their groups and themselves.
+    deciding_groups = {everyone[pk].quota_group_id for pk in levels} - {None}
+    deciding = {pk: r for pk, r in everyone.items() if pk in levels or r.quota_group_id in deciding_groups}
+    computed = {pk: outcomes[pk].result for pk in levels}
+    return _decide_locked(deciding, levels, actor=actor, reasons=reasons, loaded=loaded, computed=computed)
 
 
 def decide_all(*, period: Period, reviews: QuerySet[Review], actor: User | None) -> dict[str, int]:
@@ -303,24 +428,32 @@ def decide_all(*, period: Period, reviews: QuerySet[Review], actor: User | None)
     Returns counts: decided, left (the
     engine leaves them to the authority, or they are blocked).
     """
-    by_group: dict[int | None, list[Review]] = defaultdict(list)
-    for review in reviews.select_related("period", "person", "unit", "context", "authority", "decision", "quota_group"):
-        by_group[review.quota_group_id].append(review)
+    # Only what orders the work is read here; each group's reviews are read whole when its turn comes.
+    by_group: dict[int | None, list[tuple[int, str, str]]] = defaultdict(list)
+    for pk, group, kind, state in reviews.values_list("pk", "quota_group_id", "kind", "state").order_by("pk"):
+        by_group[group].append((pk, kind, state))
     ungrouped = by_group.pop(None, [])
-    order = sorted(by_group.items(), key=lambda item: (item[1][0].kind not in BODY_KINDS, item[0] or 0))
-    decided = left = 0
-    chunks = [group for _, group in order]
+    order = sorted(by_group.items(), key=lambda item: (item[1][0][1] not in BODY_KINDS, item[0] or 0))
+    chunks: list[tuple[int | None, list[tuple[int, str, str]]]] = [(group_id, rows) for group_id, rows in order]
     # Reviews in no quota group share no quota: deciding them together gives what deciding them one by one
     # gives, in a few transactions instead of thousands. Bodies first, then people, so that a head finds the
     # body they head already decided.
-    for part in ([r for r in ungrouped if r.kind in BODY_KINDS], [r for r in ungrouped if r.kind not in BODY_KINDS]):
-        chunks += [part[i : i + UNGROUPED_BATCH] for i in range(0, len(part), UNGROUPED_BATCH)]
-    for chunk in chunks:
-        pending = [r for r in chunk if r.state in DECIDABLE]
+    for part in ([r for r in ungrouped if r[1] in BODY_KINDS], [r for r in ungrouped if r[1] not in BODY_KINDS]):
+        chunks += [(None, part[i : i + UNGROUPED_BATCH]) for i in range(0, len(part), UNGROUPED_BATCH)]
+    decided = left = 0
+    refresh_at = ANALYZE_FIRST
+    for group_id, rows in chunks:
+        pending = sum(1 for _pk, _kind, state in rows if state in DECIDABLE)
         if not pending:
             continue
-        members = group_reviews(period, chunk[0].quota_group) if chunk[0].quota_group_id else chunk
-        made = decide_suggested(reviews=members, actor=actor)
+        made = _decide_suggested(period, [(pk, group_id, state) for pk, _kind, state in rows], actor)
         decided += len(made)
-        left += len(pending) - len(made)
+        left += pending - len(made)
+        if decided >= refresh_at:
+            # The decision table fills from (nearly) empty. PostgreSQL plans a connection's foreign-key checks
+            # once: planned on an empty table they read it whole, and each commit's checks grow with it (the
+            # province took minutes more without autovacuum). Fresh statistics, each time the decisions written
+            # have doubled, make it plan them again, on the index.
+            analyze(Decision)
+            refresh_at *= 2
     return {"decided": decided, "left": left}

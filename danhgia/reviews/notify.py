@@ -44,10 +44,15 @@ def managers_of(unit: Unit, perm: Perm = Perm.REVIEWS_MANAGE) -> list[User]:
     )
 
 
-def managers_of_many(units: Iterable[Unit], perm: Perm = Perm.REVIEWS_MANAGE) -> dict[int, list[User]]:
-    """`managers_of` for many units at once (batch decisions), by unit id: two queries whatever their number."""
+def managers_of_many(
+    units: Iterable[Unit], perm: Perm = Perm.REVIEWS_MANAGE, *, levels_up: int | None = None
+) -> dict[int, list[User]]:
+    """`managers_of` for many units at once (batch decisions), by unit id: two queries whatever their number.
+    With `levels_up`, only roles held on the unit itself and that many units above it."""
     roles = [r for r, perms in ROLE_PERMISSIONS.items() if perm in perms]
     chains = {unit.pk: path_ids(unit.path) for unit in units}
+    if levels_up is not None:
+        chains = {pk: chain[-(levels_up + 1) :] for pk, chain in chains.items()}
     holders: dict[int, set[int]] = defaultdict(set)
     ancestors = {pk for chain in chains.values() for pk in chain}
     for unit_id, user_id in RoleAssignment.objects.filter(role__in=roles, unit_id__in=ancestors).values_list(

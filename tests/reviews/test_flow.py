@@ -156,6 +156,13 @@ def test_a_whole_period_from_opening_to_decision_and_a_complaint(commune):
     assert AuditEvent.objects.filter(action=Action.DECISION_MADE).count() == 15 + 3  # members and cells
     subject_user = world.users[f"member:{capped[0].review.person_id}"]
     assert Notification.objects.filter(user=subject_user, text__contains="Kết quả xếp loại").exists()
+    # Each decision records the engine's own result: a capped member's shows the quota, not just "proposed".
+    capped_decision = Decision.objects.get(review=capped[0].review)
+    assert capped_decision.level == "HTT" and "quota" in capped_decision.engine["reasons"]
+    assert capped_decision.engine["quota_position"] > quota.granted
+    # The cell and the commune committee are told; the provincial officer reads results in the reports.
+    assert Notification.objects.filter(user=world.users["committee"], text__contains="Kết quả xếp loại").exists()
+    assert not Notification.objects.filter(user=officer, text__contains="Kết quả xếp loại").exists()
 
     # A capped member complains; the committee above assigns, verifies, and decides again (HTT stands, so the
     # new decision lowers nothing: the quota is full). A changed result supersedes the old decision.

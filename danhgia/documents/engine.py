@@ -1,0 +1,192 @@
+"""Rendering: PDF with WeasyPrint from HTML, Word with docxtpl from a .docx template. No Django here.
+
+Why PDF from HTML rather than from the Word file
+------------------------------------------------
+A PDF could be had by converting each rendered .docx with LibreOffice (`soffice --headless --convert-to pdf`):
+one layout to maintain, but about 1 s a document, a 300 MB office suite on the server, and conversions that fail
+silently when two run with the same profile (stack-notes.md §6). WeasyPrint lays out an HTML page in about
+0.1 s, in-process, and embeds subsets of the fonts named in the CSS (Times New Roman, with Liberation Serif 2 as
+its metric-compatible stand-in), so every diacritic is drawn from the document's own font. The target — 1,000
+PDFs in under 120 s on a 2-core machine — rules LibreOffice out (1,000 s, or 500 s on both cores); WeasyPrint
+meets it with room (docs/benchmarks.md). The price is two layouts of each form, the Word template and the HTML
+page; both take their fixed wording from catalogue.py and their data from the same context, and the tests read
+both back (python-docx, LibreOffice → PDF, pdftotext). A province's uploaded Word template changes the Word
+output only: PDFs keep the bundled layout (the upload page says so).
+
+Batches render in worker processes (`Renderer`): the parent reads the database and prepares the HTML and the
+contexts; workers, started with "spawn" so that nothing of the web process (threads, connections) is inherited,
+only turn them into bytes. This module imports no Django so that a worker starts fast and holds no connection.
+As with every "spawn" pool, the program's main module must be safe to import (the `danhgia` command, manage.py and
+WSGI servers are); a worker that never answers fails the batch after TASK_TIMEOUT instead of hanging it.
+
+Uploaded Word templates are Jinja inside Word, written by people we do not control: they are rendered in
+Jinja's sandbox (no attribute access to Python internals), with autoescape on (or `&` and `<…>` in the data
+would silently vanish from the document, stack-notes.md §5).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, TypeVar
+
+from jinja2 import TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+HERE = Path(__file__).resolve().parent
+CSS_FILE = HERE / "pdf" / "document.css"
+BUNDLED = HERE / "docx"
+
+# A task is ("pdf", html) or ("docx", template path, context); each becomes the file's bytes.
+Task = tuple[Any, ...]
+T = TypeVar("T")
+# A document takes a fraction of a second; a worker silent for this long is stuck: the batch fails, never hangs.
+TASK_TIMEOUT = 300
+
+UA_FILE = HERE / "pdf" / "ua.css"
+
+_css: Any = None
+_ua: Any = None
+_fonts: Any = None
+_html: Any = None
+_templates: dict[str, bytes] = {}
+
+
+def _jinja() -> SandboxedEnvironment:
+    return SandboxedEnvironment(autoescape=True)
+
+
+def render_pdf(html: str) -> bytes:
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    global _css, _ua, _fonts, _html
+    if _css is None:
+        # Parsed once per process: the stylesheets and the font configuration are the slow part of a first page.
+        _fonts = FontConfiguration()
+        _css = weasyprint.CSS(filename=str(CSS_FILE), font_config=_fonts)
+        _ua = weasyprint.CSS(filename=str(UA_FILE), font_config=_fonts)
+
+        class LayoutHTML(weasyprint.HTML):
+            """Our layouts with a user-agent stylesheet cut to the elements they use (pdf/ua.css). WeasyPrint's
+            hook is private: should it be renamed, the full HTML5 sheet applies again, slower but identical."""
+
+            def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+                return [_ua]
+
+        _html = LayoutHTML
+    pdf = _html(string=html, base_url=str(HERE)).write_pdf(stylesheets=[_css], font_config=_fonts)
+    assert pdf is not None
+    return bytes(pdf)
+
+
+def template_bytes(path: str) -> bytes:
+    """A Word template's bytes, read once per process."""
+    data = _templates.get(path)
+    if data is None:
+        data = _templates[path] = Path(path).read_bytes()
+    return data
+
+
+def render_docx(template: bytes, context: dict[str, Any]) -> bytes:
+    from docxtpl import DocxTemplate
+
+    document = DocxTemplate(io.BytesIO(template))
+    document.render(context, jinja_env=_jinja(), autoescape=True)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+class TemplateProblem(Exception):
+    """An uploaded Word template that cannot be used; the message is for the officer, in Vietnamese."""
+
+
+def check_template(data: bytes, allowed: Iterable[str], sample: dict[str, Any]) -> list[str]:
+    """The fields a Word template uses, after checking that it is a .docx, that its fields are all `allowed`
+    (docxtpl's undeclared-variables check) and that it renders with `sample`. Raises TemplateProblem."""
+    from docxtpl import DocxTemplate
+
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise TemplateProblem(
+            "Tệp không phải tài liệu Word .docx (Word 2007 trở lên). Hãy mở tệp bằng Word và lưu lại dạng .docx."
+        )
+    try:
+        document = DocxTemplate(io.BytesIO(data))
+        used = document.get_undeclared_template_variables(jinja_env=_jinja())
+    except TemplateError as exc:
+        lineno = getattr(exc, "lineno", None)
+        line = f" (dòng {lineno})" if lineno else ""
+        raise TemplateProblem(f"Mẫu có lỗi cú pháp ở các trường {{{{ … }}}} hoặc {{% … %}}{line}: {exc}.") from None
+    except Exception:  # python-docx raises KeyError, ValueError … on a zip that is not a Word document
+        raise TemplateProblem("Tệp không đọc được như một tài liệu Word .docx.") from None
+    unknown = sorted(set(used) - set(allowed))
+    if unknown:
+        names = ", ".join(f"«{name}»" for name in unknown)
+        raise TemplateProblem(
+            f"Mẫu có trường không được hỗ trợ: {names}. Hãy sửa tên trường theo danh sách các trường của mẫu này."
+        )
+    try:
+        render_docx(data, sample)
+    except Exception as exc:  # a filter or an attribute the sandbox refuses, a broken loop …
+        raise TemplateProblem(f"Không dựng được văn bản thử từ mẫu: {exc}.") from None
+    return sorted(used)
+
+
+def run_task(task: Task) -> bytes:
+    if task[0] == "pdf":
+        return render_pdf(task[1])
+    return render_docx(template_bytes(task[1]), task[2])
+
+
+def _warm_up() -> None:
+    render_pdf("<p>Khởi động</p>")
+
+
+class Renderer:
+    """Turns tasks into bytes, in order: in this process, or in `workers` processes for large batches."""
+
+    def __init__(self, workers: int = 0) -> None:
+        self.workers = workers
+        self._pool: Executor | None = None
+
+    def __enter__(self) -> Renderer:
+        if self.workers > 1:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=get_context("spawn"), initializer=_warm_up
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def stream(self, items: Iterable[tuple[T, Task]], window: int = 0) -> Iterator[tuple[T, bytes]]:
+        """(label, bytes) for each (label, task), in order. `items` is consumed lazily, a window ahead of the
+        results, so that the workers stay busy while the caller reads the next chunk from the database and
+        the whole batch never sits in memory (Executor.map would submit every task at once)."""
+        if self._pool is None:
+            for label, task in items:
+                yield label, run_task(task)
+            return
+        pending: deque[tuple[T, Future[bytes]]] = deque()
+        window = window or 24 * self.workers
+        for label, task in items:
+            pending.append((label, self._pool.submit(run_task, task)))
+            if len(pending) >= window:
+                first, future = pending.popleft()
+                yield first, future.result(timeout=TASK_TIMEOUT)
+        while pending:
+            first, future = pending.popleft()
+            yield first, future.result(timeout=TASK_TIMEOUT)
+
+
+def default_workers() -> int:
+    """Both cores of a small server, at most four: WeasyPrint is CPU-bound and a worker holds about 150 MB."""
+    return max(1, min(4, os.cpu_count() or 1))
