@@ -33,13 +33,19 @@ def notify(users: Iterable[User], text: str, url: str = "") -> int:
     return len(unique)
 
 
-def managers_of(unit: Unit, perm: Perm = Perm.REVIEWS_MANAGE) -> list[User]:
-    """Users holding `perm` over the unit (roles on the unit or any of its ancestors)."""
+def managers_of(unit: Unit, perm: Perm = Perm.REVIEWS_MANAGE, *, levels_up: int = 1) -> list[User]:
+    """Users holding `perm` over the unit through a role on the unit itself or up to `levels_up` units above.
+
+    Only the nearest levels are told of day-to-day events (a submission, a complaint, a reminder): a provincial
+    officer holds the permission over every cell and would otherwise receive tens of thousands of notices;
+    officers higher up follow the work in the reports and dashboards.
+    """
     roles = [r for r, perms in ROLE_PERMISSIONS.items() if perm in perms]
+    chain = path_ids(unit.path)[-(levels_up + 1) :]
     return list(
         User.objects.filter(
             is_active=True,
-            pk__in=RoleAssignment.objects.filter(role__in=roles, unit_id__in=path_ids(unit.path)).values("user_id"),
+            pk__in=RoleAssignment.objects.filter(role__in=roles, unit_id__in=chain).values("user_id"),
         )
     )
 
