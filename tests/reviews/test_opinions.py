@@ -223,3 +223,12 @@ def test_opinion_pages_check_scope(opened):
                                       "weight": "1", "anonymity": "named", "min_respondents": "3"})  # fmt: skip
     assert bad.status_code == 200 and "Hãy chọn ít nhất một" in bad.content.decode()
     assert not EvaluatorGroup.objects.filter(name="Chi ủy 2").exists()
+
+
+def test_no_admin_page_reads_opinions_or_sheets():
+    # Django admin would show anonymous answers row by row: opinions and sheets are deliberately not registered.
+    from django.contrib import admin
+
+    from danhgia.reviews.models import EvaluatorGroup
+
+    assert not any(admin.site.is_registered(m) for m in (Opinion, Respondent, EvaluatorGroup))
