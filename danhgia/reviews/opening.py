@@ -9,6 +9,10 @@ own root is rated by the level above the system).
 Before anything is written the readiness check looks for steps that would have nobody to act: a cell without
 a secretary cannot hold its meeting, a committee without a head cannot decide. Opening refuses with that list.
 Opening again later adds what is missing (a member who arrived since) and changes nothing else.
+
+A period set by the province can be opened one subtree at a time (`scope`: a commune, a grassroots
+organization) as each becomes ready: the readiness check and the new reviews then cover that subtree only,
+and its root is itself reviewed (by its superior, which lies inside the period).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from django.db.models import Q
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import record
-from danhgia.orgs.models import CELL_KINDS, PARTY_KINDS, Unit, subtree_q
+from danhgia.orgs.models import CELL_KINDS, PARTY_KINDS, Unit, in_subtree, subtree_q
 from danhgia.people.models import CivilServant, Membership, MemberStatus, Post, PostRole, QuotaGroupEntry
 from danhgia.periods.models import Period, PeriodStatus
 from danhgia.reviews import authority as authorities
@@ -60,10 +64,20 @@ def _as_of(period: Period) -> dt.date:
     return period.ends_on
 
 
-def readiness(period: Period) -> list[Problem]:
+def check_scope(period: Period, scope: Unit | None) -> Unit:
+    """The subtree to open: the period's own unit by default, else a unit inside it."""
+    if scope is None:
+        return period.unit
+    if not in_subtree(scope.path, period.unit.path):
+        raise ValidationError({"don_vi": f"{scope.name} không thuộc phạm vi của kỳ đánh giá {period.name}."})
+    return scope
+
+
+def readiness(period: Period, scope: Unit | None = None) -> list[Problem]:
     """Steps that would have nobody able to act: cells without a secretary, committees without a head."""
     as_of = _as_of(period)
-    units = Unit.objects.filter(subtree_q(period.unit.path), kind__in=PARTY_KINDS).filter(
+    root = check_scope(period, scope)
+    units = Unit.objects.filter(subtree_q(root.path), kind__in=PARTY_KINDS).filter(
         Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=as_of)
     )
     headed = set(
@@ -77,7 +91,7 @@ def readiness(period: Period) -> list[Problem]:
             continue
         if unit.kind in CELL_KINDS:
             problems.append(Problem(unit, "Chi bộ chưa có bí thư: không có người chủ trì hội nghị kiểm điểm."))
-        elif unit.is_grassroots or unit.pk == period.unit_id:
+        elif unit.is_grassroots or unit.pk in (period.unit_id, root.pk):
             problems.append(Problem(unit, "Cấp ủy chưa có bí thư: không có người chủ trì quyết định xếp loại."))
     return problems
 
@@ -90,12 +104,14 @@ def _months_before(day: dt.date, months: int) -> dt.date:
 
 
 @transaction.atomic
-def period_open_reviews(*, period: Period, actor: User | None) -> OpenResult:
-    """Create the period's reviews (and exclusions); refuse, changing nothing, when the period is not ready."""
+def period_open_reviews(*, period: Period, actor: User | None, scope: Unit | None = None) -> OpenResult:
+    """Create the reviews (and exclusions) of the period, or of one subtree of it (`scope`); refuse, changing
+    nothing, when that part is not ready."""
     period = Period.objects.select_for_update(of=("self",)).select_related("unit").get(pk=period.pk)
     if period.status == PeriodStatus.CLOSED:
         raise ValidationError({"period": "Kỳ đánh giá đã kết thúc."})
-    problems = readiness(period)
+    root = check_scope(period, scope)
+    problems = readiness(period, root)
     if problems:
         listing = "; ".join(f"{p.unit.name}: {p.message}" for p in problems[:20])
         more = f" (và {len(problems) - 20} đơn vị khác)" if len(problems) > 20 else ""
@@ -104,12 +120,15 @@ def period_open_reviews(*, period: Period, actor: User | None) -> OpenResult:
         )
     as_of = _as_of(period)
     regime = period.regime
+    # The whole period's tree, to find each subject's deciding authority (it may lie above `root`) …
     units = {
         u.pk: u
         for u in Unit.objects.filter(subtree_q(period.unit.path)).filter(
             Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=as_of)
         )
     }
+    # … and the part being opened now.
+    opening = {pk for pk, u in units.items() if in_subtree(u.path, root.path)}
 
     def parent_of(unit: Unit) -> Unit | None:
         return units.get(unit.parent_id) if unit.parent_id else None
@@ -143,7 +162,7 @@ def period_open_reviews(*, period: Period, actor: User | None) -> OpenResult:
     for person_id, unit_id, role, is_leader in valid_posts.values_list("person_id", "unit_id", "role", "is_leader"):
         if role == PostRole.HEAD:
             head_of.setdefault(person_id, unit_id)
-        if is_leader:
+        if is_leader and unit_id in opening:
             depth = len(units[unit_id].path)
             leader_posts[person_id].append((0 if role == PostRole.HEAD else 1, depth, unit_id, role == PostRole.HEAD))
 
@@ -151,7 +170,7 @@ def period_open_reviews(*, period: Period, actor: User | None) -> OpenResult:
     exclusions: list[Exclusion] = []
     new_cutoff = _months_before(as_of, 6)
     stays = (
-        Membership.objects.filter(subtree_q(period.unit.path, "unit__path"), valid_from__lte=as_of)
+        Membership.objects.filter(subtree_q(root.path, "unit__path"), valid_from__lte=as_of)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=as_of))
         .filter(status__in=[MemberStatus.ACTIVE, MemberStatus.EXEMPT, MemberStatus.SUSPENDED])
         .values_list("member__person_id", "unit_id", "status", "member__admitted_on", "member__person__civil_servant")
@@ -208,7 +227,7 @@ def period_open_reviews(*, period: Period, actor: User | None) -> OpenResult:
             )
         )
     for unit in units.values():
-        if unit.pk == period.unit_id:
+        if unit.pk == period.unit_id or unit.pk not in opening:
             continue
         kinds = [ReviewKind.PARTY_ORG if unit.kind in PARTY_KINDS else ReviewKind.UNIT]
         if unit.collective_name:
@@ -239,7 +258,12 @@ def period_open_reviews(*, period: Period, actor: User | None) -> OpenResult:
         actor=actor,
         action=Action.PERIOD_OPENED,
         target=period,
-        unit=period.unit,
-        new={"created": result.created, "excluded": result.excluded, "already": result.already},
+        unit=root,
+        new={
+            "scope": root.name,
+            "created": result.created,
+            "excluded": result.excluded,
+            "already": result.already,
+        },
     )
     return result

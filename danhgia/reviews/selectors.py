@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
 from danhgia.lib import dates
-from danhgia.orgs.models import subtree_q
+from danhgia.orgs.models import Unit, UnitKind, subtree_q
 from danhgia.people.models import Membership, MemberStatus
 from danhgia.periods.models import Period
 from danhgia.reviews.models import (
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from danhgia.accounts.models import User
-    from danhgia.orgs.models import Unit
 
     AnyUser = User | AnonymousUser
 
@@ -42,6 +41,34 @@ def visible_reviews(period: Period, viewer: AnyUser) -> QuerySet[Review]:
     if view.everything or decide.everything:
         return Review.objects.filter(period=period)
     return Review.objects.filter(period=period).filter(view.q("context__path") | decide.q("authority__path"))
+
+
+# Where a period can be opened one part at a time: the committees down to the grassroots level (a cell inside a
+# grassroots organization is opened with it, never on its own).
+OPENABLE_KINDS = (
+    UnitKind.PROVINCE_COMMITTEE,
+    UnitKind.DISTRICT_COMMITTEE,
+    UnitKind.BLOC_COMMITTEE,
+    UnitKind.COMMUNE_COMMITTEE,
+)
+
+
+def openable_units(period: Period, viewer: AnyUser) -> list[Unit]:
+    """The parts of the period the viewer may open: committees down to the grassroots level, in their scope."""
+    manage = scope_for(viewer, Perm.PERIODS_MANAGE)
+    if manage.empty:
+        return []
+    return list(
+        Unit.objects.filter(subtree_q(period.unit.path), manage.q(), dissolved_on__isnull=True)
+        .filter(Q(kind__in=OPENABLE_KINDS) | Q(is_grassroots=True) | Q(pk=period.unit_id))
+        .only("id", "name", "path", "kind")
+        .order_by("path")
+    )
+
+
+def opened_in(period: Period, unit: Unit) -> bool:
+    """Whether the period's reviews have been drawn up in this part (any review held inside it)."""
+    return Review.objects.filter(period=period).filter(subtree_q(unit.path, "context__path")).exists()
 
 
 def progress(period: Period, viewer: AnyUser) -> dict[str, int]:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -65,22 +66,26 @@ def _actor(request: HttpRequest) -> Any:
 
 
 def period_reviews(request: HttpRequest, period_id: int) -> HttpResponse:
-    """The workflow's home for a period: readiness, progress, and where each step is done."""
+    """The workflow's home for a period: opening (the whole period or one part), progress, each step's page."""
     period = access_period(request.user, period_id)
     require_perm(request.user, Perm.REVIEWS_VIEW)
-    opened = period.reviews.exists()
-    may_open = scope_for(request.user, Perm.PERIODS_MANAGE).contains(period.unit.path)
-    problems = readiness(period) if may_open and not opened else []
+    openable = selectors.openable_units(period, request.user)
+    chosen = _chosen_part(openable, request.GET.get("don_vi"))
+    chosen_opened = chosen is not None and selectors.opened_in(period, chosen)
+    problems = readiness(period, chosen) if chosen is not None and not chosen_opened else []
+    progress = selectors.progress(period, request.user)
     return render(
         request,
         "reviews/period.html",
         {
             "period": period,
-            "opened": opened,
-            "may_open": may_open,
+            "opened": any(progress.values()),
+            "openable": openable,
+            "chosen": chosen,
+            "chosen_opened": chosen_opened,
             "problems": problems[:200],
             "problem_count": len(problems),
-            "progress": selectors.progress(period, request.user),
+            "progress": progress,
             "places": Paginator(selectors.context_progress(period, request.user), 50).get_page(
                 request.GET.get("trang")
             ),
@@ -91,21 +96,33 @@ def period_reviews(request: HttpRequest, period_id: int) -> HttpResponse:
     )
 
 
+def _chosen_part(openable: list[Any], wanted: str | None) -> Any:
+    """The part of the period to open: the one asked for if the viewer may open it, else the first."""
+    if not openable:
+        return None
+    return next((u for u in openable if str(u.pk) == wanted), openable[0])
+
+
 @require_POST
 def period_open(request: HttpRequest, period_id: int) -> HttpResponse:
-    period = access_period(request.user, period_id, for_write=True)
+    period = access_period(request.user, period_id)
+    openable = selectors.openable_units(period, request.user)
+    part = next((u for u in openable if str(u.pk) == request.POST.get("don_vi", str(period.unit_id))), None)
+    if part is None:
+        # Not a part of this period the user may open: refused and audited like any out-of-scope write.
+        refuse(request.user, period, scope_path=period.unit.path, not_found=False)
     try:
-        result = period_open_reviews(period=period, actor=_actor(request))
+        result = period_open_reviews(period=period, actor=_actor(request), scope=part)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     else:
         total = sum(result.created.values())
         messages.success(
             request,
-            _("Đã lập %(total)s bản kiểm điểm; %(excluded)s đảng viên không kiểm điểm (có ghi lý do).")
-            % {"total": total, "excluded": result.excluded},
+            _("%(unit)s: đã lập %(total)s bản kiểm điểm; %(excluded)s đảng viên không kiểm điểm (có ghi lý do).")
+            % {"unit": part.name, "total": total, "excluded": result.excluded},
         )
-    return redirect("reviews-period", period_id=period.pk)
+    return redirect(f"{reverse('reviews-period', args=[period.pk])}?don_vi={part.pk}")
 
 
 def omissions(request: HttpRequest, period_id: int) -> HttpResponse:

@@ -160,7 +160,7 @@ def test_opening_from_the_period_page(commune, client):
     response = client.post(reverse("reviews-open", args=[commune.period.pk]), follow=True)
     created = Review.objects.filter(period=commune.period).count()
     assert created > 15
-    assert f"Đã lập {created} bản kiểm điểm" in response.content.decode()
+    assert f"Đảng bộ tỉnh Mẫu: đã lập {created} bản kiểm điểm" in response.content.decode()
     body = client.get(url).content.decode()
     assert "Theo nơi kiểm điểm" in body and CELL_A in body
 
