@@ -455,11 +455,11 @@ def build_minutes(spec: DocSpec) -> Any:
     title(document, spec, year_in_heading=False)
     para(
         document,
-        "Hôm nay, ngày {{ ngay_hop }}, {{ ten_don_vi }} tổ chức hội nghị kiểm điểm, đánh giá, đề xuất "
-        "xếp loại chất lượng năm {{ nam_danh_gia }} theo {{ can_cu }}.",
+        "Hôm nay, vào lúc {{ gio_bat_dau }}, ngày {{ ngay_hop }}, tại {{ dia_diem }}, {{ ten_don_vi }} tổ chức "
+        "hội nghị kiểm điểm, đánh giá, đề xuất xếp loại chất lượng năm {{ nam_danh_gia }} theo {{ can_cu }}.",
     )
     runs(document, [("Chủ trì hội nghị: ", False), ("{{ chu_tri }}", True)])
-    runs(document, [("Thư ký hội nghị: ", False), ("………………………………………", False)])
+    runs(document, [("Thư ký hội nghị: ", False), ("{{ thu_ky }}", True)])
     runs(
         document,
         [
@@ -522,13 +522,18 @@ def build_minutes(spec: DocSpec) -> Any:
     loop(document, "tong_hop", "t", "DG Dòng", "- {{ t.muc }}: {{ t.so }} ({{ t.ty_le }})")
     para(
         document,
-        "Hội nghị kết thúc vào lúc …… giờ …… cùng ngày. Biên bản đã được đọc lại trước hội nghị và được "
+        "Hội nghị kết thúc vào lúc {{ gio_ket_thuc }} cùng ngày. Biên bản đã được đọc lại trước hội nghị và được "
         "hội nghị nhất trí thông qua.",
     )
     para(document, "")
     signature(
         document,
-        [("title", "THƯ KÝ HỘI NGHỊ"), ("note", "(Ký, ghi rõ họ tên)")],
+        [
+            ("title", "THƯ KÝ HỘI NGHỊ"),
+            ("note", "(Ký, ghi rõ họ tên)"),
+            *[("blank", "")] * 4,  # level with the chair's name on the right
+            ("name", "{{ thu_ky }}"),
+        ],
         "CHỦ TRÌ HỘI NGHỊ",
         "",
         "{{ chu_tri }}",

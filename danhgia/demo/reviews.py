@@ -67,9 +67,15 @@ def _meeting(period: Period, cell: Unit, rng: random.Random) -> None:
     )
     summoned = sum(1 for r in reviews if r.kind in PERSON_KINDS) or 1
     present = max(1, summoned - rng.randint(0, 2))
+    people = [r.person for r in reviews if r.person is not None]
+    chair = next((r.person for r in reviews if r.heads_id == cell.pk and r.person), people[0] if people else None)
+    secretary = rng.choice([p for p in people if p != chair] or people) if people else None
     meeting = meetings.meeting_record(
         period=period, unit=cell, held_on=min(today(), period.ends_on) - dt.timedelta(days=1),
-        chaired_by="Bí thư chi bộ", summoned=summoned, present=present,
+        starts_at=dt.time(7, 30), ends_at=dt.time(11, 0), place=f"Nhà văn hóa {cell.name.removeprefix('Chi bộ ')}",
+        chaired_by=chair.full_name if chair else "Bí thư chi bộ",
+        secretary=secretary.full_name if secretary else "",
+        summoned=summoned, present=present,
         minutes="Hội nghị kiểm điểm cuối năm; các đảng viên đã trình bày bản tự kiểm điểm, chi bộ góp ý.", actor=None,
     )  # fmt: skip
     for review in reviews:

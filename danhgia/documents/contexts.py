@@ -79,6 +79,13 @@ def day(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else BLANK
 
 
+def clock(value: dt.time | None) -> str:
+    """7:30 → "7 giờ 30", the way minutes write the hour; unknown → "… giờ …" to fill in by hand."""
+    if value is None:
+        return f"{BLANK} giờ {BLANK}"
+    return f"{value.hour} giờ {value.minute:02d}" if value.minute else f"{value.hour} giờ"
+
+
 def date_parts(value: dt.date | None) -> dict[str, str]:
     """The place-and-date line's day, month and year; days under 10 and months 1 and 2 take a leading zero
     (Hướng dẫn 36-HD/VPTW, as for state documents under Nghị định 30/2020/NĐ-CP)."""
@@ -443,6 +450,11 @@ def minutes_documents(meetings: list[Meeting]) -> list[Prepared]:
             "ten_don_vi": nfc(meeting.unit.name),
             "ngay_hop": day(meeting.held_on),
             "chu_tri": nfc(meeting.chaired_by),
+            # Short enough to also fit the signature column when the name is left to be written by hand.
+            "thu_ky": nfc(meeting.secretary) or BLANK * 12,
+            "dia_diem": nfc(meeting.place) or DOTS,
+            "gio_bat_dau": clock(meeting.starts_at),
+            "gio_ket_thuc": clock(meeting.ends_at),
             "so_trieu_tap": str(meeting.summoned),
             "so_co_mat": str(meeting.present),
             "so_vang": str(meeting.summoned - meeting.present),

@@ -10,6 +10,7 @@ from danhgia.reviews.meetings import VOTE_EXCLUSIONS
 from danhgia.reviews.models import LEVEL_CHOICES, Anonymity, EvaluatorKind, ShortcomingStatus
 
 LEVEL_OPTIONS = [("", "—"), *LEVEL_CHOICES]
+TIME_INPUT = forms.TimeInput(format="%H:%M", attrs={"placeholder": _("giờ:phút"), "inputmode": "numeric"})
 
 
 class ReasonForm(forms.Form):
@@ -27,7 +28,11 @@ class AppraisalForm(forms.Form):
 
 class MeetingForm(forms.Form):
     held_on = forms.DateField(label=_("Ngày họp"), widget=DATE_INPUT)
+    starts_at = forms.TimeField(label=_("Bắt đầu lúc"), widget=TIME_INPUT, required=False)
+    ends_at = forms.TimeField(label=_("Kết thúc lúc"), widget=TIME_INPUT, required=False)
+    place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
     chaired_by = forms.CharField(label=_("Chủ trì"), max_length=120)
+    secretary = forms.CharField(label=_("Thư ký"), max_length=120, required=False)
     summoned = forms.IntegerField(label=_("Số đảng viên được triệu tập"), min_value=1)
     present = forms.IntegerField(label=_("Số có mặt"), min_value=0)
     minutes = forms.CharField(label=_("Biên bản (tóm tắt)"), widget=forms.Textarea(attrs={"rows": 4}), required=False)

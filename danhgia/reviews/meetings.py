@@ -58,6 +58,10 @@ def meeting_record(
     actor: User | None,
     excluded: dict[str, int] | None = None,
     minutes: str = "",
+    secretary: str = "",
+    place: str = "",
+    starts_at: dt.time | None = None,
+    ends_at: dt.time | None = None,
 ) -> Meeting:
     """Record (or correct) the meeting of a cell or collective; its proposals are then recorded one by one."""
     excluded = {k: int(v) for k, v in (excluded or {}).items() if int(v or 0)}
@@ -74,6 +78,8 @@ def meeting_record(
         raise ValidationError({"held_on": f"Ngày họp phải từ {period.starts_on:%d/%m/%Y} đến hôm nay."})
     if not chaired_by.strip():
         raise ValidationError({"chaired_by": "Hãy ghi người chủ trì hội nghị."})
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise ValidationError({"ends_at": f"Giờ kết thúc phải sau giờ bắt đầu ({starts_at:%H:%M})."})
     meeting = Meeting.objects.select_for_update().filter(period=period, unit=unit).first()
     old = None
     if meeting is None:
@@ -83,6 +89,8 @@ def meeting_record(
     meeting.held_on, meeting.chaired_by = held_on, chaired_by.strip()[:120]
     meeting.summoned, meeting.present, meeting.excluded = summoned, present, excluded
     meeting.minutes, meeting.recorded_by = minutes.strip(), actor
+    meeting.secretary, meeting.place = secretary.strip()[:120], place.strip()[:200]
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
     meeting.save()
     record(
         actor=actor,
@@ -90,7 +98,14 @@ def meeting_record(
         target=meeting,
         unit=unit,
         old=old,
-        new={"held_on": held_on, "summoned": summoned, "present": present, "excluded": excluded},
+        new={
+            "held_on": held_on,
+            "summoned": summoned,
+            "present": present,
+            "excluded": excluded,
+            "chaired_by": meeting.chaired_by,
+            "secretary": meeting.secretary,
+        },
     )
     return meeting
 

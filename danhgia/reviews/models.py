@@ -242,7 +242,12 @@ class Meeting(models.Model):
     period = models.ForeignKey("periods.Period", on_delete=models.PROTECT, related_name="meetings")
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="meetings")
     held_on = models.DateField("Ngày họp")
+    # What the minutes open and close with (HD 43 §2; the Party's minutes: time, place, chair and secretary).
+    starts_at = models.TimeField("Bắt đầu lúc", null=True, blank=True)
+    ends_at = models.TimeField("Kết thúc lúc", null=True, blank=True)
+    place = models.CharField("Địa điểm", max_length=200, blank=True, default="")
     chaired_by = models.CharField("Chủ trì", max_length=120)
+    secretary = models.CharField("Thư ký", max_length=120, blank=True, default="")
     summoned = models.PositiveIntegerField("Số được triệu tập")
     present = models.PositiveIntegerField("Số có mặt")
     # Members not counted in the majority's denominator, by category (QĐ 24 §9.3; votes.py).

@@ -463,7 +463,11 @@ def meeting(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
     if current is not None:
         initial = {
             "held_on": current.held_on,
+            "starts_at": current.starts_at,
+            "ends_at": current.ends_at,
+            "place": current.place,
             "chaired_by": current.chaired_by,
+            "secretary": current.secretary,
             "summoned": current.summoned,
             "present": current.present,
             "minutes": current.minutes,
@@ -483,6 +487,10 @@ def meeting(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
                     unit=unit,
                     held_on=data["held_on"],
                     chaired_by=data["chaired_by"],
+                    secretary=data["secretary"],
+                    place=data["place"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
                     summoned=data["summoned"],
                     present=data["present"],
                     excluded=form.excluded(),

@@ -86,7 +86,17 @@ def build_docs() -> Docs:
     )
     for other in others[:2]:
         fill(other, officer, general=26, task=58, level="HTT")
-    meeting = meet(world.period, cell, officer, summoned=7, present=6)
+    meeting = meet(
+        world.period,
+        cell,
+        officer,
+        summoned=7,
+        present=6,
+        secretary="Đinh Thị Thu",
+        place="Nhà văn hóa xóm Đồi",
+        starts_at=dt.time(7, 30),
+        ends_at=dt.time(11, 0),
+    )
     propose(
         meeting, review, "HTT", officer, votes_for=6, comment="Đồng chí Hường cần phát huy ưu điểm & khắc phục hạn chế."
     )

@@ -12,6 +12,7 @@ from docx import Document
 from docxtpl import DocxTemplate
 
 from danhgia.documents import catalogue, contexts, engine, services
+from danhgia.reviews.models import Meeting
 from tests.documents.conftest import NAME, SIGNER, libreoffice_pdf, nfc, pdf_fonts, pdf_text
 
 PARTY = "Đảng Cộng sản Việt Nam".upper()  # the header prints it in capitals
@@ -134,8 +135,16 @@ def test_minutes_and_notice(docs, tmp_path):
     assert "Số đảng viên được triệu tập: 7; có mặt: 6; vắng mặt: 1." in text
     assert NAME in text and "Đồng chí Hường cần phát huy" in text
     assert "Hoàn thành tốt nhiệm vụ: 3 (100,0 %)" in text
+    assert "Hôm nay, vào lúc 7 giờ 30, ngày" in text and "tại Nhà văn hóa xóm Đồi, Chi bộ Xóm Đồi" in text
+    assert "Thư ký hội nghị: Đinh Thị Thu" in text and "kết thúc vào lúc 11 giờ cùng ngày" in text
     word = docx_text(services.render(minutes, "docx"))
     assert "Chủ trì hội nghị: Bí thư chi bộ" in word and NAME in word
+    assert "Thư ký hội nghị: Đinh Thị Thu" in word and "vào lúc 7 giờ 30" in word and "Nhà văn hóa xóm Đồi" in word
+    # Left unrecorded, the time, place and secretary are dotted lines to fill in by hand.
+    Meeting.objects.filter(pk=docs.meeting.pk).update(secretary="", place="", starts_at=None, ends_at=None)
+    [bare] = contexts.minutes_documents([Meeting.objects.get(pk=docs.meeting.pk)])
+    text = pdf_text(services.render(bare, "pdf"), tmp_path)
+    assert "vào lúc … giờ …, ngày" in text and "kết thúc vào lúc … giờ … cùng ngày" in text
 
     by_authority = contexts.notice_reviews(docs.world.period, docs.cell)
     [(authority_id, reviews)] = by_authority.items()

@@ -43,7 +43,7 @@ def fill(review: Review, actor, *, general: float = 28, task: float = 64, level:
     return services.review_submit(review=Review.objects.get(pk=review.pk), actor=actor)
 
 
-def meet(period, unit, actor, *, summoned: int = 5, present: int = 5):
+def meet(period, unit, actor, *, summoned: int = 5, present: int = 5, **details):
     return meetings.meeting_record(
         period=period,
         unit=unit,
@@ -52,6 +52,7 @@ def meet(period, unit, actor, *, summoned: int = 5, present: int = 5):
         summoned=summoned,
         present=present,
         actor=actor,
+        **details,
     )
 
 

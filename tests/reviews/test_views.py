@@ -3,6 +3,7 @@ and bad posts say in Vietnamese what is wrong, next to the field, and change not
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -166,7 +167,6 @@ def test_opening_from_the_period_page(commune, client):
 
 
 def test_opening_is_refused_with_the_units_to_fix(commune, client):
-    import datetime as dt
 
     from danhgia.people.models import Post
     from danhgia.people.services import post_end
@@ -191,7 +191,6 @@ def test_the_secretary_sees_progress_of_their_cell_only(opened, client):
 
 
 def test_omissions_list_late_reviews_and_the_excluded(opened, client):
-    import datetime as dt
 
     from danhgia.people.services import member_set_status
 
@@ -379,7 +378,6 @@ def test_shortcomings_are_recorded_and_their_remedy_followed(opened, client):
 
 def meeting_post(reviews, **extra):
     data = {"hop-held_on": "", "hop-chaired_by": "Bí thư chi bộ", "hop-summoned": "5", "hop-present": "5"}
-    import datetime as dt
 
     data["hop-held_on"] = dt.date.today().strftime("%d/%m/%Y")
     for r in reviews:
@@ -398,9 +396,12 @@ def test_the_meeting_grid_records_the_meeting_and_every_proposal(opened, client)
     body = client.get(url).content.decode()
     assert "Chưa nộp bản kiểm điểm" in body  # the drafts are flagged in the grid
     assert "Hồ sơ của chính bạn" in body  # the secretary's own row is left to the deputy
-    response = client.post(url, meeting_post(reviews))
+    details = {"hop-starts_at": "7h30", "hop-ends_at": "11:00", "hop-place": "Nhà văn hóa", "hop-secretary": "Lê Thu"}
+    response = client.post(url, meeting_post(reviews) | details)
     assert response.status_code == 302
-    assert Meeting.objects.get().present == 5
+    meeting = Meeting.objects.get()
+    assert meeting.present == 5 and meeting.secretary == "Lê Thu" and meeting.place == "Nhà văn hóa"
+    assert (meeting.starts_at, meeting.ends_at) == (dt.time(7, 30), dt.time(11, 0))
     assert [Review.objects.get(pk=r.pk).state for r in reviews] == [ReviewState.PROPOSED] * 2
 
 
@@ -419,6 +420,11 @@ def test_a_bad_row_in_the_grid_changes_nothing(opened, client):
     assert [Review.objects.get(pk=r.pk).state for r in reviews] == [ReviewState.SUBMITTED] * 2
     body = client.post(url, meeting_post(reviews) | {"hop-present": "9"}).content.decode()
     assert "Số có mặt phải từ 0 đến số được triệu tập (5)." in body
+    assert not Meeting.objects.exists()
+    body = client.post(url, meeting_post(reviews) | {"hop-starts_at": "9:00", "hop-ends_at": "8:00"}).content.decode()
+    assert "Giờ kết thúc phải sau giờ bắt đầu (09:00)." in body
+    body = client.post(url, meeting_post(reviews) | {"hop-starts_at": "25:00"}).content.decode()
+    assert "Bắt đầu lúc" in body and "Nhập một thời gian hợp lệ" in body
     assert not Meeting.objects.exists()
 
 
