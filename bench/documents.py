@@ -83,7 +83,7 @@ def fill(count: int = COUNT) -> dict[str, Any]:
     from danhgia.reviews.models import Meeting, Proposal, Review, ReviewState, ReviewTask
 
     rng = random.Random(SEED)
-    period = Period.objects.get()
+    period = Period.objects.get(status="open")
     started = time.perf_counter()
     candidates = (
         Review.objects.filter(period=period, kind__in=["member", "member_outside"], state=ReviewState.DRAFT)

@@ -78,7 +78,7 @@ def clear_reviews() -> dict[str, Any]:
     from danhgia.periods.models import Period
     from danhgia.reviews.models import Exclusion, Meeting, Review
 
-    period = Period.objects.get()
+    period = Period.objects.get(status="open")
     started = time.perf_counter()
     with transaction.atomic():
         Meeting.objects.filter(period=period).delete()
@@ -92,7 +92,7 @@ def open_period() -> dict[str, Any]:
     from danhgia.periods.models import Period
     from danhgia.reviews.opening import period_open_reviews
 
-    period = Period.objects.get()
+    period = Period.objects.get(status="open")
     officer = User.objects.get(username="bantochuc")
     started = time.perf_counter()
     result = period_open_reviews(period=period, actor=officer)
@@ -136,7 +136,7 @@ def fill_reviews() -> dict[str, Any]:
     from danhgia.reviews.models import Meeting, Proposal, Review, ReviewState, ReviewTask, TaskStatus
 
     rng = random.Random(SEED)
-    period = Period.objects.get()
+    period = Period.objects.get(status="open")
     started = time.perf_counter()
     now = timezone.now()
     held_on = min(timezone.localdate(), period.ends_on)
@@ -243,7 +243,7 @@ def enlarge_group(size: int = PAGE_GROUP_SIZE) -> dict[str, Any]:
     from danhgia.periods.models import Period
     from danhgia.reviews.models import Review, ReviewKind
 
-    period = Period.objects.get()
+    period = Period.objects.get(status="open")
     member_kinds = [ReviewKind.MEMBER, ReviewKind.MEMBER_OUTSIDE]
     sizes = (
         Review.objects.filter(period=period, kind__in=member_kinds, quota_group__isnull=False)
@@ -318,7 +318,7 @@ def decide_province() -> dict[str, Any]:
     from danhgia.reviews.decisions import decide_all
     from danhgia.reviews.models import Decision, Review
 
-    period = Period.objects.get()
+    period = Period.objects.get(status="open")
     officer = User.objects.get(username="bantochuc")
     reviews = Review.objects.filter(period=period)
     total = reviews.count()

@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 
 import pytest
@@ -70,7 +71,7 @@ def test_every_cell_has_a_secretary_and_bodies_have_heads(demo):
 
 
 def test_demo_opens_a_period_with_filled_quota_groups(demo):
-    period = Period.objects.get()
+    period = Period.objects.get(status="open")
     assert period.status == "open" and period.regime == "R2025"
     assert (
         QuotaGroupEntry.objects.filter(period=period, subject_kind="member").count()
@@ -82,7 +83,7 @@ def test_demo_reviews_are_open_and_one_commune_is_ready_to_decide(demo, client, 
     from danhgia.accounts.models import User
     from danhgia.reviews.models import Review
 
-    period = Period.objects.get()
+    period = Period.objects.get(status="open")
     assert demo.counts["reviews"] == Review.objects.filter(period=period).count() > demo.counts["members_present"]
     assert demo.counts["demo_proposed"] > 5
     # The demo member's own review waits for them; the commune secretary has a group to decide.
@@ -93,6 +94,35 @@ def test_demo_reviews_are_open_and_one_commune_is_ready_to_decide(demo, client, 
     client.force_login(User.objects.get(username="bithu.dangbo"))
     page = client.get(f"/ky-danh-gia/{period.pk}/quyet-dinh/")
     assert page.status_code == 200
+
+
+def test_demo_has_two_closed_years_of_decided_results(demo):
+    from danhgia.reports import screening
+    from danhgia.reviews.models import Decision, Review, Shortcoming
+
+    past = list(Period.objects.filter(status="closed").order_by("year"))
+    this_year = Period.objects.get(status="open").year
+    assert [p.year for p in past] == [this_year - 2, this_year - 1]
+    for period in past:
+        reviews = Review.objects.filter(period=period)
+        assert reviews.count() > demo.counts["members_present"] * 0.7
+        assert not reviews.exclude(state="decided").exists()
+        assert not reviews.filter(decision__isnull=True).exists()
+        assert Decision.objects.filter(review__period=period, kind="recorded").count() == reviews.count()
+        # The archive kept the rules: at most 20 % HTXS in each cell, no head above the cell they head.
+        for cell_id in reviews.filter(kind="member").values_list("context_id", flat=True).distinct()[:50]:
+            levels = list(reviews.filter(kind="member", context_id=cell_id).values_list("decision__level", flat=True))
+            assert levels.count("HTXS") <= len(levels) * 0.2
+        rank = {"HTXS": 0, "HTT": 1, "HT": 2, "KHT": 3}
+        cells = dict(reviews.filter(kind="party_org").values_list("unit_id", "decision__level"))
+        for level, cell_id in reviews.filter(kind="member", heads__isnull=False).values_list(
+            "decision__level", "heads_id"
+        ):
+            assert rank[level] >= rank[cells[cell_id]]
+    assert Shortcoming.objects.filter(status="open", deadline__lt=dt.date.today()).exists()
+    province = Unit.objects.get(parent__isnull=True)
+    report = screening.screening(province, past[-1], User.objects.get(username="bantochuc"))
+    assert report.kht_twice.count > 0
 
 
 def test_demo_accounts_one_per_role_written_to_json(demo, accounts):

@@ -30,6 +30,7 @@ from django.db import connection, models, transaction
 from danhgia.accounts.models import Role, RoleAssignment, User
 from danhgia.audit.models import Action
 from danhgia.audit.services import record
+from danhgia.demo.history import seed_history
 from danhgia.demo.names import DATA, Name, place_names, random_name
 from danhgia.demo.reviews import demo_reviews
 from danhgia.lib.dates import today
@@ -1052,6 +1053,7 @@ def seed(
     out: Callable[[str], None] = print,
     password: str | None = None,
     accounts_file: Path | None = None,
+    history: int = 2,
 ) -> Summary:
     """Seed the demo province into an empty database; return the counts and the demo accounts."""
     if Unit.objects.exists():
@@ -1072,6 +1074,9 @@ def seed(
         accounts = _accounts(seeder, password)
         out("  Bản kiểm điểm của kỳ; một xã đi trước đến bước đề xuất …")
         review_counts = demo_reviews(period, *demo_places(seeder), seed=seed)
+        if history:
+            out(f"  Kết quả {history} năm trước (như nhập từ hồ sơ lưu trữ) …")
+            review_counts |= seed_history(period, seed=seed, years=history)
         counts = {
             "units": len(seeder.units),
             "grassroots": sum(1 for u in seeder.units if u.is_grassroots),

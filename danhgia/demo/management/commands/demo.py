@@ -59,6 +59,14 @@ class Command(BaseCommand):
             help="Tỷ lệ so với Hòa Bình 2022 (mặc định 0.1; 1 = đủ 69.190 đảng viên).",
         )
         parser.add_argument(
+            "--history",
+            type=int,
+            choices=range(0, 5),
+            default=2,
+            metavar="{0..4}",
+            help="Số năm trước kỳ hiện tại có kết quả xếp loại (mặc định 2; 0 = không có).",
+        )
+        parser.add_argument(
             "--seed", type=int, default=2022, help="Hạt giống ngẫu nhiên (cùng hạt giống cho cùng dữ liệu)."
         )
         parser.add_argument("--layout", choices=["2022", "2025"], default="2022",
@@ -90,7 +98,7 @@ class Command(BaseCommand):
             )
         summary = seed(
             scale=options["scale"], seed=options["seed"], layout=options["layout"], out=self.stdout.write,
-            password=options["password"], accounts_file=accounts_file,
+            password=options["password"], accounts_file=accounts_file, history=options["history"],
         )  # fmt: skip
         c = {k: vn(v) for k, v in summary.counts.items()}
         self.stdout.write(
