@@ -1,4 +1,5 @@
-"""The demo province's past: the years before the open period (two by default, `danhgia demo --history`), closed, with their decided levels.
+"""The demo province's past: the years before the open period, closed, with their decided levels (two years by
+default; `danhgia demo --history N`).
 
 A province that starts using DanhGia brings its last years' results from the paper archive (the levels decided
 by each committee, with the number of the decision). The demo does the same, so that the dashboard compares
