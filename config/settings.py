@@ -164,6 +164,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# A refused form (stale CSRF token) gets the Vietnamese page with the menu, not Django's bare English one.
+CSRF_FAILURE_VIEW = "danhgia.lib.error_views.csrf_failure"
 
 # Login throttling (django-axes): lock a username from one address after 5 failures, for 15 minutes.
 AXES_FAILURE_LIMIT = envint("DANHGIA_LOGIN_FAILURES", 5)

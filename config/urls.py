@@ -14,3 +14,6 @@ urlpatterns = [
     # Django's set_language view: the Tiếng Việt / English switch in the top bar posts here.
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# Bad requests (DisallowedHost...) can come before the user is known: the page renders without the request.
+handler400 = "danhgia.lib.error_views.bad_request"

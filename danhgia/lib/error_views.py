@@ -1,0 +1,30 @@
+"""Error views of our own: the CSRF failure with the layout and menu, the 400 page without the request."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import requires_csrf_token
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent with a missing or stale CSRF token: say the form expired and link back to it.
+
+    Django's own view renders 403_csrf.html without the request; this one gives it the layout and the menu.
+    The link goes back to the page the form was on (the Referer, when it is this site), else to the address
+    the form was sent to, which shows the form again on a GET.
+    """
+    referer = request.headers.get("Referer", "")
+    same_site = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    form_url = referer if referer and same_site else request.get_full_path()
+    return render(request, "403_csrf.html", {"form_url": form_url, "reason": reason}, status=403)
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400, rendered without the request like 500.html: it may come before the middleware set the user."""
+    return HttpResponseBadRequest(loader.get_template("400.html").render())
