@@ -69,6 +69,7 @@ class Action(models.IntegerChoices):
     DOCUMENT_DOWNLOADED = 601, "Tải văn bản (Word, PDF)"
     DOCUMENT_BATCH_REQUESTED = 602, "Tạo bộ văn bản hàng loạt"
     DOCUMENT_BATCH_DOWNLOADED = 603, "Tải bộ văn bản hàng loạt"
+    ATTACHMENT_DOWNLOADED = 604, "Tải tệp đính kèm (minh chứng, bản quét quyết định)"
     DOCUMENT_TEMPLATE_UPLOADED = 610, "Nạp mẫu văn bản Word"
     DOCUMENT_TEMPLATE_WITHDRAWN = 611, "Ngừng dùng mẫu văn bản Word"
     # 900–999 accounts, access, administration

@@ -17,11 +17,15 @@ if TYPE_CHECKING:
 
 
 def access_job(user: AnyUser, job_id: int) -> DocumentJob:
-    """A batch is its requester's alone (it holds every form of the unit): anyone else is told it does not exist."""
+    """A batch is its requester's alone (it holds every form of the unit), while the unit is in their scope: anyone
+    else is told it does not exist."""
     job = DocumentJob.objects.select_related("unit", "period").filter(pk=job_id).first()
     if job is None:
         raise Http404("Không tìm thấy bộ văn bản.")
     if not user.is_authenticated or (job.created_by_id != user.pk and not user.is_superuser):
+        refuse(user, job, scope_path=job.unit.path, not_found=True)
+    # Its requester keeps it only while the unit is still theirs: one relieved or moved loses it with the rest.
+    if not scope_for(user, Perm.REVIEWS_VIEW).contains(job.unit.path):
         refuse(user, job, scope_path=job.unit.path, not_found=True)
     return job
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -59,7 +60,11 @@ _templates: dict[str, bytes] = {}
 
 
 def _jinja() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True)
+    # Sandboxed, and without Jinja's globals (range, lipsum, cycler, …): a template uses our fields and nothing
+    # else, so a global is an unknown field on upload rather than a way to make a render run for ever.
+    env = SandboxedEnvironment(autoescape=True)
+    env.globals.clear()
+    return env
 
 
 def render_pdf(html: str) -> bytes:
@@ -108,6 +113,40 @@ class TemplateProblem(Exception):
     """An uploaded Word template that cannot be used; the message is for the officer, in Vietnamese."""
 
 
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a Word form of a few pages unpacks to well under 5 MB
+# Parts docxtpl fills in and get_undeclared_template_variables checks: fields anywhere else are refused.
+CHECKED_PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
+EXTERNAL = re.compile(rb'<Relationship\b[^>]*TargetMode="External"[^>]*>')
+HYPERLINK = b"/relationships/hyperlink"
+
+
+def _check_package(package: zipfile.ZipFile) -> None:
+    """What a template's zip may hold: no macros, nothing Word fetches from elsewhere on opening (an attached
+    template, a linked picture or frame: remote template injection), no field outside the checked parts, and
+    no more than MAX_UNPACKED_BYTES unpacked (a zip bomb)."""
+    infos = package.infolist()
+    if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
+        raise TemplateProblem("Tệp mẫu quá lớn khi giải nén: hãy bỏ bớt hình ảnh và lưu lại.")
+    for info in infos:
+        name = info.filename
+        if name.lower().endswith((".bin", ".dotm", ".docm")) or "vbaproject" in name.lower():
+            raise TemplateProblem("Mẫu có macro hoặc đối tượng nhúng: hãy lưu lại dạng .docx không có macro.")
+        if name.endswith(".rels"):
+            for relationship in EXTERNAL.findall(package.read(info)):
+                if HYPERLINK not in relationship:
+                    raise TemplateProblem(
+                        "Mẫu liên kết tới tệp bên ngoài (mẫu đính kèm, hình hoặc khung liên kết) mà Word sẽ tải khi "
+                        "mở văn bản: hãy bỏ liên kết đó (Word: Tệp › Tùy chọn › Bổ trợ › Mẫu) và lưu lại."
+                    )
+        elif name.endswith(".xml") and not CHECKED_PARTS.fullmatch(name):
+            text = package.read(info)
+            if b"{{" in text or b"{%" in text:
+                raise TemplateProblem(
+                    f"Mẫu có trường {{{{ … }}}} ngoài thân văn bản, đầu trang và chân trang (trong «{name}»): "
+                    "hãy chỉ đặt trường trong nội dung văn bản."
+                )
+
+
 def check_template(data: bytes, allowed: Iterable[str], sample: dict[str, Any]) -> list[str]:
     """The fields a Word template uses, after checking that it is a .docx, that its fields are all `allowed`
     (docxtpl's undeclared-variables check) and that it renders with `sample`. Raises TemplateProblem."""
@@ -117,6 +156,7 @@ def check_template(data: bytes, allowed: Iterable[str], sample: dict[str, Any]) 
         raise TemplateProblem(
             "Tệp không phải tài liệu Word .docx (Word 2007 trở lên). Hãy mở tệp bằng Word và lưu lại dạng .docx."
         )
+    _check_package(zipfile.ZipFile(io.BytesIO(data)))
     try:
         document = DocxTemplate(io.BytesIO(data))
         used = document.get_undeclared_template_variables(jinja_env=_jinja())

@@ -28,7 +28,6 @@ from danhgia.documents.templatetags.documents import block_context
 from danhgia.lib.forms import apply_errors
 from danhgia.orgs.models import Unit
 from danhgia.periods.models import Period
-from danhgia.reviews.models import ReviewState
 
 
 def _file(data: bytes, fmt: str, filename: str) -> HttpResponse:
@@ -53,13 +52,8 @@ def _download(
 
 def review_document(request: HttpRequest, review_id: int, kind: str, fmt: str) -> HttpResponse:
     """A review's form (self-review, collective report) or its notice of results, as Word or PDF."""
-    review = access_review(request.user, review_id)
-    own = review.person_id is not None and getattr(request.user, "person_id", None) == review.person_id
-    writes = not review.is_person and scope_for(request.user, Perm.REVIEWS_MANAGE).contains(review.context.path)
+    review = access_review(request.user, review_id, action="content" if kind == "ban-kiem-diem" else "view")
     if kind == "ban-kiem-diem":
-        # A draft is its author's until submitted: the review page shows its content to them alone.
-        if review.state == ReviewState.DRAFT and not own and not writes:
-            refuse(request.user, review, scope_path=review.context.path, not_found=False)
         prepared = contexts.review_documents([selectors.review_for_document(review)])[0]
     else:
         full = selectors.review_for_document(review)

@@ -17,3 +17,9 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def parse_id(value: str | None) -> int | None:
+    """An id from a query string or a form, or None. ASCII digits only: "²" and "①" pass `str.isdigit` but
+    `int()` refuses them, and a crafted parameter must not become a server error."""
+    return int(value) if value and len(value) < 10 and value.isascii() and value.isdigit() else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -36,7 +37,7 @@ def _clean_person(person: Person) -> None:
     person.middle_name = clean_name(person.middle_name)
     person.given_name = clean_name(person.given_name)
     person.national_id = (person.national_id or "").strip() or None
-    if person.national_id is not None and not (person.national_id.isdigit() and len(person.national_id) == 12):
+    if person.national_id is not None and not re.fullmatch(r"[0-9]{12}", person.national_id):
         raise ValidationError({"national_id": "Số định danh cá nhân gồm đúng 12 chữ số."})
     if person.birth_date and person.birth_date > today():
         raise ValidationError({"birth_date": "Ngày sinh không thể sau ngày hôm nay."})

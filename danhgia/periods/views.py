@@ -18,7 +18,7 @@ from danhgia.accounts.access import (
 )
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
-from danhgia.lib.forms import apply_errors
+from danhgia.lib.forms import apply_errors, parse_id
 from danhgia.lib.paging import paginate, query_without_page
 from danhgia.orgs.models import PARTY_KINDS
 from danhgia.orgs.selectors import scope_root_units, unit_choices
@@ -53,7 +53,7 @@ def period_create(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.POST or None)
     unit_id = request.POST.get("unit") or (str(roots[0].pk) if roots else "")
     if request.method == "POST" and form.is_valid():
-        unit = access_unit(request.user, int(unit_id)) if unit_id.isdigit() else None
+        unit = access_unit(request.user, parsed) if (parsed := parse_id(unit_id)) is not None else None
         if unit is None or not scope.contains(unit.path):
             form.add_error(None, _("Hãy chọn phạm vi của kỳ đánh giá trong phạm vi bạn quản lý."))
         else:
@@ -208,7 +208,7 @@ def group_fill(request: HttpRequest, period_id: int, group_id: int) -> HttpRespo
 @require_POST
 def group_add(request: HttpRequest, period_id: int, group_id: int) -> HttpResponse:
     group = access_quota_group(request.user, group_id, for_write=True)
-    form = AddEntryForm(request.POST, choices=[(int(request.POST.get("subject", 0) or 0), "")])
+    form = AddEntryForm(request.POST, choices=[(parse_id(request.POST.get("subject")) or 0, "")])
     if form.is_valid():
         subject_id = form.cleaned_data["subject"]
         try:

@@ -16,6 +16,7 @@ from danhgia.accounts.access import access_person, access_report
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
 from danhgia.audit.models import Action
+from danhgia.lib.forms import parse_id
 from danhgia.lib.paging import paginate, query_without_page
 from danhgia.lib.text import fold
 from danhgia.orgs.models import Unit
@@ -45,13 +46,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/home.html", context)
 
 
-def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
-
-
 def _target(request: HttpRequest) -> tuple[Unit, Period | None]:
     return access_report(
-        request.user, unit_id=_number(request.GET.get("don-vi")), period_id=_number(request.GET.get("ky"))
+        request.user, unit_id=parse_id(request.GET.get("don-vi")), period_id=parse_id(request.GET.get("ky"))
     )
 
 
@@ -200,7 +197,7 @@ def quotas_export(request: HttpRequest) -> HttpResponse:
 
 # ------------------------------------------------------------------------------------------------- screening
 def _years(request: HttpRequest) -> int:
-    return _number(request.GET.get("so-nam")) or DEFAULT_YEARS
+    return parse_id(request.GET.get("so-nam")) or DEFAULT_YEARS
 
 
 def screening_view(request: HttpRequest) -> HttpResponse:

@@ -39,7 +39,7 @@ from danhgia.reviews.models import (
     ReviewKind,
     ReviewState,
 )
-from danhgia.reviews.services import LEVELS, departs
+from danhgia.reviews.services import LEVELS, check_upload, departs
 from danhgia.rules.output import Output, Result
 
 if TYPE_CHECKING:
@@ -263,6 +263,11 @@ def _decide_locked(
             errors[f"reason_{review_id}"] = (
                 f"{review.subject_name}: mức {level} khác mức tự đánh giá ({review.self_level}) — hãy ghi lý do."
             )
+    if attachment is not None:
+        try:
+            check_upload(attachment, "attachment")
+        except ValidationError as exc:
+            errors.update({k: "; ".join(v) for k, v in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
 

@@ -24,7 +24,7 @@ from danhgia.accounts.access import (
 )
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
-from danhgia.lib.forms import apply_errors
+from danhgia.lib.forms import apply_errors, parse_id
 from danhgia.reviews import opinions, selectors
 from danhgia.reviews.forms import EvaluatorGroupForm, RespondentsForm
 from danhgia.reviews.models import Anonymity, EvaluatorGroup, Respondent
@@ -59,7 +59,7 @@ def unit_groups(request: HttpRequest, period_id: int, unit_id: int) -> HttpRespo
         refuse(request.user, unit, scope_path=unit.path, not_found=True)
     subjects = selectors.opinion_subjects(period, unit)
     form = EvaluatorGroupForm(request.POST or None, initial={"min_respondents": opinions.anonymity_floor()})
-    chosen = {int(v) for v in request.POST.getlist("review") if v.isdigit()}
+    chosen = {n for v in request.POST.getlist("review") if (n := parse_id(v)) is not None}
     if request.method == "POST":
         if not can_manage:
             refuse(request.user, unit, scope_path=unit.path, not_found=False)
@@ -111,9 +111,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             if action == "add":
                 if form.is_valid():
                     candidates = {u.pk: u for u in selectors.opinion_candidates(group.unit)}
-                    users = [
-                        candidates[int(v)] for v in request.POST.getlist("user") if v.isdigit() and int(v) in candidates
-                    ]
+                    users = [candidates[n] for v in request.POST.getlist("user") if (n := parse_id(v)) in candidates]
                     issued = opinions.respondents_add(
                         group=group,
                         users=users,
@@ -154,7 +152,8 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 def _respondent_of(group: EvaluatorGroup, value: str) -> Respondent:
-    respondent = group.respondents.filter(pk=int(value)).first() if value.isdigit() else None
+    respondent_id = parse_id(value)
+    respondent = group.respondents.filter(pk=respondent_id).first() if respondent_id is not None else None
     if respondent is None:
         raise ValidationError({"respondent": _("Không tìm thấy người cho ý kiến trong nhóm.")})
     return respondent

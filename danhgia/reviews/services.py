@@ -226,18 +226,39 @@ def review_reopen(*, review: Review, actor: User | None, reason: str) -> Review:
     return review
 
 
-@transaction.atomic
-def evidence_add(*, review: Review, upload: UploadedFile, actor: User | None) -> Evidence:
-    if review.state != ReviewState.DRAFT:
-        raise ValidationError({"file": "Bản kiểm điểm đã nộp: không đính kèm thêm được."})
+def check_upload(upload: UploadedFile, field: str) -> str:
+    """The file's own name, if it is a kind of file and a size we keep (evidence, a decision's scan); else a
+    Vietnamese error on `field`. Types are settings.DANHGIA_UPLOAD_EXTENSIONS: documents and images, never
+    a page a browser would run."""
     name = Path(upload.name or "tep").name
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in settings.DANHGIA_UPLOAD_EXTENSIONS:
         raise ValidationError(
-            {"file": f"Không nhận tệp «.{extension}»: chỉ nhận {', '.join(settings.DANHGIA_UPLOAD_EXTENSIONS)}."}
+            {field: f"Không nhận tệp «.{extension}»: chỉ nhận {', '.join(settings.DANHGIA_UPLOAD_EXTENSIONS)}."}
         )
     if (upload.size or 0) > settings.DANHGIA_MAX_UPLOAD_MB * 1024 * 1024:
-        raise ValidationError({"file": f"Tệp lớn hơn {settings.DANHGIA_MAX_UPLOAD_MB} MB."})
+        raise ValidationError({field: f"Tệp lớn hơn {settings.DANHGIA_MAX_UPLOAD_MB} MB."})
+    return name
+
+
+def attachment_open(*, review: Review, file: Any, name: str, actor: User | None) -> Any:
+    """Open a file attached to a review (evidence, a decision's scan) for download, and record who took it:
+    personal data leaves the system (Decree 13/2023)."""
+    record(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=Action.ATTACHMENT_DOWNLOADED,
+        target=review,
+        unit=review.context,
+        new={"file": name},
+    )
+    return file.open("rb")
+
+
+@transaction.atomic
+def evidence_add(*, review: Review, upload: UploadedFile, actor: User | None) -> Evidence:
+    if review.state != ReviewState.DRAFT:
+        raise ValidationError({"file": "Bản kiểm điểm đã nộp: không đính kèm thêm được."})
+    name = check_upload(upload, "file")
     evidence = Evidence.objects.create(
         review=review, file=upload, name=name[:200], size=upload.size or 0, uploaded_by=actor
     )

@@ -350,9 +350,10 @@ def evidence_remove(request: HttpRequest, review_id: int, evidence_id: int) -> H
 
 
 def evidence_file(request: HttpRequest, review_id: int, evidence_id: int) -> FileResponse:
-    review = access_review(request.user, review_id)
+    review = access_review(request.user, review_id, action="content")
     evidence = get_object_or_404(Evidence, pk=evidence_id, review=review)
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
+    handle = services.attachment_open(review=review, file=evidence.file, name=evidence.name, actor=_actor(request))
+    return FileResponse(handle, as_attachment=True, filename=evidence.name)
 
 
 def decision_file(request: HttpRequest, review_id: int, decision_id: int) -> FileResponse:
@@ -362,7 +363,8 @@ def decision_file(request: HttpRequest, review_id: int, decision_id: int) -> Fil
     if decision is None:
         raise Http404(_("Không có bản quét quyết định."))
     name = (decision.attachment.name or "quyet-dinh").rsplit("/", 1)[-1]
-    return FileResponse(decision.attachment.open("rb"), as_attachment=True, filename=name)
+    handle = services.attachment_open(review=review, file=decision.attachment, name=name, actor=_actor(request))
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 def facts(request: HttpRequest, review_id: int) -> HttpResponse:
