@@ -89,9 +89,11 @@ def test_the_committee_sees_the_engine_decides_and_is_stopped_at_the_quota(page,
     page.get_by_text(re.compile(r"Được xếp HTXS: \d+ / tối đa \d+")).wait_for()
     # A capped member: the engine lowered them to HTT, the chip says why and where it comes from.
     capped = page.locator("tr.capped").filter(has=page.locator("select")).first
-    chip = capped.locator(".chip", has_text="quota")
+    chip = capped.locator(".chip", has_text="Vượt tỷ lệ HTXS")
     chip.focus()
     assert "Vượt tỷ lệ 20% của nhóm «Đảng viên xã» — QĐ 366-QĐ/TW Điều 11 khoản 1.5" in chip.inner_text()
+    assert "Vượt tỷ lệ 20% của nhóm «Đảng viên xã»" in (chip.get_attribute("title") or "")
+    assert "Mã quy tắc: R57" in (chip.get_attribute("title") or "")  # to look the rule up in docs/rules.md
     name = capped.locator("td.who a").inner_text()
     capped.locator("select").select_option("HTXS")
     capped.get_by_label(f"Lý do quyết định cho {name}").fill("Thành tích nổi bật")

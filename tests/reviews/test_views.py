@@ -438,7 +438,8 @@ def test_the_decision_page_shows_the_engine_and_the_quota(opened, client):
     assert "Được xếp HTXS:" in body and "sẽ chuyển xuống HTT" in body
     assert "QĐ 366-QĐ/TW Điều 11 khoản 1.5" in body
     assert "Vượt tỷ lệ 20% của nhóm «Đảng viên xã»" in body  # a reason chip's text
-    assert ">R23<" in body  # cell A was rated HTT: its secretary cannot be above it
+    assert ">Theo mức tập thể mình đứng đầu<" in body  # cell A was rated HTT: its secretary cannot be above it
+    assert "Mã quy tắc: R23" in body  # the rule, to look it up in docs/rules.md
     body = client.get(reverse("reviews-decisions", args=[opened.period.pk])).content.decode()
     assert "Đảng viên xã" in body
 

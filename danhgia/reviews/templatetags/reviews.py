@@ -8,6 +8,7 @@ from typing import Any
 
 from django import template
 
+from danhgia.reviews import presentation
 from danhgia.reviews.criteria import GRADES
 from danhgia.reviews.models import LEVEL_CHOICES, TaskStatus
 
@@ -92,12 +93,19 @@ def isodate(value: Any) -> dt.date | Any:
         return value
 
 
+@register.simple_tag
+def decision_view(rows: Any, capped: Any, errors: Any, wanted: Any, regime: str) -> presentation.DecisionView:
+    """`{% decision_view rows capped errors request.GET.xem period.regime as view %}`: the decision page's rows
+    under the chosen filter, numbered in the whole group, with their reason chips."""
+    return presentation.decision_view(list(rows), set(capped or ()), errors, str(wanted or ""), regime)
+
+
+@register.simple_tag
+def quota_method(quota: Any, regime: str) -> list[str]:
+    """The quota's open choices, in words (Cơ sở tính tỷ lệ: …; Làm tròn: …; Nhóm nhỏ: …)."""
+    return presentation.quota_method(quota, regime)
+
+
 @register.filter
-def engine_reason(result: Any) -> str:
-    """The written reason a computed level carries when it departs from the self-assessment (as in the batch
-    decision, decisions.decide_suggested): the last rule that moved it, with its source. Stored as data."""
-    reasons = getattr(result, "reasons", None)
-    if not reasons:
-        return ""
-    last = reasons[-1]
-    return f"Theo kết quả tính: {last.text} ({last.rule}, {last.source})"
+def plain_warning(text: str) -> str:
+    return presentation.plain_warning(str(text))

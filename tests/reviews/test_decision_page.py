@@ -1,0 +1,150 @@
+"""The decision page speaks the officer's language: no engine codes (rule ids as labels, option names, flags,
+case ids, source-note markers), a filter to focus on the rows that need attention, room to write a reason."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+
+from danhgia.reviews import decisions, presentation
+from danhgia.reviews.models import Decision
+from danhgia.rules.output import QuotaResult, Reason, Result
+from tests.reviews.test_views import everyone_proposed, opened  # noqa: F401 (a fixture)
+
+RAW = ("needs_decision", "min_cap", "htt_final", "[G", "[S", "decided_by", "base, rounding")
+
+
+def _page(client, world, query=""):
+    client.force_login(world.users["committee"])
+    url = reverse("reviews-decide", args=[world.period.pk, world.groups["members"].pk])
+    return client.get(url + query).content.decode()
+
+
+def test_the_page_shows_no_engine_codes(opened, client):  # noqa: F811
+    everyone_proposed(opened)
+    body = _page(client, opened)
+    for code in RAW:
+        assert code not in body, code
+    assert not re.search(r"«r\d+»", body)  # a head's body is named, not the case id
+    chips = [c.strip() for c in re.findall(r'<span class="chip[^"]*"[^>]*>([^<]*)', body)]
+    assert chips and not [c for c in chips if re.match(r"\s*(R\d|quota)", c)], chips  # labels, not rule ids
+    assert "Vượt tỷ lệ HTXS" in chips and "Theo mức tập thể mình đứng đầu" in chips
+    assert "«Chi bộ Xóm Đồi»" in body
+    assert "Cơ sở tính tỷ lệ: số được xếp loại HTT sau khi áp tỷ lệ" in body
+    assert "Làm tròn: xuống" in body and "Nhóm nhỏ: không có mức tối thiểu" in body
+    assert "Mã quy tắc: R57" in body  # in the tooltip, to look the rule up in docs/rules.md
+
+
+def test_the_reason_is_a_textarea_that_keeps_the_engine_reason(opened, client):  # noqa: F811
+    everyone_proposed(opened)
+    body = _page(client, opened)
+    assert '<textarea name="reason_' in body
+    assert '<input name="reason_' not in body
+    assert "Theo kết quả tính:" in body  # prefilled where the computed level departs from the self-assessment
+
+
+def test_the_filter_shows_only_the_rows_that_need_attention(opened, client):  # noqa: F811
+    everyone_proposed(opened)
+    group = opened.groups["members"]
+    rows, output = decisions.preview(decisions.group_reviews(opened.period, group))
+    capped = {int(s[1:]) for s in output.quota[0].downgraded}
+    assert capped and len(capped) < len(rows)
+    everything = _page(client, opened)
+    assert everything.count('name="level_') > len(capped)
+    assert f"Bị chuyển xuống do tỷ lệ ({len(capped)})" in everything
+
+    body = _page(client, opened, "?xem=chuyen-xuong")
+    assert body.count('<tr class="capped') == len(capped)
+    assert body.count('name="level_') == len(capped)
+    assert "Đang hiện" in body and "chỉ ghi các dòng đang hiện" in body
+    assert 'aria-current="true">Bị chuyển xuống do tỷ lệ' in body
+    # Numbers stay the rows' places in the whole group.
+    first = min(i for i, row in enumerate(rows, start=1) if row.review.pk in capped)
+    assert f'<td class="num">{first}</td>' in body
+
+    assert _page(client, opened, "?xem=bogus").count('name="level_') == everything.count('name="level_')
+
+
+def test_deciding_from_a_filtered_page_decides_the_rows_shown(opened, client):  # noqa: F811
+    everyone_proposed(opened)
+    group = opened.groups["members"]
+    rows, _ = decisions.preview(decisions.group_reviews(opened.period, group))
+    first = next(row.review for row in rows if row.result.level == "HTXS" and not row.blocked)
+    client.force_login(opened.users["officer"])
+    url = reverse("reviews-decide", args=[opened.period.pk, group.pk]) + "?xem=chua-quyet-dinh"
+    data = {f"level_{first.pk}": "HTXS"}
+    body = client.post(url, data).content.decode()
+    assert "Sẽ ghi quyết định cho 1 đối tượng" in body
+    assert 'aria-current="true">Chưa quyết định' in body
+    response = client.post(url, data | {"confirm": "1"}, follow=True)
+    assert "Đã quyết định xếp loại 1 đối tượng." in response.content.decode()
+    assert Decision.objects.filter(review=first).count() == 1
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+
+def test_sources_lose_their_note_markers():
+    assert presentation.clean_source("QĐ 366-QĐ/TW Điều 11 khoản 1 [G2, G3]") == "QĐ 366-QĐ/TW Điều 11 khoản 1"
+    assert presentation.clean_source("HD 21-HD/BTCTW mục II.6 [S5]") == "HD 21-HD/BTCTW mục II.6"
+    assert presentation.clean_source("QĐ 366-QĐ/TW Điều 5 khoản 2 [G14, G26b]") == "QĐ 366-QĐ/TW Điều 5 khoản 2"
+
+
+def test_warnings_lose_their_field_names():
+    text = "3 đối tượng cần cấp có thẩm quyền xem xét, quyết định (needs_decision): A, B, C"
+    assert presentation.plain_warning(text) == "3 đối tượng cần cấp có thẩm quyền xem xét, quyết định: A, B, C"
+    text = "groups[0].quota: tỷ lệ 0.3 vượt mức tối đa 0.25 của quy định (chỉ để tính thử)."
+    assert presentation.plain_warning(text) == "Tỷ lệ 30% vượt mức tối đa 25% của quy định (chỉ để tính thử)."
+    text = "quota: tỷ lệ 0.25 khác 0.2 nhưng không ghi người quyết định (decided_by)."
+    assert presentation.plain_warning(text) == "Tỷ lệ 25% khác 20% nhưng không ghi người quyết định."
+
+
+@pytest.mark.parametrize(
+    ("base", "rounding", "words"),
+    [
+        ("htt_final", "floor", "sau khi áp tỷ lệ"),
+        ("htt_proposed", "half_up", "trước khi áp tỷ lệ"),
+        ("htt_or_above", "half_up", "HTT và HTXS"),
+    ],
+)
+def test_the_quota_method_is_in_words(base, rounding, words):
+    quota = QuotaResult(
+        group="g1", rule="R57", rate=0.2, base=base, rounding=rounding, candidates=3, htt=10, granted=2, cap=2,
+        downgraded=["r1"], tie_at_cutoff=False, unconfirmed=["base", "rounding", "min_cap"],
+    )  # fmt: skip
+    method = presentation.quota_method(quota, "R2025")
+    assert len(method) == 3 and words in method[0]
+    assert method[1] == ("Làm tròn: xuống (không bao giờ vượt tỷ lệ)" if rounding == "floor" else method[1])
+    assert all(code not in "; ".join(method) for code in ("htt_", "floor", "half_up", "min_cap"))
+
+
+def test_every_rule_of_every_rulebook_has_a_label():
+    for regime in ("R2018", "R2023", "R2025"):
+        for rule in presentation._rules(regime).values():
+            label = presentation._rule_label(rule, 80.0, missing=False)
+            assert label and not re.search(r"\b[a-z]+_[a-z_]+\b", label), (regime, rule.id, label)
+
+
+def test_a_chip_of_a_local_rule_reads_its_description():
+    reason = Reason("R38", "HTXS→HTT", "Đảng bộ chỉ HTXS khi chính quyền, MTTQ, đoàn thể cùng cấp đạt HTT trở lên",
+                    "Tỉnh ủy Nghệ An [X1]")  # fmt: skip
+    result = Result(id="r1", rated=True, level="HTT", eligible="HTT", reasons=[reason])
+    chip = presentation.reason_chip(reason, result, "R2025")
+    assert chip.label.startswith("Đảng bộ chỉ HTXS") and chip.label.endswith("…") and len(chip.label) <= 40
+    assert chip.tip.startswith(reason.text + " — Tỉnh ủy Nghệ An")
+    assert "[X1]" not in chip.tip and "HTXS → HTT" in chip.tip
+
+
+def test_a_score_chip_says_the_score():
+    rule = presentation._rules("R2025")["R59-score"]
+    reason = Reason(rule.id, "HTXS→HTT", rule.description, rule.source)
+    result = SimpleNamespace(score=85.0)
+    chip = presentation.reason_chip(reason, result, "R2025")
+    assert chip.label == "Điểm 85 < 90" and chip.code == "R59-score"
+    assert chip.tip == (
+        "Mức HTXS cần tổng điểm từ 90 điểm trở lên — QĐ 366-QĐ/TW Điều 11 khoản 1 · Tác động: HTXS → HTT"
+        " · Mã quy tắc: R59-score"
+    )
