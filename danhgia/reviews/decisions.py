@@ -28,7 +28,7 @@ from danhgia.lib.db import analyze
 from danhgia.orgs.models import Unit
 from danhgia.people.models import CivilServant, QuotaGroup
 from danhgia.periods.models import Period
-from danhgia.reviews import notify
+from danhgia.reviews import notify, presentation
 from danhgia.reviews.case_builder import Loaded, Outcome, evaluate, load, parse_facts
 from danhgia.reviews.models import (
     LEVEL_ORDER,
@@ -142,11 +142,15 @@ def _blocked(review: Review, bodies: dict[int, Review]) -> str:
     return ""
 
 
-def _explain(result: Any) -> str:
+def _explain(result: Any, names: dict[str, str] | None = None) -> str:
+    """The rule that settled a level, in words for the record: no rule ids or case ids (presentation.py)."""
     if result is None or not result.reasons:
         return "quy định không cho phép"
-    last = result.reasons[-1]
-    return f"{last.text} ({last.rule}, {last.source})"
+    return presentation.engine_reason(result, names).removeprefix("Theo kết quả tính: ")
+
+
+def _case_names(reviews: dict[int, Review]) -> dict[str, str]:
+    return {f"r{pk}": r.subject_name for pk, r in reviews.items()}
 
 
 def _lock(period: Period, group_ids: list[int], ids: list[int]) -> None:
@@ -257,7 +261,7 @@ def _decide_locked(
                 )
             continue
         if LEVEL_ORDER[final] < LEVEL_ORDER[level]:
-            errors[field] = f"{review.subject_name}: không thể xếp {level} — {_explain(result)}."
+            errors[field] = f"{review.subject_name}: không thể xếp {level} — {_explain(result, _case_names(everyone))}."
             continue
         if departs(level, review.self_level) and not reasons.get(review_id, "").strip():
             errors[f"reason_{review_id}"] = (
@@ -414,8 +418,9 @@ def _decide_suggested(period: Period, rows: list[tuple[int, int | None, str]], a
     if not levels:
         return []
     # Where the engine's level departs from the self-assessment, its own explanation is the written reason.
+    names = _case_names(everyone)
     reasons = {
-        pk: f"Theo kết quả tính: {_explain(outcomes[pk].result)}"
+        pk: presentation.engine_reason(outcomes[pk].result, names)
         for pk, level in levels.items()
         if departs(level, outcomes[pk].review.self_level)
     }

@@ -566,6 +566,13 @@ def _group_for(request: HttpRequest, period: Any, group_id: int) -> QuotaGroup:
     return group
 
 
+def _back_to_decide(request: HttpRequest, period_id: int, group_id: int) -> HttpResponse:
+    """Back to the decision page after a save, on the same filtered view (?xem=) the officer was working in."""
+    url = reverse("reviews-decide", args=[period_id, group_id])
+    view = request.GET.get("xem", "")
+    return redirect(f"{url}?xem={view}" if view.isascii() and view.replace("-", "").isalnum() else url)
+
+
 def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpResponse:
     """The heart: the engine over the whole quota group, live; decide one by one or in batch.
 
@@ -609,7 +616,7 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
                     )
                 else:
                     messages.info(request, _("Không còn đối tượng nào hệ thống tính được mức để quyết định."))
-            return redirect("reviews-decide", period_id=period.pk, group_id=group_id)
+            return _back_to_decide(request, period.pk, group_id)
         recorded = RecordedDecisionForm(request.POST, request.FILES) if "recorded" in request.POST else None
         try:
             if recorded is not None and not recorded.is_valid():
@@ -634,7 +641,7 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
                     attachment=extra.get("attachment"),
                 )
                 messages.success(request, _("Đã quyết định xếp loại %(n)s đối tượng.") % {"n": len(made)})
-                return redirect("reviews-decide", period_id=period.pk, group_id=group_id)
+                return _back_to_decide(request, period.pk, group_id)
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"levels": exc.messages}
             confirm = None

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import template
 
+from danhgia.accounts.permissions import Perm
+from danhgia.accounts.scope import scope_for
 from danhgia.orgs.models import Branch, Unit, branch_of
 
 register = template.Library()
@@ -33,3 +35,9 @@ def percent(part: Any, whole: Any) -> str:
         return f"{100 * float(part) / float(whole):.1f}".replace(".", ",") + "%" if whole else "—"
     except (TypeError, ValueError):
         return "—"
+
+
+@register.filter
+def sees_unit(user: Any, unit: Unit) -> bool:
+    """Whether the unit's page would open for this user: a link they may follow, not one that ends in a refusal."""
+    return bool(unit) and scope_for(user, Perm.ORGS_VIEW).contains(unit.path)
