@@ -429,7 +429,7 @@ def build_self(spec: DocSpec) -> Any:
         [("2. Cấp có thẩm quyền xếp loại: ", False), ("{{ muc_xep_loai }}", True), (" {{ quyet_dinh }}", False)],
     ):
         runs(document, parts).paragraph_format.keep_with_next = True
-    signature(document, [], "T/M CHI ỦY (CHI BỘ)", "BÍ THƯ", "{{ bi_thu }}", note="")
+    signature(document, [], "T/M CHI ỦY (CHI BỘ)", "{{ chuc_danh_nhan_xet }}", "{{ bi_thu }}", note="")
     return document
 
 

@@ -80,7 +80,8 @@ FIELDS: dict[str, str] = {
     "bieu_quyet": "Kết quả biểu quyết, ví dụ «tán thành 7/8 …»",
     "muc_xep_loai": "Mức xếp loại của cấp có thẩm quyền (chữ đầy đủ)",
     "quyet_dinh": "Số, ngày quyết định, cấp quyết định",
-    "bi_thu": "Họ tên bí thư (người đứng đầu) nơi kiểm điểm",
+    "bi_thu": "Họ tên bí thư (người đứng đầu) nơi kiểm điểm; phó bí thư trên bản kiểm điểm của chính bí thư",
+    "chuc_danh_nhan_xet": "Chức danh người ký nhận xét của chi ủy: «BÍ THƯ», hoặc «PHÓ BÍ THƯ» trên bản của bí thư",
     # Signature blocks.
     "tm": "Dòng «T/M …» của khối chữ ký, ví dụ «T/M CHI ỦY»",
     "chuc_danh_ky": "Chức danh người ký, ví dụ «BÍ THƯ»",
@@ -118,7 +119,7 @@ _SCORES = (
     *("tieu_chi_chung", "tieu_chi_nhiem_vu", "diem_chung", "diem_nhiem_vu", "tong_diem", "muc_tu_xep_loai"),
     *("o_htxs", "o_htt", "o_ht", "o_kht", "nhiem_vu"),
 )
-_ASSESSMENT = ("nhan_xet", "chi_bo_de_xuat", "bieu_quyet", "muc_xep_loai", "quyet_dinh", "bi_thu")
+_ASSESSMENT = ("nhan_xet", "chi_bo_de_xuat", "bieu_quyet", "muc_xep_loai", "quyet_dinh", "bi_thu", "chuc_danh_nhan_xet")
 _PERSON = ("ho_ten", "ngay_sinh", "chuc_vu_dang", "chuc_vu_khac", "don_vi_cong_tac", "chi_bo")
 _SIGNATURE = ("tm", "chuc_danh_ky", "nguoi_ky", "noi_nhan")
 

@@ -159,6 +159,16 @@ def number_suffix(unit: Unit, kind: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ shared reads
+def _assessment_signer(review: Review, place: Unit, units: Units) -> dict[str, str]:
+    """Who signs the cell's assessment on a member's form: the secretary, except on their own form, which the
+    deputy signs (nobody assesses their own record); with no deputy the name is left to write by hand."""
+    head = units.heads.get(place.pk)
+    if review.person_id is not None and head is not None and head.person_id == review.person_id:
+        deputy = units.deputies.get(place.pk)
+        return {"chuc_danh_nhan_xet": "PHÓ BÍ THƯ", "bi_thu": nfc(deputy.person) if deputy is not None else ""}
+    return {"chuc_danh_nhan_xet": "BÍ THƯ", "bi_thu": units.head_name(place)}
+
+
 class Units:
     """The units above a set of places (for the header and the place name), and their current heads."""
 
@@ -167,12 +177,14 @@ class Units:
         ids = {i for unit in units for i in path_ids(unit.path)}
         self.by_id: dict[int, Unit] = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
         self.by_id.update({u.pk: u for u in units})
-        self.heads: dict[int, Post] = {
-            post.unit_id: post
-            for post in Post.objects.filter(unit_id__in=ids, role=PostRole.HEAD, ends_on__isnull=True).select_related(
-                "person"
-            )
-        }
+        self.heads: dict[int, Post] = {}
+        self.deputies: dict[int, Post] = {}  # the longest-serving deputy: signs where the head may not
+        for post in (
+            Post.objects.filter(unit_id__in=ids, role__in=[PostRole.HEAD, PostRole.DEPUTY], ends_on__isnull=True)
+            .select_related("person")
+            .order_by("-starts_on", "-pk")
+        ):
+            (self.heads if post.role == PostRole.HEAD else self.deputies)[post.unit_id] = post
 
     def parent(self, unit: Unit) -> Unit | None:
         return self.by_id.get(unit.parent_id) if unit.parent_id else None
@@ -364,7 +376,7 @@ def review_documents(reviews: list[Review]) -> list[Prepared]:
             "bieu_quyet": _vote_text(proposal),
             "muc_xep_loai": LEVELS.get(decision.level, BLANK) if decision is not None else BLANK,
             "quyet_dinh": _decision_text(decision),
-            "bi_thu": units.head_name(place),
+            **_assessment_signer(review, place, units),
         }
         if review.is_person:
             person = review.person

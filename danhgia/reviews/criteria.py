@@ -224,6 +224,7 @@ def score(table: Table, entered: dict[str, Any]) -> tuple[dict[str, Any], Decima
     """
     clean: dict[str, Any] = {}
     totals: dict[str, Decimal | None] = {}
+    errors: dict[str, str] = {}  # every bad item at once, each next to its own field
     for group in table.groups:
         running: Decimal | None = Decimal(0)
         for item in group.items:
@@ -233,18 +234,22 @@ def score(table: Table, entered: dict[str, Any]) -> tuple[dict[str, Any], Decima
                 continue
             if table.kind == "grades":
                 if raw not in GRADES:
-                    raise ValidationError({f"item_{item.code}": f"Mức đánh giá «{raw}» không hợp lệ."})
+                    errors[f"item_{item.code}"] = f"Mức đánh giá «{raw}» không hợp lệ."
                 clean[item.code] = raw
                 continue
             try:
                 points = Decimal(str(raw).replace(",", ".")).quantize(Decimal("0.25"))
             except InvalidOperation:
-                raise ValidationError({f"item_{item.code}": f"«{raw}» không phải là số điểm."}) from None
+                points = Decimal("NaN")
+            if not points.is_finite():  # "NaN" parses, then refuses every comparison
+                errors[f"item_{item.code}"] = f"«{raw}» không phải là số điểm."
+                continue
             if not 0 <= points <= Decimal(str(item.max)):
-                raise ValidationError(
-                    {f"item_{item.code}": f"Điểm tiêu chí {item.code} phải từ 0 đến {item.max:g} (đã nhập {raw})."}
-                )
+                errors[f"item_{item.code}"] = f"Điểm tiêu chí {item.code} phải từ 0 đến {item.max:g} (đã nhập {raw})."
+                continue
             clean[item.code] = str(points)
             running = None if running is None else running + points
         totals[group.code] = running if table.kind == "points" else None
+    if errors:
+        raise ValidationError(errors)
     return clean, totals.get("general"), totals.get("task")

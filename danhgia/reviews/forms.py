@@ -107,7 +107,11 @@ class FactsForm(forms.Form):
 
 
 class ShortcomingForm(forms.Form):
-    description = forms.CharField(label=_("Hạn chế, khuyết điểm"), widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("Hạn chế, khuyết điểm"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Hãy ghi nội dung hạn chế, khuyết điểm.")},
+    )
     remedy = forms.CharField(label=_("Biện pháp khắc phục"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     deadline = forms.DateField(label=_("Thời hạn khắc phục"), widget=DATE_INPUT, required=False)
 

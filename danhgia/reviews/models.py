@@ -141,7 +141,12 @@ class Review(models.Model):
 
     @property
     def subject_name(self) -> str:
-        return str(self.person if self.person_id else self.unit)
+        if self.person_id:
+            return str(self.person)
+        if self.kind == ReviewKind.COLLECTIVE and self.unit and self.unit.collective_name:
+            # The leadership collective (chi ủy, ban thường vụ) is its own subject beside the organization.
+            return self.unit.collective_name
+        return str(self.unit)
 
     @property
     def is_person(self) -> bool:

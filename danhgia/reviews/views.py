@@ -166,7 +166,11 @@ def unit_reviews(request: HttpRequest, period_id: int, unit_id: int) -> HttpResp
 
 
 def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = access_review(request.user, review_id)
+    return _detail(request, access_review(request.user, review_id))
+
+
+def _detail(request: HttpRequest, review: Any, *, shortcoming_form: ShortcomingForm | None = None) -> HttpResponse:
+    """The review page; with a refused shortcoming form, that form again with its errors next to its fields."""
     user = request.user
     scopes = {
         "manage": scope_for(user, Perm.REVIEWS_MANAGE).contains(review.context.path),
@@ -196,7 +200,7 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
             "may_complain": (own or (scopes["manage"] and not review.is_person))
             and review.state == ReviewState.DECIDED,
             "appraisal_form": AppraisalForm(initial={"level": review.appraised_level, "note": review.appraisal_note}),
-            "shortcoming_form": ShortcomingForm(),
+            "shortcoming_form": shortcoming_form or ShortcomingForm(),
             "reason_form": ReasonForm(),
             "complaint_form": ComplaintForm(),
         },
@@ -413,14 +417,15 @@ def appraise(request: HttpRequest, review_id: int) -> HttpResponse:
 def shortcoming_add(request: HttpRequest, review_id: int) -> HttpResponse:
     review = access_review(request.user, review_id, action="manage")
     form = ShortcomingForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError({"description": _("Hãy ghi nội dung hạn chế, khuyết điểm.")})
-        services.shortcoming_add(review=review, actor=_actor(request), **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
-        messages.success(request, _("Đã ghi hạn chế, khuyết điểm cần khắc phục."))
+    if form.is_valid():
+        try:
+            services.shortcoming_add(review=review, actor=_actor(request), **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    if not form.is_valid():
+        # What was typed stays, each error next to its field (the form sits low on a long page).
+        return _detail(request, review, shortcoming_form=form)
+    messages.success(request, _("Đã ghi hạn chế, khuyết điểm cần khắc phục."))
     return redirect("reviews-detail", review_id=review.pk)
 
 

@@ -128,6 +128,26 @@ def test_self_review_in_pdf_embeds_its_fonts_and_keeps_every_diacritic(docs, tmp
 
 
 # ------------------------------------------------------------------------------------------------ minutes, notice
+def test_the_secretarys_own_form_is_signed_by_the_deputy(docs, tmp_path):
+    from danhgia.people.services import post_assign
+    from danhgia.reviews.models import Review
+
+    world, cell = docs.world, docs.cell
+    secretary = world.secretaries[cell.name]
+    own = Review.objects.get(period=world.period, kind="member", person=secretary)
+    [form] = contexts.review_documents([own])
+    assert (form.context["chuc_danh_nhan_xet"], form.context["bi_thu"]) == ("PHÓ BÍ THƯ", "")
+    deputy = world.members[cell.name][3]
+    post_assign(person=deputy, unit=cell, title="Phó Bí thư chi bộ", role="deputy", starts_on=world.period.starts_on,
+                actor=None)  # fmt: skip
+    [form] = contexts.review_documents([own])
+    text = pdf_text(services.render(form, "pdf"), tmp_path)
+    assert "PHÓ BÍ THƯ" in text and deputy.full_name in text
+    # Anyone else's form is signed by the secretary.
+    [other] = contexts.review_documents([docs.review])
+    assert (other.context["chuc_danh_nhan_xet"], other.context["bi_thu"]) == ("BÍ THƯ", secretary.full_name)
+
+
 def test_minutes_and_notice(docs, tmp_path):
     [minutes] = contexts.minutes_documents([docs.meeting])
     text = pdf_text(services.render(minutes, "pdf"), tmp_path)

@@ -57,6 +57,15 @@ def test_a_member_fills_the_self_review_sees_the_score_and_submits(page, world):
     assert aside.locator('[data-total="all"]').inner_text() == "92"  # live, before any save
     assert aside.locator("[data-points-level]").inner_text() == "HTXS"
     assert "chưa kê khai nhiệm vụ nào" in aside.inner_text()
+    # A point out of its item's range is marked at once and left out of the totals.
+    first = next(iter(points(review, 28, 64)))
+    kept = page.locator(f"#item_{first}").input_value()
+    page.locator(f"#item_{first}").fill("-3")
+    assert page.locator(f"#item_{first}").get_attribute("aria-invalid") == "true"
+    without = round(92 - float(kept), 2)
+    assert aside.locator('[data-total="all"]').inner_text() == f"{without:g}".replace(".", ",")
+    page.locator(f"#item_{first}").fill(kept)
+    assert aside.locator('[data-total="all"]').inner_text() == "92"
 
     # Tasks from the keyboard: Enter moves to the next row (a new one after the last).
     page.get_by_label("Nhiệm vụ 1", exact=True).fill("Phụ trách tổ dân phố 3")

@@ -52,8 +52,9 @@ def test_an_evidence_download_is_audited(opened, client, settings, tmp_path):
     before = AuditEvent.objects.count()
     response = client.get(reverse("reviews-evidence", args=[review.pk, evidence.pk]))
     assert response.status_code == 200
-    response.close()
+    # Read before closing: closing a response ends the request, which closes the test's PostgreSQL connection.
     assert AuditEvent.objects.count() > before, "an evidence file (personal data) was handed out without audit"
+    response.close()
 
 
 def test_a_decision_scan_download_is_audited(opened, client, settings, tmp_path):
@@ -71,8 +72,9 @@ def test_a_decision_scan_download_is_audited(opened, client, settings, tmp_path)
     before = AuditEvent.objects.count()
     response = client.get(reverse("reviews-decision-file", args=[row.review.pk, decision.pk]))
     assert response.status_code == 200
-    response.close()
+    # Read before closing: closing a response ends the request, which closes the test's PostgreSQL connection.
     assert AuditEvent.objects.count() > before, "a decision scan (personal data) was handed out without audit"
+    response.close()
 
 
 def test_a_recorded_decisions_scan_is_validated_like_evidence(opened, client, settings, tmp_path):

@@ -250,6 +250,28 @@ def test_a_bad_point_is_shown_next_to_the_item_and_nothing_is_saved(opened, clie
     assert review.saved_at is None and review.items == {} and review.tasks.count() == 0
 
 
+def test_a_refused_shortcoming_keeps_what_was_typed_next_to_its_fields(opened, client):
+    review = member_review(opened)
+    client.force_login(opened.users["secretary_a"])
+    url = reverse("reviews-shortcoming-add", args=[review.pk])
+    response = client.post(url, {"description": "", "remedy": "Học tập nghị quyết hằng quý", "deadline": "99/99/2026"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Học tập nghị quyết hằng quý" in body and 'value="99/99/2026"' in body
+    assert body.count('class="errorlist') >= 2  # the empty description and the impossible date, each at its field
+    assert not review.shortcomings.exists()
+
+
+def test_every_bad_point_is_shown_at_once(opened, client):
+    review = member_review(opened)
+    client.force_login(owner(opened, review))
+    data = self_post(review, item_C1="15", item_T1="-3", item_C2="NaN")
+    body = client.post(reverse("reviews-self", args=[review.pk]), data).content.decode()
+    assert "Điểm tiêu chí C1 phải từ 0 đến 4 (đã nhập 15)." in body
+    assert "(đã nhập -3)." in body and "«NaN» không phải là số điểm." in body
+    assert Review.objects.get(pk=review.pk).saved_at is None
+
+
 def test_a_task_without_a_title_is_refused_on_its_row(opened, client):
     review = member_review(opened)
     client.force_login(owner(opened, review))

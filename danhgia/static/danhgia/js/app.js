@@ -57,6 +57,10 @@
       all++;
       var x = number(input.value);
       if (x === null) { complete = false; return; }
+      // Out of the item's range: not counted, and marked as the server will refuse it.
+      var bad = x < 0 || x > number(input.dataset.max);
+      input.setAttribute("aria-invalid", bad ? "true" : "false");
+      if (bad) { complete = false; return; }
       filled++;
       totals[input.dataset.group] += x;
     });
