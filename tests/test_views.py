@@ -96,6 +96,16 @@ def test_htmx_search_returns_only_the_results_fragment(world, client):
     client.force_login(world.users["officer"])
     body = client.get(reverse("people-search"), {"q": "bui"}, HTTP_HX_REQUEST="true").content.decode()
     assert "Bùi Văn Bình" in body and "<html" not in body
+    # Each result names the cell and the unit above it: many cells share a name.
+    assert world.cell_a1.parent.name in body
+
+
+def test_search_results_cost_the_same_queries_for_any_number_of_rows(world, client, django_assert_max_num_queries):
+    client.force_login(world.users["officer"])
+    client.get(reverse("people-search"), {"q": "a"})  # warm the scope cache and the session
+    with django_assert_max_num_queries(12):
+        body = client.get(reverse("people-search"), {"q": "a"}).content.decode()
+    assert "kết quả cho «a»" in body
 
 
 def test_unit_page_lists_members_as_of_a_past_day(world, client):

@@ -183,7 +183,7 @@ DOCS: dict[str, DocSpec] = {
     for spec in (
         DocSpec(
             "2A",
-            "Mẫu 2A (HD 43) — bản kiểm điểm cá nhân giữ chức vụ lãnh đạo, quản lý",
+            "Mẫu 02A (HD 43) — bản kiểm điểm cá nhân giữ chức vụ lãnh đạo, quản lý",
             "self",
             "BẢN KIỂM ĐIỂM, TỰ ĐÁNH GIÁ, XẾP LOẠI CÁ NHÂN",
             "(Dùng cho cá nhân giữ chức vụ lãnh đạo, quản lý)",
@@ -192,7 +192,7 @@ DOCS: dict[str, DocSpec] = {
         ),
         DocSpec(
             "2B",
-            "Mẫu 2B (HD 43) — bản kiểm điểm cá nhân không giữ chức vụ lãnh đạo, quản lý",
+            "Mẫu 02B (HD 43) — bản kiểm điểm cá nhân không giữ chức vụ lãnh đạo, quản lý",
             "self",
             "BẢN KIỂM ĐIỂM, TỰ ĐÁNH GIÁ, XẾP LOẠI CÁ NHÂN",
             "(Dùng cho cá nhân không giữ chức vụ lãnh đạo, quản lý)",
@@ -201,7 +201,7 @@ DOCS: dict[str, DocSpec] = {
         ),
         DocSpec(
             "2C",
-            "Mẫu 2C (HD 43) — bản kiểm điểm đảng viên không làm việc trong hệ thống chính trị",
+            "Mẫu 02C (HD 43) — bản kiểm điểm đảng viên không làm việc trong hệ thống chính trị",
             "self",
             "BẢN KIỂM ĐIỂM, TỰ ĐÁNH GIÁ, XẾP LOẠI CÁ NHÂN",
             "(Dùng cho đảng viên không làm việc trong hệ thống chính trị)",

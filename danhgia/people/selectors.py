@@ -78,7 +78,8 @@ def member_search(
             return qs.none()
         for token in tokens:
             qs = qs.filter(member__person__search_text__contains=token)
-    return _ordered(qs)
+    # The unit above the cell too: many cells share a name ("Chi bộ Văn phòng"); the result must say which.
+    return _ordered(qs).select_related("unit__parent")
 
 
 def party_member_of(person: Person) -> PartyMember | None:

@@ -15,7 +15,13 @@ from danhgia.periods.models import REGIME_CHOICES, PeriodKind
 
 class PeriodForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại kỳ"), choices=PeriodKind.choices, initial=PeriodKind.ANNUAL)
-    year = forms.IntegerField(label=_("Năm"), min_value=2018, max_value=2100, initial=lambda: today().year)
+    year = forms.IntegerField(
+        label=_("Năm"), min_value=2018, max_value=2100, initial=lambda: today().year,
+        error_messages={
+            "min_value": _("Năm phải từ 2018 trở đi (Quy định 132-QĐ/TW là quy định sớm nhất được hỗ trợ)."),
+            "max_value": _("Năm không được quá %(limit_value)s."),
+        },
+    )  # fmt: skip
     quarter = forms.TypedChoiceField(
         label=_("Quý (kỳ hằng quý)"),
         choices=[("", "—"), (1, _("Quý 1")), (2, _("Quý 2")), (3, _("Quý 3")), (4, _("Quý 4"))],
@@ -28,6 +34,14 @@ class PeriodForm(forms.Form):
     name = forms.CharField(label=_("Tên kỳ (để trống để đặt tự động)"), max_length=200, required=False)
     starts_on = forms.DateField(label=_("Từ ngày (kỳ nhiệm kỳ, đột xuất)"), widget=DATE_INPUT, required=False)
     ends_on = forms.DateField(label=_("Đến ngày"), widget=DATE_INPUT, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        # Checked with the fields, so that every mistake is shown in one pass.
+        data = super().clean() or {}
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return data
 
 
 class PhaseForm(forms.Form):

@@ -89,7 +89,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(docs, client):
 def test_the_review_pages_link_to_their_documents(docs, client_for):
     client = client_for(docs.user)
     page = client.get(reverse("reviews-detail", args=[docs.review.pk])).content.decode()
-    assert "Tải Mẫu 2B:" in page and review_url(docs.review, fmt="docx") in page
+    assert "Tải Mẫu 02B:" in page and review_url(docs.review, fmt="docx") in page
     assert review_url(docs.review, "thong-bao", "pdf") in page
     secretary = client_for(docs.world.users["secretary_a"])
     page = secretary.get(reverse("reviews-meeting", args=[docs.world.period.pk, docs.cell.pk])).content.decode()

@@ -138,7 +138,7 @@
     var counted = value("hop-summoned");
     form.querySelectorAll('[name^="hop-excluded_"]').forEach(function (el) { counted -= number(el.value) || 0; });
     var present = value("hop-present");
-    setAll(form, "[data-counted]", counted > 0 ? counted : "—");
+    setAll(form, "[data-counted]", counted > 0 ? counted : form.dataset.msgNoCount);
     form.querySelectorAll("tr[data-vote-row]").forEach(function (row) {
       var get = function (key) { var el = row.querySelector("[data-" + key + "]"); return el ? number(el.value) || 0 : 0; };
       var cell = row.querySelector("[data-result]");
