@@ -1,8 +1,9 @@
 import datetime as dt
 import json
+import re
 
 import pytest
-from django.db import transaction
+from django.db import models, transaction
 from django.test import override_settings
 from django.urls import reverse
 
@@ -138,3 +139,81 @@ def test_demo_accounts_log_in_only_in_demo_mode(demo, accounts, client, settings
     assert response.status_code == 200 and "không đúng" in response.content.decode()
     settings.DEMO_MODE = True
     assert client.post(reverse("accounts-login"), credentials).status_code == 302
+
+
+def test_heads_of_party_units_are_official_members_admitted_years_ago(demo):
+    from danhgia.orgs.models import PARTY_KINDS
+    from danhgia.people.models import PartyMember, Post
+
+    period = Period.objects.get(status="open")
+    three_years_ago = period.starts_on.replace(year=period.starts_on.year - 3)
+    heads = Post.objects.filter(role="head", ends_on__isnull=True, unit__kind__in=PARTY_KINDS)
+    assert heads.count() >= Unit.objects.filter(kind__in=[UnitKind.CELL, UnitKind.GRASSROOTS_CELL]).count()
+    members = PartyMember.objects.filter(person__posts__in=heads)
+    assert not members.filter(official_on__isnull=True).exists()  # no probationary secretary
+    assert not members.filter(admitted_on__gt=three_years_ago).exists()
+    # Nobody holds a post (heads, deputies, committee members, heads of bodies) while probationary.
+    assert not Post.objects.filter(ends_on__isnull=True, person__party_member__official_on__isnull=True).exists()
+    # A post starts after its holder became an official member.
+    assert not Post.objects.filter(starts_on__lt=models.F("person__party_member__official_on")).exists()
+
+
+PLACE_WORD = re.compile(r"(?<!\w)(?:thành phố|huyện|xã(?! hội)|phường|thị trấn|tỉnh|khu vực) (\w+)")
+
+
+def lowercase_places(text: str) -> list[str]:
+    """The place names written in lowercase after "huyện", "xã" …: "thành phố hòa bình" → ["hòa"]."""
+    return [word for word in PLACE_WORD.findall(text) if not word[0].isupper() and not word[0].isdigit()]
+
+
+def test_place_names_in_unit_names_are_capitalised(demo):
+    assert lowercase_places("Chi bộ Công an thành phố hòa bình") == ["hòa"]
+    assert not lowercase_places("Bảo hiểm xã hội huyện Cao Phong; Chi bộ Công an thành phố Hòa Bình")
+    for name, collective in Unit.objects.values_list("name", "collective_name"):
+        assert not lowercase_places(name), name
+        assert not lowercase_places(collective), collective
+
+
+def test_every_demo_account_has_a_name_and_members_show_their_own(demo, accounts):
+    for account in accounts:
+        user = User.objects.select_related("person").get(username=account["username"])
+        assert user.first_name and user.last_name, user.username
+        assert account["name"] == user.get_full_name() != user.username
+        if user.person is not None:
+            assert user.get_full_name() == user.person.full_name
+    linked = {a["username"] for a in accounts if a["person"]}
+    assert {"bithu.dangbo", "bithu.chibo", "dangvien", "mttq"} <= linked
+
+
+def test_demo_opinion_groups_are_due_with_the_periods_opinions_step(demo):
+    from django.core.exceptions import ValidationError
+
+    from danhgia.reviews import opinions
+    from danhgia.reviews.models import EvaluatorGroup, Review
+
+    period = Period.objects.get(status="open")
+    phases = dict(period.phases.values_list("code", "deadline"))
+    groups = EvaluatorGroup.objects.filter(period=period)
+    assert groups.exists()
+    assert set(groups.values_list("deadline", flat=True)) == {max(dt.date.today(), phases["opinions"])}
+    assert all(g.deadline <= phases["decision"] for g in groups)
+    # The service: an empty deadline is the opinions step's; one after the decision step is refused.
+    group = groups.first()
+    reviews = list(Review.objects.filter(period=period, context=group.unit)[:1])
+    if phases["opinions"] >= dt.date.today():
+        made = opinions.group_create(
+            period=period, unit=group.unit, kind="other", name="Nhóm thử", reviews=reviews, deadline=None, actor=None
+        )
+        assert made.deadline == phases["opinions"]
+    with pytest.raises(ValidationError) as exc:
+        opinions.group_create(
+            period=period,
+            unit=group.unit,
+            kind="other",
+            name="Nhóm thử",
+            reviews=reviews,
+            deadline=phases["decision"] + dt.timedelta(days=1),
+            actor=None,
+        )
+    assert set(exc.value.message_dict) == {"deadline"}
+    assert "hạn quyết định xếp loại" in exc.value.message_dict["deadline"][0]

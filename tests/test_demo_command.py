@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 
 from danhgia.demo.generator import seed
 from danhgia.orgs.models import Unit, UnitKind
+from danhgia.people.models import QuotaGroup
 
 
 def test_the_2025_layout_has_no_district_level(db, settings, tmp_path):
@@ -18,6 +19,10 @@ def test_the_2025_layout_has_no_district_level(db, settings, tmp_path):
     assert not Unit.objects.filter(kind=UnitKind.DISTRICT_COMMITTEE).exists()
     province = Unit.objects.get(parent__isnull=True)
     assert Unit.objects.filter(parent=province, kind=UnitKind.COMMUNE_COMMITTEE).exists()
+    # No district and no town (thị trấn) in any name: after 2025 there are only xã, phường, đặc khu.
+    assert not Unit.objects.filter(name__contains="huyện").exists()
+    assert not Unit.objects.filter(name__contains="thị trấn").exists()
+    assert not QuotaGroup.objects.filter(name__contains="thị trấn").exists()
 
 
 def test_demo_command_refuses_outside_demo_mode_and_twice(db, settings, tmp_path):

@@ -55,6 +55,7 @@ from danhgia.periods.models import Period, PeriodStatus
 from danhgia.periods.services import period_create, period_set_status
 
 TOTALS = DATA["hoa_binh_2022_totals"]
+SENIORITY = 3  # years a member has been in the Party, at least, before holding a post
 PROVINCE = "Hòa Bình"
 PROVINCE_CODE = "017"  # the province code of Hòa Bình in national ID numbers
 
@@ -142,6 +143,21 @@ def _district_words(district: str) -> str:
     return district[0].lower() + district[1:]
 
 
+def _district_short(district: str) -> str:
+    """ "Huyện Cao Phong" → "Cao Phong"; "Thành phố Hòa Bình" → "Hòa Bình"."""
+    return district.removeprefix("Thành phố ").removeprefix("Huyện ")
+
+
+POLICE_DEPARTMENTS = [
+    "Phòng An ninh chính trị nội bộ",
+    "Phòng Cảnh sát hình sự",
+    "Phòng Cảnh sát giao thông",
+    "Phòng Cảnh sát phòng cháy, chữa cháy và cứu nạn, cứu hộ",
+    "Phòng Cảnh sát quản lý hành chính về trật tự xã hội",
+    "Trại Tạm giam",
+]
+
+
 def _province_pool() -> list[tuple[str, str, bool]]:
     """Grassroots organizations of the provincial bloc: (name of the body, profile, large)."""
     depts = [
@@ -180,22 +196,25 @@ def _province_pool() -> list[tuple[str, str, bool]]:
     return [(d, "dept", d.startswith("Sở")) for d in depts] + others
 
 
-def _district_pool(level: str, short: str, places: list[str]) -> list[tuple[str, str, bool]]:
-    where = f"{level} {short}"
+def _district_pool(level: str, short: str, places: list[str], *, two_tier: bool) -> list[tuple[str, str, bool]]:
+    """Grassroots organizations of a district: its agencies, schools and branches. In the 2025 layout there is no
+    district (no "huyện" in any name, no district People's Committee or party agencies): the former district's
+    branches serve an area ("khu vực")."""
+    where = f"khu vực {short}" if two_tier else f"{level} {short}"
     pool = [
-        (f"Cơ quan UBND {where}", "agency", True),
-        (f"Các cơ quan Đảng {where}", "agency", True),
         (f"Trung tâm Y tế {where}", "health", True),
         (f"Trường THPT {short}", "school", True),
         (f"Kho bạc Nhà nước {where}", "dept", False),
         (f"Bảo hiểm xã hội {where}", "dept", False),
         (f"Tòa án nhân dân {where}", "court", False),
         (f"Viện Kiểm sát nhân dân {where}", "procuracy", False),
-        (f"Chi cục Thi hành án dân sự {where}", "agency", False),
+        (f"{'Phòng' if two_tier else 'Chi cục'} Thi hành án dân sự {where}", "agency", False),
         (f"Hạt Kiểm lâm {where}", "agency", False),
         (f"Trung tâm Giáo dục nghề nghiệp - Giáo dục thường xuyên {where}", "school", False),
         (f"Ngân hàng Chính sách xã hội {where}", "dept", False),
     ]
+    if not two_tier:
+        pool[:0] = [(f"Cơ quan UBND {where}", "agency", True), (f"Các cơ quan Đảng {where}", "agency", True)]
     pool += [(f"Trường THPT {p}", "school", True) for p in places[:2]]
     pool += [(f"Trường THCS {p}", "school", False) for p in places[2:]]
     return pool
@@ -245,6 +264,8 @@ class PersonDraft:
     member_idx: int | None = None
     active: bool = True  # present on the roll and not exempt or suspended
     posts: int = 0
+    admitted: dt.date | None = None
+    official: dt.date | None = None  # None while probationary
 
 
 @dataclass
@@ -277,7 +298,7 @@ def largest_remainder(total: int, weights: list[float], minimum: int = 0) -> lis
 
 class Seeder:
     def __init__(self, *, scale: float, seed: int, layout: str, year: int, out: Callable[[str], None]) -> None:
-        self.scale, self.layout, self.year, self.out = scale, layout, year, out
+        self.scale, self.layout, self.year, self.out, self.seed = scale, layout, year, out, seed
         self.rng = random.Random(seed)
         self.today = today()
         self.plan = Plan.at(scale)
@@ -297,6 +318,9 @@ class Seeder:
         self.bodies_of: dict[int, dict[str, Unit]] = {}
         self.org_profile: dict[int, str] = {}
         self.heads: dict[int, PersonDraft] = {}
+        # Secretaries, heads and leaders are official members admitted at least SENIORITY years before the
+        # period (which starts on 1 January of `year`).
+        self.senior_by = dt.date(year - SENIORITY, 1, 1)
 
     # ---------------------------------------------------------------- helpers
     def _next_id(self, model: type[models.Model]) -> int:
@@ -417,7 +441,8 @@ class Seeder:
             places = place_names(rng, commune_counts[d] + 6, taken=taken)
             district_places.append(places)
             for c in range(commune_counts[d]):
-                prefix = "phường" if area == "city" else ("thị trấn" if c == 0 else "xã")
+                # Towns (thị trấn) are district-level communes: the 2025 layout has only xã, phường, đặc khu.
+                prefix = "phường" if area == "city" else ("thị trấn" if c == 0 and not two_tier else "xã")
                 where = f"{prefix} {places[c]}"
                 committee = self.unit(
                     parent,
@@ -443,28 +468,29 @@ class Seeder:
                 (
                     district_parents[d] if not two_tier else blocs["khoi"],
                     d,
-                    _district_pool(level.lower(), short, district_places[d][commune_counts[d] :]),
+                    _district_pool(level.lower(), short, district_places[d][commune_counts[d] :], two_tier=two_tier),
                     6.0,
                 )
             )
         pools.append((blocs["khoi"], -1, _province_pool(), 14.0))
+        # Place names keep their capitals: "Công an thành phố Hòa Bình", never "thành phố hòa bình".
+        if two_tier:
+            # 2025: district military commands became area defence commands; district police were dissolved.
+            military = [f"Ban Chỉ huy Phòng thủ khu vực {_district_short(d)}" for d, _, _ in DISTRICTS]
+            police = [f"{dept} Công an tỉnh" for dept in POLICE_DEPARTMENTS]
+        else:
+            military = [f"Ban Chỉ huy Quân sự {_district_words(d)}" for d, _, _ in DISTRICTS]
+            police = [f"Công an {_district_words(d)}" for d, _, _ in DISTRICTS]
         pools.append(
             (
                 blocs["qs"],
                 -1,
-                [("Cơ quan Bộ Chỉ huy Quân sự tỉnh", "military", True)]
-                + [(f"Ban Chỉ huy Quân sự {_district_words(d)}", "military", False) for d, _, _ in DISTRICTS],
+                [("Cơ quan Bộ Chỉ huy Quân sự tỉnh", "military", True)] + [(n, "military", False) for n in military],
                 4.0,
             )
         )
         pools.append(
-            (
-                blocs["ca"],
-                -1,
-                [("Cơ quan Công an tỉnh", "police", True)]
-                + [(f"Công an {d.lower()}", "police", False) for d, _, _ in DISTRICTS],
-                4.0,
-            )
+            (blocs["ca"], -1, [("Cơ quan Công an tỉnh", "police", True)] + [(n, "police", False) for n in police], 4.0)
         )
         weights = [w for *_, w in pools]
         per_pool = largest_remainder(other_committees + grassroots_cells, weights)
@@ -595,13 +621,25 @@ class Seeder:
             )
         sizes = largest_remainder(plan.members, weights, minimum=3)
         probationary_left = plan.probationary
-        young_slots = sum(sizes)
+        young_slots = sum(sizes) - len(sizes)  # the first member of each cell is a settled, senior one
         cells_by_district: dict[int, list[CellInfo]] = {}
         for info in self.cells:
             cells_by_district.setdefault(info.district, []).append(info)
         for info, size in zip(self.cells, sizes, strict=True):
-            for _ in range(size):
+            for k in range(size):
                 name = random_name(rng, area=info.area)
+                if k == 0:
+                    # Every cell has at least one member fit to be its secretary: of working age, official,
+                    # admitted years before the period, present and active.
+                    age = rng.randint(35, 52 if info.profile in {"police", "military"} else 56)
+                    draft = self._person(name, age, self._civil_servant(info.profile, age))
+                    admitted = min(
+                        draft.birth + dt.timedelta(days=rng.randint(19, min(age - 1, 32)) * 365),
+                        self.senior_by - dt.timedelta(days=rng.randint(200, 2500)),
+                    )
+                    official: dt.date | None = admitted + dt.timedelta(days=365 + rng.randint(0, 45))
+                    self._add_member(draft, info, admitted, official, cells_by_district, settled=True)
+                    continue
                 age = self._age(info.profile)
                 draft = self._person(name, age, self._civil_servant(info.profile, age))
                 # Probationary members are admitted within the last year, spread over the province.
@@ -644,6 +682,7 @@ class Seeder:
         )
         self.members.append(member)
         draft.member_idx = len(self.members) - 1
+        draft.admitted, draft.official = member.admitted_on, member.official_on
         return member
 
     def _stay(
@@ -668,27 +707,35 @@ class Seeder:
         admitted: dt.date,
         official: dt.date | None,
         cells_by_district: dict[int, list[CellInfo]],
+        *,
+        settled: bool = False,
     ) -> None:
+        """A member's stays in cells. A `settled` member has always been in this cell and is active."""
         rng = self.rng
         member = self._member(draft, admitted, official)
         # Change points of the member's history: (day, cell, status).
         status: str = MemberStatus.ACTIVE
         changes: list[tuple[dt.date, CellInfo, str, str]] = [(admitted, info, status, "")]
-        if rng.random() < 0.04 and (self.today - admitted).days > 500:
-            # Moved here from another cell of the same district 1–3 years ago.
-            others = [c for c in cells_by_district.get(info.district, []) if c is not info] or [info]
-            moved = self.today - dt.timedelta(days=rng.randint(120, min(1100, (self.today - admitted).days - 200)))
-            changes = [(admitted, rng.choice(others), status, ""), (moved, info, status, "Chuyển sinh hoạt đến")]
-        # Exemption (miễn công tác và sinh hoạt đảng) mostly for the elderly and the long-ill.
-        p_exempt = 0.78 if draft.age >= 75 else 0.5 if draft.age >= 70 else 0.1 if draft.age >= 65 else 0.006
-        if rng.random() < p_exempt:
-            since = max(changes[-1][0] + dt.timedelta(days=30), self.today - dt.timedelta(days=rng.randint(60, 2500)))
-            if since < self.today:
-                changes.append((since, info, MemberStatus.EXEMPT, "Tuổi cao, sức yếu"))
-        elif rng.random() < 0.001:
-            since = max(changes[-1][0] + dt.timedelta(days=30), self.today - dt.timedelta(days=rng.randint(20, 200)))
-            if since < self.today:
-                changes.append((since, info, MemberStatus.SUSPENDED, "Đình chỉ sinh hoạt đảng"))
+        if not settled:
+            if rng.random() < 0.04 and (self.today - admitted).days > 500:
+                # Moved here from another cell of the same district 1–3 years ago.
+                others = [c for c in cells_by_district.get(info.district, []) if c is not info] or [info]
+                moved = self.today - dt.timedelta(days=rng.randint(120, min(1100, (self.today - admitted).days - 200)))
+                changes = [(admitted, rng.choice(others), status, ""), (moved, info, status, "Chuyển sinh hoạt đến")]
+            # Exemption (miễn công tác và sinh hoạt đảng) mostly for the elderly and the long-ill.
+            p_exempt = 0.78 if draft.age >= 75 else 0.5 if draft.age >= 70 else 0.1 if draft.age >= 65 else 0.006
+            if rng.random() < p_exempt:
+                since = max(
+                    changes[-1][0] + dt.timedelta(days=30), self.today - dt.timedelta(days=rng.randint(60, 2500))
+                )
+                if since < self.today:
+                    changes.append((since, info, MemberStatus.EXEMPT, "Tuổi cao, sức yếu"))
+            elif rng.random() < 0.001:
+                since = max(
+                    changes[-1][0] + dt.timedelta(days=30), self.today - dt.timedelta(days=rng.randint(20, 200))
+                )
+                if since < self.today:
+                    changes.append((since, info, MemberStatus.SUSPENDED, "Đình chỉ sinh hoạt đảng"))
         for i, (day, cell, status, note) in enumerate(changes):
             end = changes[i + 1][0] if i + 1 < len(changes) else None
             self._stay(member, cell, day, end, status, note)
@@ -696,13 +743,22 @@ class Seeder:
         info.members.append(len(self.people) - 1)
 
     # ---------------------------------------------------------------- posts
+    def _senior(self, draft: PersonDraft) -> bool:
+        """An official member admitted at least SENIORITY years before the period."""
+        return draft.official is not None and draft.admitted is not None and draft.admitted <= self.senior_by
+
     def _pick(self, pool: list[int], *, min_age: int = 28, max_age: int = 60) -> PersonDraft:
-        """An active, working-age member of the pool, preferring those with fewer posts."""
-        candidates = [
-            self.people[i] for i in pool if self.people[i].active and min_age <= self.people[i].age <= max_age
-        ]
+        """An active, working-age official member of the pool admitted years before the period (every cell has
+        one: see build_people), preferring those with fewer posts. Probationary members hold no post."""
+        people = [self.people[i] for i in pool]
+        active = [c for c in people if c.active]
+        senior = [c for c in active if self._senior(c)]
         candidates = (
-            candidates or [self.people[i] for i in pool if self.people[i].active] or [self.people[i] for i in pool]
+            [c for c in senior if min_age <= c.age <= max_age]
+            or senior
+            or [c for c in active if c.official is not None]
+            or active
+            or people
         )
         fewest = min(c.posts for c in candidates)
         chosen = self.rng.choice([c for c in candidates if c.posts == fewest])
@@ -721,11 +777,22 @@ class Seeder:
         pool: list[int] | None = None,
     ) -> Post:
         start = self.today - dt.timedelta(days=self.rng.randint(40, 1800))
+        if draft.official is not None:
+            # Not before the holder became an official member (and a while after).
+            start = max(start, min(draft.official + dt.timedelta(days=365), self.today - dt.timedelta(days=40)))
         if role == PostRole.HEAD:
             self.heads[unit.pk] = draft
-            if pool and self.rng.random() < 0.15:
+            earlier = start - dt.timedelta(days=1800)
+            fit = [
+                i
+                for i in (pool or [])
+                if (b := self.people[i]).official is not None
+                and b.admitted is not None
+                and b.admitted <= earlier - dt.timedelta(days=SENIORITY * 365)
+            ]
+            if fit and self.rng.random() < 0.15:
                 # A predecessor whose post ended when this one began: posts keep their history too.
-                before = self.people[self.rng.choice(pool)]
+                before = self.people[self.rng.choice(fit)]
                 self.posts.append(
                     Post(
                         id=self._next_id(Post),
@@ -735,7 +802,7 @@ class Seeder:
                         role=role,
                         is_leader=leader,
                         in_collective=collective,
-                        starts_on=start - dt.timedelta(days=1800),
+                        starts_on=earlier,
                         ends_on=start,
                     )
                 )
@@ -949,6 +1016,7 @@ def _accounts(seeder: Seeder, password: str | None) -> list[dict[str, Any]]:
         Role.FRONT: mttq.person_id if mttq else None,
     }
     scopes = {"province": seeder.province, "commune": commune, "cell": cell}
+    names_rng = random.Random(seeder.seed)
     result = []
     for username, role, scope in DEMO_ACCOUNTS:
         secret = password or f"{username.split('.')[0]}-{secrets.randbelow(900_000) + 100_000}"
@@ -961,8 +1029,14 @@ def _accounts(seeder: Seeder, password: str | None) -> list[dict[str, Any]]:
             person_id=person_id,
         )
         if person_id:
+            # The account of a member shows that member's name (top bar, audit page).
             person = Person.objects.get(pk=person_id)
-            user.first_name, user.last_name = person.given_name, f"{person.family_name} {person.middle_name}".strip()
+            family, middle, given = person.family_name, person.middle_name, person.given_name
+        else:
+            # The provincial officers' accounts (quản trị, ban tổ chức, kiểm tra) get a name of their own.
+            name = random_name(names_rng, area="city")
+            family, middle, given = name.family, name.middle, name.given
+        user.first_name, user.last_name = given, f"{family} {middle}".strip()
         user.set_password(secret)
         user.save()
         unit = scopes[scope]
@@ -976,6 +1050,7 @@ def _accounts(seeder: Seeder, password: str | None) -> list[dict[str, Any]]:
                 "scope": unit.name,
                 "scope_unit_id": unit.pk,
                 "person": str(Person.objects.get(pk=person_id)) if person_id else "",
+                "name": user.get_full_name(),
             }
         )
     return result
@@ -985,6 +1060,8 @@ def _quota_groups(seeder: Seeder, period: Period) -> int:
     """A realistic set of groups: members per grassroots organization, commune leaders, cells per commune."""
     groups: list[QuotaGroup] = []
     province = seeder.province
+    # The commune level's kinds of place: towns (thị trấn) before 2025, special zones (đặc khu) after.
+    communes = "xã, phường, đặc khu" if seeder.layout == "2025" else "xã, phường, thị trấn"
 
     def group(unit: Unit, name: str, kind: str, rule: dict[str, Any]) -> None:
         groups.append(quota_group_create(period=period, unit=unit, name=name, subject_kind=kind, rule=rule, actor=None))
@@ -993,13 +1070,13 @@ def _quota_groups(seeder: Seeder, period: Period) -> int:
         group(org, f"Đảng viên {org.name}", SubjectKind.MEMBER, {"kind": "members_under", "under": org.pk})
     group(
         province,
-        "Bí thư đảng ủy xã, phường, thị trấn",
+        f"Bí thư đảng ủy {communes}",
         SubjectKind.LEADER,
         {"kind": "post_holders", "under": province.pk, "unit_kinds": [UnitKind.COMMUNE_COMMITTEE], "roles": ["head"]},
     )
     group(
         province,
-        "Chủ tịch UBND xã, phường, thị trấn",
+        f"Chủ tịch UBND {communes}",
         SubjectKind.LEADER,
         {
             "kind": "post_holders",
@@ -1011,7 +1088,7 @@ def _quota_groups(seeder: Seeder, period: Period) -> int:
     )
     group(
         province,
-        "Đảng bộ xã, phường, thị trấn",
+        f"Đảng bộ {communes}",
         SubjectKind.PARTY_ORG,
         {"kind": "units", "under": province.pk, "unit_kinds": [UnitKind.COMMUNE_COMMITTEE]},
     )

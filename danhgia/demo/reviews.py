@@ -94,7 +94,8 @@ def _opinions(period: Period, cell: Unit, rng: random.Random) -> None:
     )
     if not reviews:
         return
-    deadline = max(today(), period.ends_on) + dt.timedelta(days=7)
+    # The period's step "Lấy ý kiến nhận xét, đánh giá" (or today, when the demo is seeded after it).
+    deadline = max(today(), period.phases.get(code="opinions").deadline)
     residence = opinions.group_create(
         period=period, unit=cell, kind=EvaluatorKind.RESIDENCE, name="Chi ủy nơi cư trú của đảng viên",
         reviews=reviews, deadline=deadline, actor=None,

@@ -165,14 +165,16 @@ def group_create(
     kind: str,
     name: str,
     reviews: list[Review],
-    deadline: dt.date | None,
+    deadline: dt.date | None = None,
     weight: Decimal | str | float = 1,
     anonymity: str = Anonymity.NAMED,
     min_respondents: int | None = None,
     questions: list[dict[str, str]] | None = None,
     actor: User | None,
 ) -> EvaluatorGroup:
-    """Ask an evaluator group for opinions on some reviews of the unit (the subjects of one sheet)."""
+    """Ask an evaluator group for opinions on some reviews of the unit (the subjects of one sheet).
+
+    The deadline defaults to the deadline of the period's opinions step and may not fall after its decision step."""
     errors: dict[str, str] = {}
     if kind not in EvaluatorKind.values:
         errors["kind"] = "Hãy chọn nhóm cho ý kiến."
@@ -180,10 +182,19 @@ def group_create(
         errors["anonymity"] = "Hình thức không hợp lệ."
     if not name.strip():
         errors["name"] = "Hãy đặt tên nhóm (ví dụ: Ban Thường vụ Đảng ủy xã)."
+    phases = dict(period.phases.filter(code__in=["opinions", "decision"]).values_list("code", "deadline"))
+    if deadline is None:
+        # Left empty: the deadline of the period's step "Lấy ý kiến nhận xét, đánh giá".
+        deadline = phases.get("opinions")
     if deadline is None:
         errors["deadline"] = "Hãy chọn hạn cho ý kiến."
     elif deadline < today():
-        errors["deadline"] = "Hạn cho ý kiến đã qua."
+        errors["deadline"] = f"Hạn cho ý kiến ({deadline:%d/%m/%Y}) đã qua."
+    elif (decided_by := phases.get("decision")) is not None and deadline > decided_by:
+        errors["deadline"] = (
+            f"Hạn cho ý kiến không được sau hạn quyết định xếp loại của kỳ ({decided_by:%d/%m/%Y}): "
+            "ý kiến phải có trước khi cấp ủy quyết định."
+        )
     try:
         weight = Decimal(str(weight))
         if not Decimal(0) < weight <= Decimal(10):

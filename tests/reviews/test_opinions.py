@@ -14,7 +14,8 @@ from danhgia.reviews import opinions
 from danhgia.reviews.models import EvaluatorGroup, Opinion, Respondent, Review
 from danhgia.reviews.opening import period_open_reviews
 
-DEADLINE = dt.date.today() + dt.timedelta(days=10)
+# Ten days ahead, but never after the decision step of the period (31/12 of this year).
+DEADLINE = min(dt.date.today() + dt.timedelta(days=10), dt.date(dt.date.today().year, 12, 31))
 
 
 @pytest.fixture
