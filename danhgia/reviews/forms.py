@@ -142,7 +142,12 @@ class EvaluatorGroupForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Nhóm cho ý kiến"), choices=EvaluatorKind.choices)
     name = forms.CharField(label=_("Tên nhóm"), max_length=200)
-    deadline = forms.DateField(label=_("Hạn cho ý kiến"), widget=DATE_INPUT)
+    deadline = forms.DateField(
+        label=_("Hạn cho ý kiến"),
+        widget=DATE_INPUT,
+        required=False,
+        help_text=_("Để trống: hạn của bước lấy ý kiến trong kỳ."),
+    )
     weight = forms.DecimalField(label=_("Trọng số"), min_value=0.01, max_value=10, decimal_places=2, initial=1)
     anonymity = forms.ChoiceField(label=_("Hình thức"), choices=Anonymity.choices, initial=Anonymity.NAMED)
     min_respondents = forms.IntegerField(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -13,6 +11,7 @@ from danhgia.reviews import decisions, opinions
 from danhgia.reviews.models import Decision, EvaluatorGroup, Review
 from danhgia.reviews.opening import period_open_reviews
 from tests.reviews.helpers import fill
+from tests.reviews.test_opinions import DEADLINE
 from tests.reviews.test_views import everyone_proposed, member_review, owner
 
 
@@ -111,7 +110,7 @@ def test_a_non_ascii_digit_on_the_group_page_is_a_vietnamese_error_not_a_crash(o
     world = opened
     group = opinions.group_create(
         period=world.period, unit=world.cells[0], kind="collective", name="Chi ủy", reviews=[member_review(world)],
-        deadline=dt.date.today() + dt.timedelta(days=10), actor=world.users["secretary_a"],
+        deadline=DEADLINE, actor=world.users["secretary_a"],
     )  # fmt: skip
     client.force_login(world.users["secretary_a"])
     data = {"action": "revoke", "respondent": value} if field == "respondent" else {"action": "add", "user": [value]}
