@@ -69,7 +69,7 @@ class ChildRow:
 @dataclass
 class PhaseRow:
     phase: Phase
-    status: str  # done, late, running, upcoming
+    status: str  # done, past (deadline gone, nothing left behind), late, running, upcoming
     late: int = 0  # reviews still behind this phase once its deadline has passed
 
 
@@ -159,15 +159,18 @@ def dashboard(unit: Unit, period: Period, viewer: AnyUser, today: dt.date | None
     opened = bool(states)
     phases = []
     for phase in period.phases.all():
+        late = 0
         if phase.done_on:
             status = "done"
         elif phase.deadline < today:
-            status = "late"
+            # A past phase is overdue only while it still has work behind it: reviews still in a state the phase
+            # should have moved them out of, or none opened at all for a step that needs them.
+            late = sum(states.get(s, 0) for s in LATE.get(phase.code, ()))
+            status = "late" if late or (phase.code in LATE and not opened) else "past"
         elif phase.starts_on <= today:
             status = "running"
         else:
             status = "upcoming"
-        late = sum(states.get(s, 0) for s in LATE.get(phase.code, ())) if status == "late" else 0
         phases.append(PhaseRow(phase, status, late))
     omitted = excluded = 0
     if opened:

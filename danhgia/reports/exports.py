@@ -8,6 +8,7 @@ font explicitly (Liberation Serif, the metric twin of Times New Roman, with ever
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,8 +21,10 @@ from xlsxwriter.utility import xl_col_to_name
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import record
+from danhgia.documents.contexts import signer_titles
 from danhgia.lib import dates
-from danhgia.orgs.models import Locality, Unit
+from danhgia.orgs.models import CELL_KINDS, Locality, Unit
+from danhgia.people.models import Post, PostRole
 from danhgia.reports.common import LEVELS, date_line
 from danhgia.reports.synthesis import EXCLUSION_COLUMNS, PDF_GROUPS, groups_by_kind
 
@@ -77,6 +80,30 @@ class Header:
         return cls(left, date_line(place_of(unit), dates.today()))
 
 
+@dataclass
+class Signature:
+    """Who signs a table issued by `unit`, by the rules of the generated documents (`signer_titles`): a party cell
+    signs "T/M CHI BỘ" / "BÍ THƯ" and has no seal; a committee or a body signs on behalf of its collective, sealed."""
+
+    on_behalf: str
+    title: str
+    sealed: bool
+    name: str  # the current head's name, empty when the post is vacant (written by hand)
+
+    @classmethod
+    def of(cls, unit: Unit) -> Signature:
+        head = (
+            Post.objects.filter(unit=unit, role=PostRole.HEAD, ends_on__isnull=True)
+            .select_related("person").order_by("-starts_on", "-pk").first()
+        )  # fmt: skip
+        on_behalf, title = signer_titles(unit, head)
+        return cls(on_behalf, title, unit.kind not in CELL_KINDS, str(head.person) if head is not None else "")
+
+    @property
+    def hint(self) -> str:
+        return "(Ký, ghi rõ họ tên, đóng dấu)" if self.sealed else "(Ký, ghi rõ họ tên)"
+
+
 # ------------------------------------------------------------------------------------------------------- Excel
 @dataclass
 class Col:
@@ -84,7 +111,7 @@ class Col:
     header: str
     group: str = ""  # a header over consecutive columns of the same group (second header row below it)
     width: float = 9
-    kind: str = "int"  # int, pct, text, num
+    kind: str = "int"  # int, pct, text, num, date (a real date shown dd/mm/yyyy)
     formula: str = ""  # e.g. "{a}+{b}": keys are replaced by this row's cells
     total: str = "sum"  # sum: SUM of the block's rows; formula: the row formula; blank
 
@@ -95,6 +122,7 @@ class Book:
     def __init__(self) -> None:
         self.buffer = io.BytesIO()
         self.wb: Workbook = xlsxwriter.Workbook(self.buffer, {"in_memory": True})
+        self.sheets: list[Sheet] = []
         base = {"font_name": "Times New Roman", "font_size": 11, "valign": "vcenter"}
         border = {**base, "border": 1}
         self.f: dict[str, Format] = {
@@ -111,17 +139,23 @@ class Book:
             "int": self.wb.add_format({**border, "num_format": "#,##0"}),
             "num": self.wb.add_format({**border, "num_format": "0.00"}),
             "pct": self.wb.add_format({**border, "num_format": "0.0%"}),
+            "day": self.wb.add_format({**border, "num_format": "dd/mm/yyyy", "align": "center"}),
             "block": self.wb.add_format({**border, "bold": True, "italic": True, "bg_color": "#FAFAFA"}),
             "total_text": self.wb.add_format({**border, "bold": True}),
             "total_int": self.wb.add_format({**border, "bold": True, "num_format": "#,##0"}),
             "total_num": self.wb.add_format({**border, "bold": True, "num_format": "0.00"}),
             "total_pct": self.wb.add_format({**border, "bold": True, "num_format": "0.0%"}),
+            "total_day": self.wb.add_format({**border, "bold": True, "num_format": "dd/mm/yyyy", "align": "center"}),
             "note": self.wb.add_format({**base, "italic": True, "font_size": 10}),
+            "sign": self.wb.add_format({**base, "bold": True, "align": "center"}),
+            "sign_hint": self.wb.add_format({**base, "italic": True, "align": "center", "font_size": 10}),
         }
 
     def sheet(self, name: str, header: Header, title: str, subtitle: str, cols: list[Col]) -> Sheet:
         ws = self.wb.add_worksheet(name[:31])
-        return Sheet(self, ws, header, title, subtitle, cols)
+        sheet = Sheet(self, ws, header, title, subtitle, cols)
+        self.sheets.append(sheet)
+        return sheet
 
     def close(self) -> bytes:
         self.wb.close()
@@ -213,7 +247,7 @@ class Sheet:
         prefix = "total_" if total is not None else ""
         for i, c in enumerate(self.cols):
             value = values.get(c.key)
-            fmt = f[prefix + ("text" if c.kind == "text" else c.kind)]
+            fmt = f[prefix + {"text": "text", "date": "day"}.get(c.kind, c.kind)]
             if total is not None and c.total == "sum" and c.kind in {"int", "num"}:
                 ranges = [f"{xl_col_to_name(i)}{a + 1}:{xl_col_to_name(i)}{b + 1}" for a, b in total if b >= a]
                 formula = "=" + ("+".join(f"SUM({r})" for r in ranges) if ranges else "0")
@@ -222,12 +256,31 @@ class Sheet:
                 ws.write_formula(row, i, self._formula(c.formula, row), fmt, value if value is not None else 0)
             elif value is None:
                 ws.write_blank(row, i, None, fmt)
+            elif isinstance(value, dt.date):
+                ws.write_datetime(row, i, value, fmt)
             else:
                 ws.write(row, i, value, fmt)
 
     def note(self, text: str) -> None:
         self.row += 1
         self.ws.write(self.row, 0, text, self.book.f["note"])
+
+    def signature(self, sign: Signature, date: str) -> None:
+        """Under the table, as on paper: who prepared it on the left; the place and date, on whose behalf, the
+        signer's title, room to sign and the signer's name on the right."""
+        f, ws = self.book.f, self.ws
+        last = len(self.cols) - 1
+        right = max(last - 5, 3)
+        left_end = min(2, right - 1)
+        top = self.row + 2
+        lines = [(date, "date"), (sign.on_behalf, "sign"), (sign.title, "sign"), (sign.hint, "sign_hint")]
+        for i, (text, fmt) in enumerate(lines):
+            ws.merge_range(top + i, right, top + i, last, text, f[fmt])
+        ws.merge_range(top + 1, 0, top + 1, left_end, "NGƯỜI LẬP BIỂU", f["sign"])
+        ws.merge_range(top + 3, 0, top + 3, left_end, "(Ký, ghi rõ họ tên)", f["sign_hint"])
+        name_row = top + len(lines) + 3  # three empty rows to sign in
+        ws.merge_range(name_row, right, name_row, last, sign.name, f["sign"])
+        self.row = name_row
 
 
 def _pct(level: str, decided: str) -> str:
@@ -260,7 +313,7 @@ def _members_sheet(book: Book, header: Header, s: Synthesis) -> None:
             formula="+".join("{x_" + key + "}" for key, _ in EXCLUSION_COLUMNS), total="formula"),
         *[Col("x_" + key, text, "Không kiểm điểm, xếp loại", 11) for key, text in EXCLUSION_COLUMNS],
         Col("omitted", "Chưa có bản kiểm điểm", width=11),
-        Col("reviewed", "Đã kiểm điểm", width=10),
+        Col("reviewed", "Có bản kiểm điểm", width=10),
         Col("undecided", "Chưa có quyết định xếp loại", width=12),
         Col("decided", "Đã xếp loại", width=10, formula="{HTXS}+{HTT}+{HT}+{KHT}", total="formula"),
         *level_cols(),
@@ -287,8 +340,8 @@ def _members_sheet(book: Book, header: Header, s: Synthesis) -> None:
     span = sheet.rows(values(row, str(i)) for i, row in enumerate(s.members, start=1))
     sheet.total({**values(s.members_total, ""), "label": "Tổng cộng"}, span)
     sheet.note(
-        "Đảng viên hiện có = không kiểm điểm, xếp loại + chưa có bản kiểm điểm + đã kiểm điểm; "
-        "tỷ lệ tính trên số đã xếp loại."
+        "Đảng viên hiện có = không kiểm điểm, xếp loại + chưa có bản kiểm điểm + có bản kiểm điểm (kể cả bản "
+        "đang viết, chưa nộp); tỷ lệ tính trên số đã xếp loại."
     )
 
 
@@ -425,6 +478,9 @@ def synthesis_xlsx(s: Synthesis) -> bytes:
     _kinds_sheet(book, header, s)
     _groups_sheet(book, header, s)
     _kht_sheet(book, header, s)
+    sign = Signature.of(s.unit)
+    for sheet in book.sheets:
+        sheet.signature(sign, header.date)
     return book.close()
 
 
@@ -498,6 +554,8 @@ def quota_xlsx(report: QuotaReport) -> bytes:
                  "margin": float(c.margin) if c.margin is not None else ""}
             )  # fmt: skip
     capped_sheet.rows(rows)
+    if not rows:
+        capped_sheet.note("Không có trường hợp nào.")
 
     comp = book.sheet(
         "Nhóm tương đồng", header, "TỶ LỆ HTXS GIỮA CÁC NHÓM TƯƠNG ĐỒNG", f"{report.period.name} — {report.unit.name}",
@@ -559,28 +617,32 @@ def screening_xlsx(s: Screening) -> bytes:
         "Chưa từng xếp loại", header, "ĐẢNG VIÊN CHƯA TỪNG ĐƯỢC XẾP LOẠI CHẤT LƯỢNG",
         f"{s.period.name} — {s.unit.name}",
         [Col("n", "STT", width=5, kind="text"), Col("name", "Họ và tên", width=30, kind="text"),
-         Col("unit", "Chi bộ", width=36, kind="text"), Col("admitted", "Ngày vào Đảng", width=12, kind="text"),
+         Col("unit", "Chi bộ", width=36, kind="text"), Col("admitted", "Ngày vào Đảng", width=12, kind="date"),
          Col("status", "Tình trạng trong kỳ", width=40, kind="text")],
     )  # fmt: skip
     never.rows(
         {"n": str(i), "name": ln.name, "unit": ln.unit, "status": ln.status,
-         "admitted": f"{ln.admitted_on:%d/%m/%Y}" if ln.admitted_on else ""}
+         "admitted": ln.admitted_on}
         for i, ln in enumerate(s.never, start=1)
     )  # fmt: skip
+    if not s.never:
+        never.note("Không có trường hợp nào.")
     overdue = book.sheet(
         "Hạn chế quá hạn", header, "HẠN CHẾ, KHUYẾT ĐIỂM QUÁ HẠN KHẮC PHỤC", f"{s.period.name} — {s.unit.name}",
         [Col("n", "STT", width=5, kind="text"), Col("who", "Cá nhân, tổ chức", width=28, kind="text"),
          Col("unit", "Nơi kiểm điểm", width=28, kind="text"),
          Col("text", "Hạn chế, khuyết điểm", width=50, kind="text"),
-         Col("deadline", "Thời hạn", width=11, kind="text"), Col("days", "Quá hạn (ngày)", width=9),
+         Col("deadline", "Thời hạn", width=11, kind="date"), Col("days", "Quá hạn (ngày)", width=9),
          Col("status", "Trạng thái", width=16, kind="text")],
     )  # fmt: skip
     overdue.rows(
         {"n": str(i), "who": str(o.shortcoming.person or o.shortcoming.unit), "unit": o.shortcoming.review.context.name,
-         "text": o.shortcoming.description, "deadline": f"{o.shortcoming.deadline:%d/%m/%Y}", "days": o.days,
+         "text": o.shortcoming.description, "deadline": o.shortcoming.deadline, "days": o.days,
          "status": o.shortcoming.get_status_display()}
         for i, o in enumerate(s.overdue, start=1)
     )  # fmt: skip
+    if not s.overdue:
+        overdue.note("Không có trường hợp nào.")
     run = [year - i for i in range(s.years)]
     listing("HTXS nhiều năm", f"ĐẢNG VIÊN HOÀN THÀNH XUẤT SẮC NHIỆM VỤ {s.years} NĂM LIỀN", s.htxs_members.lines, run)
     listing("Tổ chức HTXS nhiều năm", f"TỔ CHỨC ĐẢNG HOÀN THÀNH XUẤT SẮC NHIỆM VỤ {s.years} NĂM LIỀN",
@@ -596,7 +658,8 @@ def synthesis_pdf(s: Synthesis) -> bytes:
     with translation.override("vi"):
         summed = groups_by_kind(s.groups) if len(s.groups) > PDF_GROUPS else None
         context = {"s": s, "header": Header.of(s.unit), "party": PARTY, "levels": LEVELS,
-                   "exclusion_columns": EXCLUSION_COLUMNS, "summed_groups": summed}  # fmt: skip
+                   "exclusion_columns": EXCLUSION_COLUMNS, "summed_groups": summed,
+                   "sign": Signature.of(s.unit)}  # fmt: skip
         html = render_to_string("reports/pdf/synthesis.html", context)
     return bytes(HTML(string=html).write_pdf())
 

@@ -3,7 +3,9 @@ quota group, and the KHT cases by reason.
 
 The members' table reconciles as the statistical forms expect: members present at the end of the period = not
 reviewed with a recorded reason (exempt, suspended, admitted less than six months before) + without a review
-(an omission) + reviewed; reviewed = rated at a level + not yet rated. Each table is a few GROUP BY queries.
+(an omission) + with a review ("Có bản kiểm điểm": opened, whatever its state, a draft included; the column is not
+"đã kiểm điểm", which would read as submitted); with a review = rated at a level + not yet rated. Each table is a
+few GROUP BY queries.
 """
 
 from __future__ import annotations

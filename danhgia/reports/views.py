@@ -30,7 +30,6 @@ from danhgia.reports.quotas import fill_capped, quota_report
 from danhgia.reports.screening import DEFAULT_YEARS, MAX_YEARS, MIN_YEARS, screening
 from danhgia.reports.synthesis import EXCLUSION_COLUMNS, synthesis
 from danhgia.reviews.models import ReviewState
-from danhgia.reviews.selectors import my_reviews
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -40,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "summary": selectors.scope_summary(user),
         "roots": root_rows(user) if not scope_for(user, Perm.ORGS_VIEW).empty else [],
         "own_person": getattr(user, "person", None),
-        "my_reviews": list(my_reviews(user)),
+        "my_reviews": selectors.own_reviews(user),
         "may_report": not scope_for(user, Perm.REVIEWS_VIEW).empty,
     }
     return render(request, "reports/home.html", context)

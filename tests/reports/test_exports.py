@@ -111,7 +111,7 @@ def test_synthesis_workbook_is_laid_out_and_adds_up(two_years, client):
     )
     headers = header_texts(ws)
     for text in ["STT", "Đơn vị", "Đảng viên hiện có", "Không kiểm điểm, xếp loại", "Miễn công tác và sinh hoạt đảng",
-                 "Chưa có bản kiểm điểm", "Đã kiểm điểm", "Hoàn thành xuất sắc nhiệm vụ (HTXS)",
+                 "Chưa có bản kiểm điểm", "Có bản kiểm điểm", "Hoàn thành xuất sắc nhiệm vụ (HTXS)",
                  "Không hoàn thành nhiệm vụ (KHT)", "Tỷ lệ", "Chênh lệch (phải bằng 0)"]:  # fmt: skip
         assert text in headers, text
     first = header_row(ws) + 2
@@ -123,7 +123,7 @@ def test_synthesis_workbook_is_laid_out_and_adds_up(two_years, client):
     assert ws.cell(total, 3).value == f"=SUM(C{first}:C{total - 1})"
     values = {text: cached["Đảng viên"].cell(total, c).value for text, c in columns(ws).items()}
     assert cached["Đảng viên"].cell(total, 3).value == 15  # members present
-    assert values["Chưa có bản kiểm điểm"] == 0 and values["Đã kiểm điểm"] == 14
+    assert values["Chưa có bản kiểm điểm"] == 0 and values["Có bản kiểm điểm"] == 14
     assert values["Chênh lệch (phải bằng 0)"] == 0
     checked = sum(check_formulas(wb[name], cached[name]) for name in wb.sheetnames)
     assert checked > 100
