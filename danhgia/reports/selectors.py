@@ -20,6 +20,7 @@ from danhgia.orgs.selectors import SubtreeCounts, cells_without_head, subtree_co
 from danhgia.people.models import QuotaGroup
 from danhgia.periods.models import Period, Phase
 from danhgia.periods.selectors import open_phase_deadlines
+from danhgia.reviews.criteria import form_label
 from danhgia.reviews.models import Review, ReviewKind, ReviewState
 from danhgia.reviews.opinions import pending_sheets
 from danhgia.reviews.selectors import my_reviews
@@ -43,7 +44,7 @@ MANAGED_UNITS = 5  # at most this many units of the viewer's scope get their own
 
 def _own(review: Review) -> str:
     """Which of the viewer's reviews: a person may have a member's and a leader's review in the same period."""
-    return _("%(kind)s, Mẫu %(form)s") % {"kind": review.get_kind_display(), "form": review.form_code}
+    return _("%(kind)s, Mẫu %(form)s") % {"kind": review.get_kind_display(), "form": form_label(review.form_code)}
 
 
 KIND_ORDER = {kind: i for i, kind in enumerate(ReviewKind.values)}

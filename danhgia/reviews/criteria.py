@@ -39,6 +39,12 @@ class Table(msgspec.Struct, forbid_unknown_fields=True):
     groups: list[Group]
 
 
+def form_label(code: str) -> str:
+    """A form's code as the guidance writes it: the 2025 forms are "Mẫu 02A/02B/02C-HD KĐ.ĐG 2025" (HD 43); the
+    codes stored are "2A/2B/2C", to tell them from the 2023 forms 02A/02B (HD 25)."""
+    return f"0{code}" if code in ("2A", "2B", "2C") else code
+
+
 def form_code(regime: str, kind: str) -> str:
     """The self-review form of a subject: Mẫu 2A/2B/2C/01 (HD 43), 02A/02B/01 before 2025."""
     if kind in {ReviewKind.PARTY_ORG, ReviewKind.COLLECTIVE, ReviewKind.UNIT}:

@@ -58,7 +58,7 @@ def test_a_member_is_sent_to_their_self_review_form_and_not_asked_to_run_the_opi
     review = member_review(world, person)
     assert urls(tasks) == [reverse("reviews-self", args=[review.pk])]
     [task] = tasks
-    assert "Đảng viên" in task.text and f"Mẫu {review.form_code}" in task.text and not task.overdue
+    assert "Đảng viên" in task.text and f"Mẫu 0{review.form_code}" in task.text and not task.overdue
     assert task.deadline == dt.date(YEAR, 12, 10)
     # Past the self-review's deadline the same task is late.
     [late] = pending_work(user, today=MEETING_DAY)
@@ -104,7 +104,7 @@ def test_two_reviews_of_one_person_say_which_is_which(opened, client):
     client.force_login(user)
     page = client.get(reverse("home")).content.decode()
     for review in reviews:
-        assert f"{review.get_kind_display()}, Mẫu {review.form_code}" in page
+        assert f"{review.get_kind_display()}, Mẫu 0{review.form_code}" in page
         assert reverse("reviews-self", args=[review.pk]) in page
     texts = [t.text for t in pending_work(user, today=SELF_REVIEW_DAY) if "/tu-kiem-diem/" in t.url]
     assert len(texts) == 2 and len(set(texts)) == 2

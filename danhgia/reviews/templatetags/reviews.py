@@ -8,7 +8,7 @@ from typing import Any
 
 from django import template
 
-from danhgia.reviews import presentation
+from danhgia.reviews import criteria, presentation
 from danhgia.reviews.criteria import GRADES
 from danhgia.reviews.models import LEVEL_CHOICES, TaskStatus
 
@@ -43,9 +43,7 @@ def get(mapping: Any, key: Any) -> Any:
 
 @register.filter
 def form_label(code: str) -> str:
-    """A form's code as the guidance writes it: the 2025 forms are "Mẫu 02A/02B/02C-HD KĐ.ĐG 2025" (HD 43); the
-    codes stored are "2A/2B/2C", to tell them from the 2023 forms 02A/02B (HD 25)."""
-    return f"0{code}" if code in ("2A", "2B", "2C") else code
+    return criteria.form_label(code)
 
 
 @register.filter
