@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
 from danhgia.reviews.criteria import GRADES
@@ -281,16 +282,33 @@ class DecisionView:
     lines: list[Line]
     total: int
     filters: list[dict[str, Any]] = field(default_factory=list)
+    page: Any = None  # the Django Page of the rows shown (PAGE_ROWS a page)
 
     @property
     def filtered(self) -> bool:
         return bool(self.current)
 
+    @property
+    def partial(self) -> bool:
+        """Only some of the group's rows are on the page: the form then records only those."""
+        return self.filtered or (self.page is not None and self.page.paginator.num_pages > 1)
+
+
+# Rows a page: the engine always runs over the whole group, but a modest computer should not have to draw a
+# thousand rows of levels, chips and reasons at once (a 1,000-member group was 34,000 px tall).
+PAGE_ROWS = 50
+
 
 def decision_view(
-    rows: list[Any], capped: set[int], errors: dict[str, Any] | None, wanted: str, regime: str
+    rows: list[Any],
+    capped: set[int],
+    errors: dict[str, Any] | None,
+    wanted: str,
+    regime: str,
+    page_number: Any = None,
 ) -> DecisionView:
-    """The rows of the decision page under the filter chosen in the address (?xem=…), with their reason chips.
+    """The rows of the decision page under the filter chosen in the address (?xem=…), a page of them (?trang=),
+    with their reason chips.
 
     Rows the last submission refused are always shown, whatever the filter: their messages must be seen.
     """
@@ -307,16 +325,20 @@ def decision_view(
         }
         for key in FILTERS
     ]
+    shown = [
+        (number, row)
+        for number, row in enumerate(rows, start=1)
+        if not current or _matches(current, row, capped) or row.review.pk in failed
+    ]
+    page = Paginator(shown, PAGE_ROWS).get_page(page_number)
     lines = []
-    for number, row in enumerate(rows, start=1):
-        if current and not _matches(current, row, capped) and row.review.pk not in failed:
-            continue
+    for number, row in page.object_list:
         local = _names_for(row, names)
         result, review = row.result, row.review
         departs = bool(result and result.level and review.self_level and result.level != review.self_level)
         reason = engine_reason(result, local) if departs else ""
         lines.append(Line(number, row, _chips(row, regime, local), reason))
-    return DecisionView(current, lines, len(rows), filters)
+    return DecisionView(current, lines, len(rows), filters, page)
 
 
 def _names_for(row: Any, names: dict[str, str]) -> dict[str, str]:

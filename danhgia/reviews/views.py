@@ -6,6 +6,7 @@ import json
 import re
 from collections import Counter
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +30,7 @@ from danhgia.accounts.access import (
 )
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
-from danhgia.lib.forms import apply_errors
+from danhgia.lib.forms import apply_errors, parse_id
 from danhgia.lib.paging import paginate, query_without_page
 from danhgia.people.models import QuotaGroup
 from danhgia.reviews import complaints as complaint_services
@@ -572,10 +573,14 @@ def _group_for(request: HttpRequest, period: Any, group_id: int) -> QuotaGroup:
 
 
 def _back_to_decide(request: HttpRequest, period_id: int, group_id: int) -> HttpResponse:
-    """Back to the decision page after a save, on the same filtered view (?xem=) the officer was working in."""
+    """Back to the decision page after a save, on the same filtered view (?xem=) and page (?trang=)."""
     url = reverse("reviews-decide", args=[period_id, group_id])
-    view = request.GET.get("xem", "")
-    return redirect(f"{url}?xem={view}" if view.isascii() and view.replace("-", "").isalnum() else url)
+    view, page = request.GET.get("xem", ""), parse_id(request.GET.get("trang"))
+    query = {
+        **({"xem": view} if view.isascii() and view.replace("-", "").isalnum() else {}),
+        **({"trang": page} if page else {}),
+    }
+    return redirect(f"{url}?{urlencode(query)}" if query else url)
 
 
 def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpResponse:

@@ -47,7 +47,7 @@ def test_a_member_fills_the_self_review_sees_the_score_and_submits(page, world):
     person = world.members[CELL_A][2]
     review = Review.objects.get(period=world.period, kind="member", person=person)
     login(page, world.users[f"member:{person.pk}"].username)
-    page.get_by_role("link", name=re.compile("Viết bản tự kiểm điểm")).click()
+    page.get_by_role("link", name=re.compile("Viết bản tự kiểm điểm")).first.click()
     page.get_by_role("heading", name=re.compile("Bản tự kiểm điểm")).wait_for()
 
     page.get_by_label("I. Ưu điểm, kết quả đạt được").fill("Hoàn thành tốt các nhiệm vụ được giao.")

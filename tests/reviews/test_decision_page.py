@@ -84,6 +84,26 @@ def test_deciding_from_a_filtered_page_decides_the_rows_shown(opened, client):  
     assert Decision.objects.filter(review=first).count() == 1
 
 
+def test_a_large_group_comes_a_page_at_a_time_and_saving_stays_on_the_page(opened, client, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(presentation, "PAGE_ROWS", 4)
+    everyone_proposed(opened)
+    group = opened.groups["members"]
+    rows, _ = decisions.preview(decisions.group_reviews(opened.period, group))
+    pages = -(-len(rows) // 4)
+    body = _page(client, opened)
+    assert f"Trang 1 / {pages}" in body and "?trang=2" in body
+    assert body.count('name="level_') == 4
+    assert "chỉ ghi các dòng đang hiện" in body  # the form records the rows shown, said on the page
+    second = _page(client, opened, "?trang=2")
+    assert f"Trang 2 / {pages}" in second and rows[4].review.subject_name in second
+    assert rows[0].review.subject_name not in second.split("<tbody>")[1]
+    # Deciding a row of page 2 comes back to page 2.
+    row = next(r for r in rows[4:8] if r.result.level and not r.blocked and r.result.level == r.review.self_level)
+    url = reverse("reviews-decide", args=[opened.period.pk, group.pk]) + "?trang=2"
+    response = client.post(url, {f"level_{row.review.pk}": row.result.level, "confirm": "1"})
+    assert response.status_code == 302 and response["Location"].endswith("?trang=2")
+
+
 # ------------------------------------------------------------------------------------------------ helpers
 
 

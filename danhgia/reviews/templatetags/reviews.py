@@ -99,10 +99,12 @@ def isodate(value: Any) -> dt.date | Any:
 
 
 @register.simple_tag
-def decision_view(rows: Any, capped: Any, errors: Any, wanted: Any, regime: str) -> presentation.DecisionView:
-    """`{% decision_view rows capped errors request.GET.xem period.regime as view %}`: the decision page's rows
-    under the chosen filter, numbered in the whole group, with their reason chips."""
-    return presentation.decision_view(list(rows), set(capped or ()), errors, str(wanted or ""), regime)
+def decision_view(
+    rows: Any, capped: Any, errors: Any, wanted: Any, regime: str, page: Any = None
+) -> presentation.DecisionView:
+    """`{% decision_view rows capped errors request.GET.xem period.regime request.GET.trang as view %}`: the
+    decision page's rows under the chosen filter, a page of them, numbered in the whole group, with their chips."""
+    return presentation.decision_view(list(rows), set(capped or ()), errors, str(wanted or ""), regime, page)
 
 
 @register.simple_tag
