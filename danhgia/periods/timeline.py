@@ -35,7 +35,7 @@ def annual_phases(regime: Regime) -> list[PhaseTemplate]:
     deadline_basis = f"{guide} mục 4.1" if regime == Regime.R2025 else f"{guide}"
     return [
         PhaseTemplate("plan", "Hướng dẫn, kế hoạch kiểm điểm", (0, 11, 1), (0, 11, 25), f"{guide} mục 1"),
-        PhaseTemplate("self_review", "Tự kiểm điểm, tự đánh giá (Mẫu 01, 2A, 2B, 2C)", (0, 11, 26), (0, 12, 10),
+        PhaseTemplate("self_review", "Tự kiểm điểm, tự đánh giá (Mẫu 01, 02A, 02B, 02C)", (0, 11, 26), (0, 12, 10),
                       f"{rule} {steps_article} khoản 1"),
         PhaseTemplate("opinions", "Lấy ý kiến nhận xét, đánh giá (cấp ủy nơi cư trú, MTTQ, tập thể)", (0, 11, 26),
                       (0, 12, 12), f"{rule} Điều 7; QĐ 213-QĐ/TW"),
