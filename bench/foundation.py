@@ -23,7 +23,8 @@ TARGET_SEARCH_MS = 100
 TARGET_SEED_S = 120
 
 
-def _timed(fn: Callable[[], Any], repeat: int = REPEAT) -> tuple[float, float]:
+def timed(fn: Callable[[], Any], repeat: int = REPEAT) -> tuple[float, float]:
+    """Median and 95th percentile, in ms, of `repeat` calls after one warm-up (every page benchmark uses it)."""
     fn()  # warm-up: connection, template loading
     samples = []
     for _ in range(repeat):
@@ -78,7 +79,7 @@ def measure_pages() -> list[dict[str, Any]]:
             response = client.get(url, **headers)  # type: ignore[arg-type]
             assert response.status_code == 200, (url, response.status_code)
 
-        median, p95 = _timed(get)
+        median, p95 = timed(get)
         results.append({"page": label, "url": url, "median_ms": round(median, 1), "p95_ms": round(p95, 1),
                         "target_ms": target, "ok": target is None or p95 < target})  # fmt: skip
     return results

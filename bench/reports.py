@@ -18,13 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-import statistics
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
+
+from bench.foundation import timed
 
 REPEAT = 15
 TARGET_DASHBOARD_MS = 300
@@ -41,17 +41,6 @@ KHT_REASONS = {
     "collective": ["R65", "R66", "R67"],
     "unit": ["R65", "R69"],
 }
-
-
-def _timed(fn: Callable[[], Any], repeat: int = REPEAT) -> tuple[float, float]:
-    fn()  # warm-up: connection, template loading
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.95))]
 
 
 def _split(points: int, rng: random.Random) -> tuple[int, int]:
@@ -267,7 +256,7 @@ def measure() -> list[dict[str, Any]]:
             assert response.status_code == 200, (url, response.status_code)
             sizes.append(len(response.content))
 
-        median, p95 = _timed(get, repeat)
+        median, p95 = timed(get, repeat)
         with CaptureQueriesContext(connection) as queries:
             get()
         results.append({"page": label, "url": url, "median_ms": round(median, 1), "p95_ms": round(p95, 1),

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import random
-import statistics
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from bench.foundation import timed
 
 REPEAT = 15
 TARGET_OPEN_S = 10
@@ -58,17 +58,6 @@ TASK_TITLES = [
 def vn(number: float) -> str:
     """A count written the Vietnamese way: 73.137."""
     return f"{number:,.0f}".replace(",", ".")
-
-
-def _timed(fn: Callable[[], Any], repeat: int = REPEAT) -> tuple[float, float]:
-    fn()  # warm-up: connection, template loading
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.95))]
 
 
 def clear_reviews() -> dict[str, Any]:
@@ -300,7 +289,7 @@ def measure_page(group_id: int) -> dict[str, Any]:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
 
-    median, p95 = _timed(get)
+    median, p95 = timed(get, REPEAT)
     with CaptureQueriesContext(connection) as queries:
         get()
     return {

@@ -39,6 +39,12 @@ class Levels:
         if level:
             self.counts[level] += n
 
+    def merge(self, other: Levels) -> None:
+        """Add another set of counts to these (a subtotal of rows)."""
+        self.reviewed += other.reviewed
+        for level, n in other.counts.items():
+            self.counts[level] += n
+
     @property
     def decided(self) -> int:
         return sum(self.counts.values())

@@ -55,9 +55,10 @@ def own_reviews(viewer: User | AnonymousUser) -> list[Review]:
     return sorted(my_reviews(viewer), key=lambda r: (r.period.starts_on, r.period_id, KIND_ORDER.get(r.kind, 99)))
 
 
-def own_review_tasks(viewer: User | AnonymousUser, today: dt.date) -> list[Task]:
-    """The viewer's own self-reviews still being written, each a link to its form, late once the step is past."""
-    reviews = [r for r in own_reviews(viewer) if r.state == ReviewState.DRAFT]
+def own_review_tasks(mine: list[Review], today: dt.date) -> list[Task]:
+    """The viewer's own self-reviews (`mine`) still being written, each a link to its form, late once the step is
+    past."""
+    reviews = [r for r in mine if r.state == ReviewState.DRAFT]
     deadlines = dict(
         Phase.objects.filter(period__in={r.period_id for r in reviews}, code="self_review").values_list(
             "period_id", "deadline"
@@ -94,7 +95,7 @@ def _holds_reviews(period: Period, unit: Unit) -> bool:
     return Review.objects.filter(period=period, context=unit).exists()
 
 
-def phase_tasks(viewer: User | AnonymousUser, period: Period, phase: Phase) -> list[Task]:
+def phase_tasks(viewer: User | AnonymousUser, period: Period, phase: Phase, mine: list[Review]) -> list[Task]:
     """A running phase's work for this viewer, each linked to the page where it is done. Only those who run the
     step get it: a member's own part (their self-review, their opinion sheets) comes from their reviews and sheets,
     not from the phase."""
@@ -133,7 +134,7 @@ def phase_tasks(viewer: User | AnonymousUser, period: Period, phase: Phase) -> l
         return [on_period("reviews-decisions")] if not scope_for(viewer, Perm.REVIEWS_DECIDE).empty else []
     if code == "notification":
         tasks = [on_period("reviews-complaints")] if not scope_for(viewer, Perm.COMPLAINTS_HANDLE).empty else []
-        for review in [r for r in own_reviews(viewer) if r.period_id == period.pk and r.decision_id]:
+        for review in [r for r in mine if r.period_id == period.pk and r.decision_id]:
             tasks.append(
                 task(
                     _("Xem kết quả xếp loại (%(own)s) — %(period)s") % {"own": _own(review), "period": period.name},
@@ -163,13 +164,17 @@ def opinion_tasks(viewer: User | AnonymousUser) -> list[Task]:
     return [Task(text, reverse("opinions-mine"), min(s.group.deadline for s in sheets))]
 
 
-def pending_work(viewer: User | AnonymousUser, today: dt.date | None = None) -> list[Task]:
+def pending_work(
+    viewer: User | AnonymousUser, today: dt.date | None = None, mine: list[Review] | None = None
+) -> list[Task]:
     """What the user has to do now, each item a link to the page where it is done (the form, the meeting, the
-    sheets), not to the period: their own self-reviews and opinion sheets, then the steps they run."""
+    sheets), not to the period: their own self-reviews and opinion sheets, then the steps they run. `mine`: the
+    viewer's own reviews (`own_reviews`), if the caller has already read them."""
     today = today or dates.today()
-    tasks = own_review_tasks(viewer, today) + opinion_tasks(viewer)
+    mine = own_reviews(viewer) if mine is None else mine
+    tasks = own_review_tasks(mine, today) + opinion_tasks(viewer)
     for period, phase in open_phase_deadlines(viewer, today):
-        tasks += phase_tasks(viewer, period, phase)
+        tasks += phase_tasks(viewer, period, phase, mine)
     org_scope = scope_for(viewer, Perm.ORGS_VIEW)
     if not org_scope.empty:
         missing = cells_without_head(org_scope).count()

@@ -63,9 +63,7 @@ class MemberRow:
         self.omitted += other.omitted
         for key, n in other.excluded.items():
             self.excluded[key] += n
-        self.levels.reviewed += other.levels.reviewed
-        for level, n in other.levels.counts.items():
-            self.levels.counts[level] += n
+        self.levels.merge(other.levels)
 
 
 @dataclass
@@ -85,9 +83,7 @@ class OrgRow:
 
     def add(self, other: OrgRow) -> None:
         self.too_new += other.too_new
-        self.levels.reviewed += other.levels.reviewed
-        for level, n in other.levels.counts.items():
-            self.levels.counts[level] += n
+        self.levels.merge(other.levels)
 
 
 @dataclass

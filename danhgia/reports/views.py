@@ -34,12 +34,13 @@ from danhgia.reviews.models import ReviewState
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    mine = selectors.own_reviews(user)  # read once: the tasks and the list of the user's own reviews
     context = {
-        "tasks": selectors.pending_work(user),
+        "tasks": selectors.pending_work(user, mine=mine),
         "summary": selectors.scope_summary(user),
         "roots": root_rows(user) if not scope_for(user, Perm.ORGS_VIEW).empty else [],
         "own_person": getattr(user, "person", None),
-        "my_reviews": selectors.own_reviews(user),
+        "my_reviews": mine,
         "may_report": not scope_for(user, Perm.REVIEWS_VIEW).empty,
     }
     return render(request, "reports/home.html", context)

@@ -241,6 +241,7 @@ def _decide_locked(
     outcomes, _output = evaluate(list(everyone.values()), overrides=levels, loaded=loaded)
     bodies = _bodies(outcomes)
     errors: dict[str, str] = {}
+    names: dict[str, str] | None = None
     for review_id, level in levels.items():
         review = fresh.get(review_id)
         field = f"level_{review_id}"
@@ -269,7 +270,8 @@ def _decide_locked(
                 )
             continue
         if LEVEL_ORDER[final] < LEVEL_ORDER[level]:
-            errors[field] = f"{review.subject_name}: không thể xếp {level} — {_explain(result, _case_names(everyone))}."
+            names = names if names is not None else _case_names(everyone)  # built once, on the first refusal
+            errors[field] = f"{review.subject_name}: không thể xếp {level} — {_explain(result, names)}."
             continue
         if departs(level, review.self_level) and not reasons.get(review_id, "").strip():
             errors[f"reason_{review_id}"] = (
