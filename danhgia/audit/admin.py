@@ -40,8 +40,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the audit trail is append-only."""
 
-    list_display = ["time", "actor_name", "action", "target_label"]
-    list_filter = ["action"]
+    list_display = ["time", "actor_name", "action_label", "target_label"]
     search_fields = ["actor_name", "target_label"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -97,7 +97,9 @@ class AuditEvent(models.Model):
     )
     # Kept as written, so that the record survives the account's removal.
     actor_name = models.CharField("Tên người thực hiện", max_length=150, blank=True, default="")
-    action = models.PositiveSmallIntegerField("Hành động", choices=Action.choices)
+    # No `choices=`: the labels live in `Action` alone, so a new action is one line there and no migration
+    # (a choices list would be re-serialised into a migration by every new action).
+    action = models.PositiveSmallIntegerField("Hành động")
     target_type = models.CharField("Loại đối tượng", max_length=40, blank=True, default="")
     target_id = models.CharField("Mã đối tượng", max_length=40, blank=True, default="")
     target_label = models.CharField("Đối tượng", max_length=250, blank=True, default="")
@@ -112,4 +114,12 @@ class AuditEvent(models.Model):
         ordering = ["-time", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.time:%d/%m/%Y %H:%M} {self.actor_name}: {self.get_action_display()} {self.target_label}"
+        return f"{self.time:%d/%m/%Y %H:%M} {self.actor_name}: {self.action_label} {self.target_label}"
+
+    @property
+    def action_label(self) -> str:
+        """The action's label (Action), or its number for an action this version does not know."""
+        try:
+            return str(Action(self.action).label)
+        except ValueError:
+            return str(self.action)
