@@ -84,7 +84,7 @@ def main() -> int:
             # The engine needs no database: generated case files, each classified in a fresh process.
             from bench import classify
 
-            outcome = classify.run(OUT, ["province", "nation"])
+            outcome = classify.run(OUT, [*classify.PROVINCE_CASES, "nation"])
             if not all(r["ok"] for r in outcome.values()):
                 failed.append(name)
         elif name == "reviews":

@@ -20,7 +20,7 @@ import msgspec
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
-from danhgia.people.models import PartyMember, QuotaGroup
+from danhgia.people.models import PartyMember, Post, PostRole, QuotaGroup
 from danhgia.periods.models import Period
 from danhgia.reviews.models import (
     PERSON_KINDS,
@@ -32,6 +32,7 @@ from danhgia.reviews.models import (
     ShortcomingStatus,
     TaskStatus,
 )
+from danhgia.reviews.states import BEFORE_PROPOSAL
 from danhgia.rules import case as rules_case
 from danhgia.rules.engine import classify
 from danhgia.rules.output import Output, Result
@@ -42,6 +43,7 @@ from danhgia.rules.regimes import Regime
 DECIDED_RANK = 2e9
 REQUESTED_RANK = 1e9
 NO_TASKS: Counter[str] = Counter()
+BODY_KINDS = frozenset({ReviewKind.PARTY_ORG, ReviewKind.COLLECTIVE, ReviewKind.UNIT})
 
 
 class Facts(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -105,8 +107,75 @@ def _shortcomings(reviews: list[Review], period: Period) -> dict[tuple[str, int]
     }
 
 
+@dataclass(frozen=True)
+class BodyDiscipline:
+    """What the system holds on a body's discipline in the year: the discipline recorded on the reviews of its
+    leadership collective's members, and the subordinate units whose own reviews record the body disciplined.
+
+    A person's discipline is what is recorded on their review (no entry: not disciplined); a body's is derived the
+    same way, so that the condition «no subordinate unit nor member of the collective disciplined» (QĐ 366 Art. 11
+    §1, QĐ 124 Art. 12) is checked against the records rather than left unverified for every body. What the
+    authority records on the body's own review (facts.leadership_disciplined, facts.subordinates) wins.
+    """
+
+    leadership: rules_case.LeadershipDisciplined
+    subordinates: rules_case.Subordinates
+
+
+def _body_discipline(bodies: list[Review], period: Period) -> dict[int, BodyDiscipline]:
+    """BodyDiscipline per unit id, for the given body reviews (three queries, whatever their number)."""
+    units = {r.unit_id for r in bodies if r.unit_id is not None}
+    if not units:
+        return {}
+    year = period.year
+    collective: dict[int, set[int]] = defaultdict(set)  # unit → persons in its leadership collective
+    for unit_id, person_id in (
+        Post.objects.filter(unit_id__in=units, starts_on__lte=period.ends_on)
+        .filter(Q(in_collective=True) | Q(role__in=[PostRole.HEAD, PostRole.DEPUTY]))  # a cell's secretary, deputy
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=period.starts_on))
+        .values_list("unit_id", "person_id")
+    ):
+        collective[unit_id].add(person_id)
+    persons = set().union(*collective.values()) if collective else set()
+    disciplined: dict[int, dict[tuple[dt.date, str], bool]] = defaultdict(dict)  # person → {(date, form): self}
+    if persons:
+        for person_id, facts in Review.objects.filter(
+            period=period, person_id__in=persons, kind__in=PERSON_KINDS
+        ).values_list("person_id", "facts"):
+            # A leader has two reviews (in the cell and as a leader): the same violation counts once.
+            for d in parse_facts(facts or {}).discipline:
+                if d.date.year == year:
+                    disciplined[person_id][(d.date, d.form)] = d.self_detected_remedied
+    children: dict[int, list[bool]] = defaultdict(list)  # unit → [subordinate disciplined?]
+    for parent_id, facts in Review.objects.filter(
+        period=period, unit__parent_id__in=units, kind__in=[ReviewKind.PARTY_ORG, ReviewKind.UNIT]
+    ).values_list("unit__parent_id", "facts"):
+        own = parse_facts(facts or {})
+        hit = any(d.date.year == year for d in own.discipline) or bool(
+            own.leadership_disciplined and own.leadership_disciplined.collective
+        )
+        if parent_id is not None:
+            children[parent_id].append(hit)
+    out: dict[int, BodyDiscipline] = {}
+    for unit_id in units:
+        entries = [e for p in collective.get(unit_id, ()) for e in disciplined.get(p, {}).items()]
+        out[unit_id] = BodyDiscipline(
+            rules_case.LeadershipDisciplined(
+                collective=False,
+                members=[form for (_date, form), _self in sorted(entries)],  # type: ignore[misc]
+                members_self_detected_remedied=sum(1 for _key, self_detected in entries if self_detected),
+            ),
+            rules_case.Subordinates(total=len(children.get(unit_id, ())), disciplined=sum(children.get(unit_id, ()))),
+        )
+    return out
+
+
 def _subject(
-    review: Review, tasks: Counter[str], sc: tuple[int, int] | None, joined: dt.date | None
+    review: Review,
+    tasks: Counter[str],
+    sc: tuple[int, int] | None,
+    joined: dt.date | None,
+    body: BodyDiscipline | None = None,
 ) -> rules_case.Subject:
     facts = parse_facts(review.facts or {})
     total = sum(tasks.values())
@@ -147,8 +216,8 @@ def _subject(
         score=score,
         shortcomings=rules_case.Shortcomings(identified=sc[0], remedied=sc[1]) if sc else rules_case.Shortcomings(),
         civil_servant_level=facts.civil_servant_level,
-        subordinates=facts.subordinates,
-        leadership_disciplined=facts.leadership_disciplined,
+        subordinates=facts.subordinates or (body.subordinates if body else None),
+        leadership_disciplined=facts.leadership_disciplined or (body.leadership if body else None),
         led_units=facts.led_units,
         confidence_low_share=facts.confidence_low_share,
     )
@@ -165,6 +234,7 @@ class Loaded:
     shortcomings: dict[tuple[str, int], tuple[int, int]]
     admitted: dict[int, dt.date]  # by person id
     groups: dict[int, QuotaGroup]
+    bodies_discipline: dict[int, BodyDiscipline]  # by unit id, for the body reviews
 
 
 def load(reviews: list[Review]) -> Loaded:
@@ -197,6 +267,7 @@ def load(reviews: list[Review]) -> Loaded:
         shortcomings=_shortcomings(all_reviews, period),
         admitted=admitted,
         groups=QuotaGroup.objects.in_bulk(group_ids) if group_ids else {},
+        bodies_discipline=_body_discipline([r for r in all_reviews if r.kind in BODY_KINDS], period),
     )
 
 
@@ -229,13 +300,18 @@ def evaluate(
         else:
             joined = review.unit.founded_on if review.unit is not None else None
             key = ("u", review.unit_id or 0)
-        subject = _subject(review, loaded.tasks.get(review.pk, NO_TASKS), loaded.shortcomings.get(key), joined)
+        held = loaded.bodies_discipline.get(review.unit_id) if review.kind in BODY_KINDS and review.unit_id else None
+        subject = _subject(review, loaded.tasks.get(review.pk, NO_TASKS), loaded.shortcomings.get(key), joined, held)
         if review.pk in overrides:
             # Among themselves the requested rank by points: if they do not all fit, the last on points is refused.
             subject.proposed = overrides[review.pk]  # type: ignore[assignment]
             subject.rank = REQUESTED_RANK + float(review.score or 0)
         if review.pk not in in_set:
             # A body outside the set only caps its head: fixed at its decided level (or its proposal), ungrouped.
+            subject.group = None
+        elif review.state in BEFORE_PROPOSAL and review.pk not in overrides:
+            # Not yet proposed by its meeting: its level is a forecast, which must not take (or, counted as HTT,
+            # enlarge) the quota places of those being decided.
             subject.group = None
         elif subject.group and review.quota_group_id is not None:
             group_ids.add(review.quota_group_id)

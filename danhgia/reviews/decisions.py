@@ -420,6 +420,8 @@ def _decide_suggested(period: Period, rows: list[tuple[int, int | None, str]], a
         result = outcomes[r.pk].result
         if r.pk not in locked or r.state not in DECIDABLE or result is None or result.level is None:
             continue
+        if result.unverified:
+            continue  # the level rests on missing facts: the officer decides it on the decision page, knowingly
         if _blocked(r, bodies):
             continue
         if own is not None and own == r.person_id:

@@ -26,6 +26,7 @@ from danhgia.rules.rulebook import RuleSpec, load_spec
 _MARKERS = re.compile(r"\s*\[[A-Z]+\d+[a-z]?(?:\s*,\s*[A-Z]+\d+[a-z]?)*\]")
 _CASE_IDS = re.compile(r"«(r\d+)»")
 _LOCKED = {"decided", "complained"}
+_DECIDABLE = {"proposed", "appraised"}
 
 
 def clean_source(text: str) -> str:
@@ -79,7 +80,7 @@ def quota_method(quota: Any, regime: str) -> list[str]:
     return parts
 
 
-_WARNING_CODES = re.compile(r"\s*\((?:needs_decision|decided_by)\)")
+_WARNING_CODES = re.compile(r"\s*\((?:needs_decision|decided_by|unverified)\)")
 _WARNING_WHERE = re.compile(r"^(?:groups\[\d+\]\.)?quota: ")
 _WARNING_RATE = re.compile(r"(tỷ lệ|tối đa|khác) (\d+(?:\.\d+)?)(?=\s)")
 
@@ -195,6 +196,48 @@ def _effect(effect: str) -> str:
     return f"{high} → {low}" if high else f"→ {low}"
 
 
+def _missing_fact(check: str) -> str:
+    """What has to be recorded for a condition to be checked, in the officer's words."""
+    if check.startswith("score"):
+        return _("điểm tự chấm")
+    if check in {"criteria_all_at_least", "any_criterion_graded"}:
+        return _("mức đánh giá các tiêu chí")
+    if check.startswith("tasks_") or check == "targets_completed_below":
+        return _("danh sách nhiệm vụ và kết quả (hoàn thành, đúng hạn, vượt mức)")
+    if check == "shortcomings_remedied":
+        return _("kết quả khắc phục hạn chế, khuyết điểm kỳ trước")
+    if check in {"leadership_disciplined", "no_discipline_in_unit", "no_leadership_discipline"}:
+        return _("kỷ luật của tập thể, thành viên, đơn vị trực thuộc")
+    if check.startswith("subordinates_disciplined"):
+        return _("kỷ luật của đơn vị trực thuộc")
+    if check.startswith("led_units"):
+        return _("kết quả của địa phương, đơn vị phụ trách")
+    if check == "confidence_low_over":
+        return _("kết quả lấy phiếu tín nhiệm")
+    if check == "linked_at_least":
+        return _("mức xếp loại của cơ quan, đoàn thể cùng cấp")
+    return _("dữ kiện xếp loại")
+
+
+def unverified_facts(result: Any, regime: str) -> list[str]:
+    """What is missing for the level the engine gives to be checked against facts (its `unverified` conditions),
+    one line per kind of fact: the row is «chưa kiểm chứng» and the competent authority decides it knowingly."""
+    ids = getattr(result, "unverified", None) or ()
+    spec = _spec(regime)
+    rules = _rules(regime)
+    facts: list[str] = []
+    for rule_id in ids:
+        if spec is not None and rule_id == spec.head.id:
+            text = _("mức xếp loại của tập thể, đơn vị mình đứng đầu")
+        elif rule_id in rules:
+            text = _missing_fact(rules[rule_id].check)
+        else:
+            text = _("dữ kiện của quy tắc %(rule)s") % {"rule": rule_id}
+        if text not in facts:
+            facts.append(text)
+    return facts
+
+
 @dataclass
 class Chip:
     label: str
@@ -240,7 +283,7 @@ def reason_chip(reason: Any, result: Any, regime: str, names: dict[str, str] | N
 
 
 # The values of ?xem= on the decision page ("" shows every row).
-FILTERS: tuple[str, ...] = ("", "chua-quyet-dinh", "chuyen-xuong", "ghi-ly-do", "xem-xet")
+FILTERS: tuple[str, ...] = ("", "chua-quyet-dinh", "chuyen-xuong", "ghi-ly-do", "xem-xet", "chua-kiem-chung")
 
 
 def _filter_labels() -> dict[str, str]:
@@ -250,6 +293,7 @@ def _filter_labels() -> dict[str, str]:
         "chuyen-xuong": _("Bị chuyển xuống do tỷ lệ"),
         "ghi-ly-do": _("Cần ghi lý do"),
         "xem-xet": _("Cấp có thẩm quyền xem xét"),
+        "chua-kiem-chung": _("Chưa kiểm chứng (thiếu dữ kiện)"),
     }
 
 
@@ -265,6 +309,8 @@ def _matches(key: str, row: Any, capped: set[int]) -> bool:
         return bool(result and result.level and review.self_level and result.level != review.self_level)
     if key == "xem-xet":
         return bool(result and result.needs_decision and not result.level)
+    if key == "chua-kiem-chung":
+        return review.state in _DECIDABLE and bool(result and getattr(result, "unverified", None))
     return True
 
 
@@ -274,6 +320,7 @@ class Line:
     row: Any
     chips: list[Chip]
     reason: str  # the written reason proposed when the computed level departs from the self-assessment
+    unverified: list[str] = field(default_factory=list)  # facts missing to check the computed level
 
 
 @dataclass
@@ -337,7 +384,9 @@ def decision_view(
         result, review = row.result, row.review
         departs = bool(result and result.level and review.self_level and result.level != review.self_level)
         reason = engine_reason(result, local) if departs else ""
-        lines.append(Line(number, row, _chips(row, regime, local), reason))
+        # A forecast (a review not yet proposed) is not decided now: its missing facts are not the authority's concern.
+        unverified = unverified_facts(result, regime) if review.state in _DECIDABLE else []
+        lines.append(Line(number, row, _chips(row, regime, local), reason, unverified))
     return DecisionView(current, lines, len(rows), filters, page)
 
 

@@ -30,6 +30,10 @@ ACTIONS: dict[str, tuple[frozenset[str], str, str]] = {
 }
 
 
+# Before the meeting's proposal a review's level is a forecast: it cannot be decided and takes no quota place.
+BEFORE_PROPOSAL = frozenset({S.DRAFT, S.SUBMITTED})
+
+
 def allowed(review: Review, action: str) -> bool:
     return review.state in ACTIONS[action][0]
 

@@ -104,7 +104,10 @@ class LinkParams(Params):
     link: Literal["same_level"] = "same_level"
 
 
-Check = Callable[[Subject, Params, Context], int]
+# A check takes the subject, its own parameter struct (CheckDef.params: the pairing is checked when a rulebook is
+# compiled) and the context. Typed loosely here so that each check can name its own parameter type without an
+# isinstance on the engine's hot path.
+Check = Callable[..., int]
 
 
 @dataclass(frozen=True)
@@ -123,20 +126,17 @@ def _score(s: Subject) -> float | None:
     return None if s.score is None else s.score.general + s.score.task
 
 
-def score_below(s: Subject, p: Params, ctx: Context) -> int:
-    assert isinstance(p, Threshold)
+def score_below(s: Subject, p: Threshold, ctx: Context) -> int:
     total = _score(s)
     return MISSING if total is None else TRUE if total < p.threshold else FALSE
 
 
-def score_at_least(s: Subject, p: Params, ctx: Context) -> int:
-    assert isinstance(p, Threshold)
+def score_at_least(s: Subject, p: Threshold, ctx: Context) -> int:
     total = _score(s)
     return MISSING if total is None else TRUE if total >= p.threshold else FALSE
 
 
-def flag(s: Subject, p: Params, ctx: Context) -> int:
-    assert isinstance(p, FlagParam)
+def flag(s: Subject, p: FlagParam, ctx: Context) -> int:
     return TRUE if s.status is not None and getattr(s.status, p.name) else FALSE
 
 
@@ -148,30 +148,26 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
-def joined_within_months(s: Subject, p: Params, ctx: Context) -> int:
+def joined_within_months(s: Subject, p: Months, ctx: Context) -> int:
     """Admitted (or founded) less than `months` calendar months before the reference date."""
-    assert isinstance(p, Months)
     joined = s.status.joined_on if s.status is not None else None
     if joined is None:
         return MISSING
     return TRUE if ctx.as_of < add_months(joined, int(p.months)) else FALSE
 
 
-def sick_leave_at_least(s: Subject, p: Params, ctx: Context) -> int:
-    assert isinstance(p, Months)
+def sick_leave_at_least(s: Subject, p: Months, ctx: Context) -> int:
     months = s.status.sick_leave_months if s.status is not None else None
     return TRUE if months is not None and months >= p.months else FALSE
 
 
-def finding(s: Subject, p: Params, ctx: Context) -> int:
-    assert isinstance(p, FindingParam)
+def finding(s: Subject, p: FindingParam, ctx: Context) -> int:
     value = getattr(s.findings, p.name) if s.findings is not None else None
     return MISSING if value is None else TRUE if value else FALSE
 
 
-def disciplined_in_year(s: Subject, p: Params, ctx: Context) -> int:
+def disciplined_in_year(s: Subject, p: DisciplineParams, ctx: Context) -> int:
     """Disciplined with a form at least `min_form`, the decision dated inside the evaluation year."""
-    assert isinstance(p, DisciplineParams)
     least = FORM_RANK[p.min_form] if p.min_form else 0
     counted = mitigated = False
     for d in s.discipline:
@@ -191,7 +187,7 @@ def _shares(s: Subject) -> tuple[int, int | None, int | None, int | None] | None
     return t.total, t.completed, t.on_time, t.exceeded
 
 
-def tasks_all_on_time(s: Subject, p: Params, ctx: Context) -> int:
+def tasks_all_on_time(s: Subject, p: ShareParam, ctx: Context) -> int:
     """Every assigned task completed, on time (QĐ 366 Art. 11: "100% … đúng hạn")."""
     shares = _shares(s)
     if shares is None:
@@ -210,17 +206,15 @@ def tasks_all_completed(s: Subject, p: Params, ctx: Context) -> int:
     return TRUE if shares[1] == shares[0] else FALSE
 
 
-def tasks_exceeded_share_at_least(s: Subject, p: Params, ctx: Context) -> int:
-    assert isinstance(p, ShareParam)
+def tasks_exceeded_share_at_least(s: Subject, p: ShareParam, ctx: Context) -> int:
     shares = _shares(s)
     if shares is None or shares[3] is None:
         return MISSING
     return TRUE if shares[3] >= p.share * shares[0] else FALSE
 
 
-def tasks_late_share_at_most(s: Subject, p: Params, ctx: Context) -> int:
+def tasks_late_share_at_most(s: Subject, p: ShareParam, ctx: Context) -> int:
     """All tasks completed and those behind schedule at most `share` of them (QĐ 366 Art. 11 §3)."""
-    assert isinstance(p, ShareParam)
     shares = _shares(s)
     if shares is None:
         return MISSING
@@ -230,17 +224,15 @@ def tasks_late_share_at_most(s: Subject, p: Params, ctx: Context) -> int:
     return TRUE if completed == total and total - on_time <= p.share * total else FALSE
 
 
-def tasks_not_completed_over(s: Subject, p: Params, ctx: Context) -> int:
-    assert isinstance(p, ShareParam)
+def tasks_not_completed_over(s: Subject, p: ShareParam, ctx: Context) -> int:
     shares = _shares(s)
     if shares is None or shares[1] is None:
         return MISSING
     return TRUE if shares[0] - shares[1] > p.share * shares[0] else FALSE
 
 
-def targets_completed_below(s: Subject, p: Params, ctx: Context) -> int:
+def targets_completed_below(s: Subject, p: CompletionParams, ctx: Context) -> int:
     """Less than `share` of the year's targets completed (and key targets missed), unless force majeure."""
-    assert isinstance(p, CompletionParams)
     shares = _shares(s)
     if shares is None or shares[1] is None:
         return MISSING
@@ -257,9 +249,8 @@ def targets_completed_below(s: Subject, p: Params, ctx: Context) -> int:
     return TRUE
 
 
-def led_units_completion_below(s: Subject, p: Params, ctx: Context) -> int:
+def led_units_completion_below(s: Subject, p: LedUnitsParams, ctx: Context) -> int:
     """The localities/units led completed less than `share` of their plan (or missed the basic targets)."""
-    assert isinstance(p, LedUnitsParams)
     lu = s.led_units
     if lu is None or (lu.tasks_completed_share is None and (not p.basic_targets or lu.basic_targets_missed is None)):
         return MISSING
@@ -272,29 +263,25 @@ def led_units_completion_below(s: Subject, p: Params, ctx: Context) -> int:
     return TRUE
 
 
-def led_units_kht_over(s: Subject, p: Params, ctx: Context) -> int:
-    assert isinstance(p, ShareParam)
+def led_units_kht_over(s: Subject, p: ShareParam, ctx: Context) -> int:
     lu = s.led_units
     if lu is None or not lu.total or lu.kht is None:
         return MISSING
     return TRUE if lu.kht > p.share * lu.total else FALSE
 
 
-def confidence_low_over(s: Subject, p: Params, ctx: Context) -> int:
-    assert isinstance(p, ShareParam)
+def confidence_low_over(s: Subject, p: ShareParam, ctx: Context) -> int:
     share = s.confidence_low_share
     return MISSING if share is None else TRUE if share > p.share else FALSE
 
 
-def civil_servant_level_below(s: Subject, p: Params, ctx: Context) -> int:
+def civil_servant_level_below(s: Subject, p: LevelParam, ctx: Context) -> int:
     """Only for civil servants: a subject without a civil-servant rating is not one (the rule does not apply)."""
-    assert isinstance(p, LevelParam)
     level = s.civil_servant_level
     return FALSE if level is None else TRUE if levels.BY_NAME[level] < levels.BY_NAME[p.level] else FALSE
 
 
-def civil_servant_level_is(s: Subject, p: Params, ctx: Context) -> int:
-    assert isinstance(p, LevelParam)
+def civil_servant_level_is(s: Subject, p: LevelParam, ctx: Context) -> int:
     return TRUE if s.civil_servant_level == p.level else FALSE
 
 
@@ -302,14 +289,12 @@ def _criteria(s: Subject, group: str) -> list[int]:
     return [GRADE_RANK[c.grade] for c in s.criteria if group == "all" or c.group == group]
 
 
-def criteria_all_at_least(s: Subject, p: Params, ctx: Context) -> int:
-    assert isinstance(p, GradeParams)
+def criteria_all_at_least(s: Subject, p: GradeParams, ctx: Context) -> int:
     grades = _criteria(s, p.group)
     return MISSING if not grades else TRUE if min(grades) >= GRADE_RANK[p.grade] else FALSE
 
 
-def any_criterion_graded(s: Subject, p: Params, ctx: Context) -> int:
-    assert isinstance(p, GradeParams)
+def any_criterion_graded(s: Subject, p: GradeParams, ctx: Context) -> int:
     grades = _criteria(s, p.group)
     return MISSING if not grades else TRUE if GRADE_RANK[p.grade] in grades else FALSE
 
@@ -319,8 +304,7 @@ def shortcomings_remedied(s: Subject, p: Params, ctx: Context) -> int:
     return MISSING if sc is None else TRUE if sc.remedied >= sc.identified else FALSE
 
 
-def leadership_disciplined(s: Subject, p: Params, ctx: Context) -> int:
-    assert isinstance(p, LeadershipParams)
+def leadership_disciplined(s: Subject, p: LeadershipParams, ctx: Context) -> int:
     ld = s.leadership_disciplined
     if ld is None:
         return MISSING
@@ -332,9 +316,8 @@ def leadership_disciplined(s: Subject, p: Params, ctx: Context) -> int:
     return TRUE if hit else FALSE
 
 
-def no_leadership_discipline(s: Subject, p: Params, ctx: Context) -> int:
+def no_leadership_discipline(s: Subject, p: LeadershipParams, ctx: Context) -> int:
     """No member of the leadership collective disciplined with at least `min_form` (nor the collective itself)."""
-    assert isinstance(p, LeadershipParams)
     answer = leadership_disciplined(s, p, ctx)
     return MISSING if answer == MISSING else FALSE if answer == TRUE else TRUE
 
@@ -343,10 +326,9 @@ class SelfDetectedParams(Params):
     self_detected: Literal["count", "exempt"] = "count"
 
 
-def no_discipline_in_unit(s: Subject, p: Params, ctx: Context) -> int:
+def no_discipline_in_unit(s: Subject, p: SelfDetectedParams, ctx: Context) -> int:
     """No directly subordinate unit and no member of the leadership collective disciplined (optionally except
     the violations self-detected with their consequences remedied)."""
-    assert isinstance(p, SelfDetectedParams)
     sub, ld = s.subordinates, s.leadership_disciplined
     if sub is None and ld is None:
         return MISSING
@@ -358,8 +340,7 @@ def no_discipline_in_unit(s: Subject, p: Params, ctx: Context) -> int:
     return TRUE
 
 
-def subordinates_disciplined_share_over(s: Subject, p: Params, ctx: Context) -> int:
-    assert isinstance(p, ShareParam)
+def subordinates_disciplined_share_over(s: Subject, p: ShareParam, ctx: Context) -> int:
     sub = s.subordinates
     if sub is None or not sub.total:
         return MISSING

@@ -54,6 +54,8 @@ class _Reasons:
         self._tuples: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     def shared(self, items: list[Any]) -> tuple[Any, ...]:
+        if not items:
+            return ()
         key = tuple(items)
         return self._tuples.setdefault(key, key)
 
@@ -67,7 +69,7 @@ class _Reasons:
 
 
 def _step(high: int, low: int) -> str:
-    return f"{NAMES[high]}→{NAMES[low] if low >= 0 else 'null'}"
+    return levels.STEPS[(high, low)]
 
 
 @dataclass(slots=True)
@@ -78,72 +80,127 @@ class _Eval:
     missing: tuple[str, ...]
     decide: bool
     not_rated_reason: str | None
+    # The conditions of `eligible` that could not be checked for lack of facts (gates answering MISSING).
+    unverified: tuple[str, ...] = ()
+    bare: bool = False  # nothing recorded (`_bare`): evaluates like every bare subject of its kind
+
+
+def _gaps(s: Subject, gates: list[Rule], ctx: Context) -> list[str]:
+    """The gates of one level whose facts are missing."""
+    return [r.id for r in gates if r.fn(s, r.params, ctx) == MISSING]
 
 
 def _evaluate(s: Subject, kr: KindRules, ctx: Context, reasons: _Reasons, undecided: NamedRule) -> _Eval:
-    """One subject on its own: everything but the proposal, the body it heads, linked rules and the quota."""
+    """One subject on its own: everything but the proposal, the body it heads, linked rules and the quota.
+
+    A rule whose facts are missing does not fire (case-format.md): it never makes KHT, never fails a level's
+    condition and never caps. It is listed under `missing`; a missing condition of the level reached is also
+    listed under `unverified`, so that the competent authority sees the level was not checked against facts.
+    Missing data is never evidence against a person.
+    """
     missing: list[str] = []
     for r in kr.not_rated:
-        answer = r.check.fn(s, r.params, ctx)  # type: ignore[misc]
+        answer = r.fn(s, r.params, ctx)
         if answer == TRUE:
-            return _Eval(False, NONE, (reasons.get(r, "not_rated"),), (), False, r.not_rated_reason)
+            return _Eval(False, NONE, (r.hit,), (), False, r.not_rated_reason)
         if answer == MISSING:
             missing.append(r.id)
     out: list[Reason] = []
     kht = decide = False
     for r in kr.kht:
-        answer = r.check.fn(s, r.params, ctx)  # type: ignore[misc]
+        answer = r.fn(s, r.params, ctx)
         if answer == TRUE:
             kht = True
-            out.append(reasons.get(r, "→KHT"))
+            out.append(r.hit)
         elif answer == MITIGATED:
             decide = True
-            out.append(reasons.get(r, "needs_decision"))
+            out.append(r.mitigated)
         elif answer == MISSING:
             missing.append(r.id)
     for r in kr.decide:
-        answer = r.check.fn(s, r.params, ctx)  # type: ignore[misc]
+        answer = r.fn(s, r.params, ctx)
         if answer == TRUE:
             decide = True
-            out.append(reasons.get(r, "needs_decision"))
+            out.append(r.hit)
         elif answer == MISSING:
             missing.append(r.id)
     if kht:
         return _Eval(True, KHT, reasons.shared(out), reasons.shared(missing), decide, None)
     # The highest level whose conditions all hold (QĐ 366 Art. 11: "đồng thời, phải đáp ứng các điều kiện").
-    level = HTXS
-    while level >= HT:
-        failed: list[tuple[Rule, str | None]] = []
-        for r in kr.gates[level]:
-            answer = r.check.fn(s, r.params, ctx)  # type: ignore[misc]
+    level = NONE
+    gaps: list[str] = []
+    for at, gates in kr.levels:
+        failed = False
+        gaps = []
+        for r in gates:
+            answer = r.fn(s, r.params, ctx)
             if answer == FALSE:
-                failed.append((r, None))
+                failed = True
+                out.append(r.hit)
             elif answer == MISSING:
-                missing.append(r.id)
-                if r.required:
-                    # The level rests on these facts (the score under QĐ 366): without them it cannot hold.
-                    failed.append((r, f"Chưa có dữ kiện — {r.description}"))
+                gaps.append(r.id)
+        if gaps:
+            missing.extend(gaps)
         if not failed:
+            level = at
             break
-        for r, text in failed:
-            out.append(reasons.get(r, _step(level, level - 1 if level > HT else NONE), text))
-        level -= 1
     if level < HT:
         if undecided.effect == "KHT":
-            # QĐ 132 / HD 21: not meeting the standard of HT is KHT.
+            # QĐ 132 / HD 21: not meeting the standard of HT is KHT (conditions that failed on facts, never on
+            # missing ones: a missing condition does not fail).
             out.append(reasons.get(undecided, "→KHT"))
             return _Eval(True, KHT, reasons.shared(out), reasons.shared(missing), decide, None)
         # No level's conditions hold and no KHT case applies: the regulation gives no answer (R114).
         out.append(reasons.get(undecided, "needs_decision"))
         return _Eval(True, NONE, reasons.shared(out), reasons.shared(missing), True, None)
     for r in kr.caps:
-        answer = r.check.fn(s, r.params, ctx)  # type: ignore[misc]
+        answer = r.fn(s, r.params, ctx)
         if answer == TRUE and r.level < level:
-            out.append(reasons.get(r, _step(level, r.level)))
+            out.append(r.capped[level])
             level = r.level
         elif answer == MISSING:
             missing.append(r.id)
-    return _Eval(True, level, reasons.shared(out), reasons.shared(missing), decide, None)
+    return _Eval(
+        True, level, reasons.shared(out), reasons.shared(missing), decide, None, reasons.shared(gaps) if gaps else ()
+    )
+
+
+def _bare(s: Subject) -> bool:
+    """Nothing recorded but who it is, its group, head, proposal and rank (past years' records, imports)."""
+    return (
+        s.score is None
+        and not s.criteria
+        and s.targets is None
+        and s.status is None
+        and not s.discipline
+        and s.findings is None
+        and s.shortcomings is None
+        and s.civil_servant_level is None
+        and s.subordinates is None
+        and s.leadership_disciplined is None
+        and s.led_units is None
+        and s.confidence_low_share is None
+    )
+
+
+def _evaluate_all(subjects: list[Subject], compiled: Compiled, ctx: Context, reasons: _Reasons) -> list[_Eval]:
+    """`_evaluate` of every subject. Subjects with no facts evaluate alike: evaluated once per kind and shared (the
+    resolution keeps what it adds to a subject beside the evaluation, never in it)."""
+    undecided = compiled.spec.undecided
+    by_kind = compiled.by_kind
+    bare: dict[str, _Eval] = {}
+    evals: list[_Eval] = []
+    append = evals.append
+    for s in subjects:
+        if _bare(s):
+            e = bare.get(s.kind)
+            if e is None:
+                e = bare[s.kind] = _evaluate(s, by_kind[s.kind], ctx, reasons, undecided)
+                e.bare = True
+            append(e)
+        else:
+            append(_evaluate(s, by_kind[s.kind], ctx, reasons, undecided))
+    return evals
 
 
 def _quota_for(case: Case, compiled: Compiled) -> tuple[list[GroupQuota | None], list[str]]:
@@ -286,8 +343,13 @@ def _classify(case: Case) -> Output:
     index = {s.id: i for i, s in enumerate(subjects)}
     group_of = [group_index[s.group] if s.group is not None else -1 for s in subjects]
 
-    evals = [_evaluate(s, compiled.by_kind[s.kind], ctx, reasons, spec.undecided) for s in subjects]
-    final = [NONE] * len(subjects)
+    evals = _evaluate_all(subjects, compiled, ctx, reasons)
+    n = len(subjects)
+    final = [NONE] * n
+    # What the resolution adds to a subject, kept beside its evaluation (which bare subjects share): reasons, and the
+    # conditions it could not check (the body headed or linked subjects without a level).
+    added: list[tuple[Reason, ...]] = [()] * n
+    added_missing: dict[int, tuple[str, ...]] = {}
     positions: dict[int, int] = {}
     members: list[list[int]] = [[] for _ in case.groups]
     for i, g in enumerate(group_of):
@@ -295,40 +357,47 @@ def _classify(case: Case) -> Output:
             members[g].append(i)
     quota_out: list[QuotaResult] = []
     quota_rule = NamedRule(id="quota", description=spec.quota.description, source=spec.quota.source)
+    by_name = levels.BY_NAME
+    capped_by_proposal = {
+        (high, low): reasons.get(spec.proposed, _step(high, low)) for high in range(len(NAMES)) for low in range(high)
+    }
+    linked_rules = {kind: kr.linked for kind, kr in compiled.by_kind.items()} if compiled.uses_links else {}
 
     def pre_quota(i: int) -> int:
         """The level before the quota: eligible, capped by the proposal, the body headed, linked rules.
 
         A subject left to the competent authority (R75, R78, R114) has no level: it takes no quota place.
         """
-        e, s = evals[i], subjects[i]
+        e = evals[i]
         level = e.eligible
-        if not e.rated or level < 0:
+        if level < 0 or not e.rated:
             return level
         if e.decide:
             return NONE
+        s = subjects[i]
         if s.proposed is not None:
-            proposed = levels.BY_NAME[s.proposed]
+            proposed = by_name[s.proposed]
             if proposed < level:
-                e.reasons += (reasons.get(spec.proposed, _step(level, proposed)),)
+                added[i] = (capped_by_proposal[(level, proposed)],)
                 level = proposed
         if s.heads is not None:
             body = final[index[s.heads]]
             if body < 0:
-                e.missing += (spec.head.id,)
+                # The body has no level: its head is not capped by it, and the head's level is not verified.
+                added_missing[i] = (spec.head.id,)
             elif body < level:
-                e.reasons += (reasons.get(spec.head, _step(level, body), f"{spec.head.description} («{s.heads}»)"),)
+                added[i] += (reasons.get(spec.head, _step(level, body), f"{spec.head.description} («{s.heads}»)"),)
                 level = body
-        for r in compiled.by_kind[s.kind].linked:
+        for r in linked_rules.get(s.kind, ()):
             assert isinstance(r.params, LinkParams)
             answer = linked_at_least([final[index[x]] for x in s.same_level], r.params)
             if answer == MISSING:
-                e.missing += (r.id,)
+                added_missing[i] = (*added_missing.get(i, ()), r.id)
             elif r.effect == "requires" and answer == FALSE and level >= r.level:
-                e.reasons += (reasons.get(r, _step(level, r.level - 1)),)
+                added[i] += (reasons.get(r, _step(level, r.level - 1)),)
                 level = r.level - 1
             elif r.effect == "max" and answer == TRUE and level > r.level:
-                e.reasons += (reasons.get(r, _step(level, r.level)),)
+                added[i] += (reasons.get(r, _step(level, r.level)),)
                 level = r.level
         return level
 
@@ -339,21 +408,23 @@ def _classify(case: Case) -> Output:
             final[i] = pre_quota(i)
             continue
         ids = members[node]
+        rated = []
         for i in ids:
             final[i] = pre_quota(i)
+            if evals[i].rated:
+                rated.append(i)
+        candidates = [i for i in rated if final[i] == HTXS]
+        htt = sum(1 for i in rated if final[i] == HTT)
         q = group_quota[node]
         if q is None:
-            rated = [i for i in ids if evals[i].rated]
             quota_out.append(
                 QuotaResult(
                     group=case.groups[node].id, rule=spec.quota.rule, rate=None, base=None, rounding=None,
-                    candidates=sum(1 for i in rated if final[i] == HTXS), htt=sum(1 for i in rated if final[i] == HTT),
-                    granted=sum(1 for i in rated if final[i] == HTXS), cap=None, downgraded=[], tie_at_cutoff=False,
+                    candidates=len(candidates), htt=htt, granted=len(candidates), cap=None, downgraded=[],
+                    tie_at_cutoff=False,
                 )
             )  # fmt: skip
             continue
-        candidates = [i for i in ids if evals[i].rated and final[i] == HTXS]
-        htt = sum(1 for i in ids if evals[i].rated and final[i] == HTT)
         candidates.sort(key=lambda i: (subjects[i].rank is None, -(subjects[i].rank or 0.0), subjects[i].id))
         the_cap = quota.cap(
             base=q.base,
@@ -366,11 +437,11 @@ def _classify(case: Case) -> Output:
         kept = min(len(candidates), the_cap)
         group = case.groups[node]
         tie = 0 < kept < len(candidates) and subjects[candidates[kept - 1]].rank == subjects[candidates[kept]].rank
-        text = f"Vượt tỷ lệ {q.rate * 100:g}% của nhóm «{group.name or group.id}»"
+        over = reasons.get(quota_rule, "HTXS→HTT", f"Vượt tỷ lệ {q.rate * 100:g}% của nhóm «{group.name or group.id}»")
         for position, i in enumerate(candidates, start=1):
             positions[i] = position
             if position > kept:
-                evals[i].reasons += (reasons.get(quota_rule, "HTXS→HTT", text),)
+                added[i] += (over,)
                 final[i] = HTT
         if tie:
             warnings.append(
@@ -396,11 +467,17 @@ def _classify(case: Case) -> Output:
             )
         )
 
-    results = []
+    results: list[Result] = []
+    append = results.append
     undecided = []
-    for i, (s, e) in enumerate(zip(subjects, evals, strict=True)):
+    unverified_ids = []
+    level_name = {level: levels.name(level) for level in range(NONE, len(NAMES))}
+    bare_gaps: dict[tuple[str, int], list[str]] = {}
+    with_score = regime == Regime.R2025
+    for i, s in enumerate(subjects):
+        e = evals[i]
         if not e.rated:
-            results.append(
+            append(
                 Result(
                     id=s.id, rated=False, level=None, eligible=None, not_rated_reason=e.not_rated_reason,
                     reasons=e.reasons,
@@ -409,19 +486,43 @@ def _classify(case: Case) -> Output:
             continue
         if e.decide:
             undecided.append(s.id)
-        score = s.score.general + s.score.task if s.score is not None and regime == Regime.R2025 else None
-        results.append(
+        level = final[i]
+        more = added[i]
+        missing = e.missing
+        resolved = added_missing.get(i, ())
+        if resolved:
+            missing = reasons.shared([*missing, *resolved])
+        if level < HT:
+            unverified: tuple[str, ...] = ()  # KHT and "no level" have no conditions to verify
+        elif level == e.eligible:
+            # Found while evaluating (and already under `missing`), and what the resolution could not check.
+            unverified = reasons.shared([*e.unverified, *resolved]) if resolved else e.unverified
+        else:
+            unverified = _unverified(s, e, level, compiled, ctx, reasons, bare_gaps, resolved)
+            if unverified and not set(unverified) <= set(missing):  # a lower level's conditions, checked only now
+                missing = reasons.shared([*missing, *(x for x in unverified if x not in missing)])
+        if unverified:
+            unverified_ids.append(s.id)
+        append(
             Result(
                 id=s.id,
                 rated=True,
-                level=levels.name(final[i]),
-                eligible=levels.name(e.eligible),
+                level=level_name[level],
+                eligible=level_name[e.eligible],
                 needs_decision=e.decide,
-                score=score,
+                score=s.score.general + s.score.task if with_score and s.score is not None else None,
                 quota_position=positions.get(i),
-                reasons=e.reasons,
-                missing=e.missing,
+                reasons=e.reasons + more if more else e.reasons,
+                missing=missing,
+                unverified=unverified or None,
             )
+        )
+    if unverified_ids:
+        unverified_ids.sort()
+        sample = ", ".join(unverified_ids[:WARNING_SAMPLE]) + (" …" if len(unverified_ids) > WARNING_SAMPLE else "")
+        warnings.append(
+            f"{len(unverified_ids)} đối tượng có mức xếp loại chưa được kiểm chứng vì thiếu dữ kiện (unverified); "
+            f"thiếu dữ kiện không làm hạ mức, cấp có thẩm quyền xem xét: {sample}"
         )
     if undecided:
         undecided.sort()  # the warning must not depend on the order of the subjects
@@ -438,6 +539,31 @@ def _classify(case: Case) -> Output:
         quota=quota_out,
         warnings=sorted(warnings),
     )
+
+
+def _unverified(
+    s: Subject,
+    e: _Eval,
+    final: int,
+    compiled: Compiled,
+    ctx: Context,
+    reasons: _Reasons,
+    bare_gaps: dict[tuple[str, int], list[str]],
+    resolved: tuple[str, ...],
+) -> tuple[str, ...]:
+    """The conditions of a final level below the eligible one (set by the proposal, the body headed or the quota;
+    at least HT) that could not be checked for lack of facts, with what the resolution could not check."""
+    kr = compiled.by_kind[s.kind]
+    if e.bare:
+        # Bare subjects of a kind answer every check alike: their gaps at a level are computed once.
+        key = (s.kind, final)
+        known = bare_gaps.get(key)
+        if known is None:
+            known = bare_gaps[key] = _gaps(s, kr.gates[final], ctx)
+        gaps = [*known, *resolved]
+    else:
+        gaps = [*_gaps(s, kr.gates[final], ctx), *resolved]
+    return reasons.shared(gaps)
 
 
 def _options_report(case: Case, compiled: Compiled) -> dict[str, Any]:

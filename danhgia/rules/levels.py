@@ -19,5 +19,13 @@ LABELS = {
 }
 
 
+# "HTXS→HTT", "HT→null": how a reason says what it did to the level, for every pair of levels.
+STEPS: dict[tuple[int, int], str] = {
+    (high, low): f"{NAMES[high]}→{NAMES[low] if low >= 0 else 'null'}"
+    for high in range(len(NAMES))
+    for low in range(NONE, len(NAMES))
+}
+
+
 def name(level: int) -> LevelName | None:
     return NAMES[level] if level >= 0 else None

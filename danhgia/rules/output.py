@@ -29,6 +29,9 @@ class Result(Struct, omit_defaults=True, kw_only=True, gc=False):
     quota_position: int | None = None  # place among the group's HTXS candidates, in quota order
     reasons: list[Reason] | tuple[Reason, ...]
     missing: list[str] | tuple[str, ...] | None = None
+    # The conditions of `level` that could not be checked for lack of facts (rule ids, or the head rule when the
+    # body headed has no level): the level is not verified and the competent authority must look at it.
+    unverified: list[str] | tuple[str, ...] | None = None
 
 
 class QuotaResult(Struct, omit_defaults=True):

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import lru_cache
 
 Base = str  # "htt_final" | "htt_proposed" | "htt_or_above"
 
 
+@lru_cache(maxsize=256)
 def exact(rate: float) -> Fraction:
     """The rate as written (0.2 → 1/5), not as the nearest binary float."""
     return Fraction(str(rate))
@@ -29,6 +31,12 @@ def rounded(x: Fraction, rounding: str) -> int:
 
 def cap(*, base: Base, rate: Fraction, htt: int, candidates: int, rounding: str, min_cap: int = 0) -> int:
     """The most subjects of the group that may be HTXS (before bounding by the number of candidates)."""
+    return _cap(base, rate, htt, candidates, rounding, min_cap)
+
+
+@lru_cache(maxsize=65536)
+def _cap(base: Base, rate: Fraction, htt: int, candidates: int, rounding: str, min_cap: int) -> int:
+    # Pure and exact, but Fraction arithmetic is slow: a province's thousands of groups share a few hundred sizes.
     if base == "htt_proposed":
         value = rounded(rate * htt, rounding)
     elif base == "htt_or_above":

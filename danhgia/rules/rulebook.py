@@ -29,6 +29,7 @@ from msgspec import Struct
 from danhgia.rules import levels
 from danhgia.rules.case import Kind, LocalRule, Options
 from danhgia.rules.checks import CHECKS, CheckDef, Params
+from danhgia.rules.output import Reason
 from danhgia.rules.regimes import Regime
 
 RULEBOOK_DIR = Path(__file__).parent / "rulebooks"
@@ -53,8 +54,6 @@ class RuleSpec(Struct, forbid_unknown_fields=True, kw_only=True):
     params: dict[str, Any] = {}
     confirmed: bool = True
     enabled: bool = True
-    # For a gate: the level cannot be established without these facts (a missing score fails the gate).
-    required: bool = False
     note: str = ""
 
 
@@ -93,7 +92,10 @@ class RulebookSpec(Struct, forbid_unknown_fields=True, kw_only=True):
     rules: list[RuleSpec]
 
 
-@dataclass(frozen=True)
+NO_REASON = Reason("", "", "", "")  # a rule's reason for an effect it does not have
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     id: str
     check: CheckDef
@@ -104,7 +106,13 @@ class Rule:
     description: str
     source: str
     confirmed: bool
-    required: bool = False
+    fn: Any = None  # check.fn, one attribute away on the engine's hot path
+    # The reasons the rule gives, made once (a province's case gives them hundreds of thousands of times):
+    # `hit` when it fires (not rated, KHT, left to the authority, a gate that fails), `mitigated` when a KHT case
+    # is left to the authority, `capped[level]` when a cap lowers `level`.
+    hit: Reason = field(default_factory=lambda: NO_REASON)
+    mitigated: Reason = field(default_factory=lambda: NO_REASON)
+    capped: dict[int, Reason] = field(default_factory=dict)
 
 
 @dataclass
@@ -117,6 +125,8 @@ class KindRules:
     gates: dict[int, list[Rule]] = field(default_factory=lambda: {levels.HTXS: [], levels.HTT: [], levels.HT: []})
     decide: list[Rule] = field(default_factory=list)
     linked: list[Rule] = field(default_factory=list)
+    gate_ids: dict[int, frozenset[str]] = field(default_factory=dict)  # the ids of `gates`, per level
+    levels: list[tuple[int, list[Rule]]] = field(default_factory=list)  # (level, its gates), HTXS first
 
 
 @dataclass
@@ -152,11 +162,37 @@ def _compile_rule(spec: RuleSpec | LocalRule, where: str) -> Rule:
         params = msgspec.convert(spec.params, check.params)
     except msgspec.ValidationError as exc:
         raise RulebookError(f"{where}.params", f"Tham số không hợp lệ: {exc}.") from None
+    if isinstance(spec, LocalRule) and spec.required:
+        # An earlier version let a gate fail on missing facts. It contradicts the case format ("a rule whose
+        # facts are missing does not fire"): refused loudly rather than ignored.
+        raise RulebookError(
+            f"{where}.required",
+            "«required» không còn được dùng: thiếu dữ kiện thì quy tắc không áp dụng và không bao giờ hạ mức "
+            "(kết quả ghi quy tắc đó trong «missing», «unverified»); hãy bỏ trường này.",
+        )
     effect, level, reason = _parse_effect(spec.effect, f"{where}.effect")
     if check.linked and effect not in {"max", "requires"}:
         raise RulebookError(f"{where}.effect", "Phép kiểm tra liên kết chỉ dùng với max:<mức> hoặc requires:<mức>.")
-    required = spec.required
-    return Rule(spec.id, check, params, effect, level, reason, spec.description, spec.source, spec.confirmed, required)
+
+    def given(step: str) -> Reason:
+        return Reason(spec.id, step, spec.description, spec.source, not spec.confirmed)
+
+    hit = mitigated = NO_REASON
+    capped: dict[int, Reason] = {}
+    if effect == "not_rated":
+        hit = given("not_rated")
+    elif effect == "KHT":
+        hit, mitigated = given("→KHT"), given("needs_decision")
+    elif effect == "decide":
+        hit = given("needs_decision")
+    elif effect == "requires":
+        hit = given(levels.STEPS[(level, level - 1 if level > levels.HT else levels.NONE)])
+    elif effect == "max":
+        capped = {high: given(levels.STEPS[(high, level)]) for high in range(level + 1, len(levels.NAMES))}
+    return Rule(
+        spec.id, check, params, effect, level, reason, spec.description, spec.source, spec.confirmed, check.fn,
+        hit, mitigated, capped,
+    )  # fmt: skip
 
 
 @cache
@@ -185,7 +221,21 @@ def load_spec_file(path: Path, regime: Regime) -> RulebookSpec:
 def compile_rulebook(
     regime: Regime, options: Options | None = None, local_rules: list[LocalRule] | None = None
 ) -> Compiled:
-    """The regime's rules with the case's switches and local rules applied, indexed by kind of subject."""
+    """The regime's rules with the case's switches and local rules applied, indexed by kind of subject.
+
+    Without switches or local rules (nearly every case) the compiled rulebook is the regime's own, built once per
+    process: the engine only reads it."""
+    if not local_rules and (options is None or not (options.enable_rules or options.disable_rules)):
+        return _compiled_as_published(regime)
+    return _compile(regime, options, local_rules)
+
+
+@cache
+def _compiled_as_published(regime: Regime) -> Compiled:
+    return _compile(regime, None, None)
+
+
+def _compile(regime: Regime, options: Options | None, local_rules: list[LocalRule] | None) -> Compiled:
     spec = load_spec(regime)
     options = options or Options()
     known = {r.id for r in spec.rules}
@@ -222,4 +272,7 @@ def compile_rulebook(
                 bucket.gates[rule.level].append(rule)
             else:
                 bucket.decide.append(rule)
+    for bucket in compiled.by_kind.values():
+        bucket.gate_ids = {level: frozenset(r.id for r in rules) for level, rules in bucket.gates.items()}
+        bucket.levels = [(level, bucket.gates[level]) for level in (levels.HTXS, levels.HTT, levels.HT)]
     return compiled

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from danhgia.rules import quota
 from danhgia.rules.case import decode
 from danhgia.rules.engine import classify
+from danhgia.rules.regimes import Regime
+from danhgia.rules.rulebook import load_spec
 
 LEVELS = ["KHT", "HT", "HTT", "HTXS"]
 RANK = {name: i for i, name in enumerate(LEVELS)}
@@ -184,3 +186,81 @@ def test_not_rated_subjects_get_no_level_and_do_not_count(case):
     for r in out["results"]:
         if not r["rated"]:
             assert r["level"] is None and r.get("quota_position") is None and r["not_rated_reason"]
+
+
+# --- Missing facts never lower a level (case-format.md: a rule whose facts are missing does not fire) ------------
+
+FACT_FIELDS = ("score", "criteria", "targets", "shortcomings", "status", "findings")
+
+
+def _uncapped(case: dict[str, Any]) -> dict[str, Any]:
+    """The same case without any cap: the quota is the one rule through which one subject's rise lowers another."""
+    return {**case, "groups": [{**g, "quota": None} for g in case["groups"]]}
+
+
+def _compare_levels(before: dict[str, Any], after: dict[str, Any], field: str) -> None:
+    first = {r["id"]: r for r in before["results"]}
+    head_rule = load_spec(Regime(before["regime"])).head.id
+    for r in after["results"]:
+        old = first[r["id"]]
+        if not (old["rated"] and r["rated"]) or old[field] is None or r[field] is None:
+            continue
+        if head_rule in (old.get("unverified") or ()):
+            # The body headed had no level, so the head was not capped by it (and said so): once the body has a
+            # level, the head is capped by it. Not a fact of the head's own lowering it.
+            continue
+        assert RANK[r[field]] >= RANK[old[field]], (r["id"], field, old[field], r[field], r.get("missing"))
+
+
+@st.composite
+def cases_with_facts_removed(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+    case = draw(cases())
+    thinner = []
+    for s in case["subjects"]:
+        s = dict(s)
+        for name in draw(st.lists(st.sampled_from(FACT_FIELDS), unique=True)):
+            s.pop(name, None)
+        if "targets" in s and draw(st.booleans()):
+            # A task list without its on-time and exceeded counts.
+            s["targets"] = {k: v for k, v in s["targets"].items() if k in {"total", "completed"}}
+        thinner.append(s)
+    return case, {**case, "subjects": thinner}
+
+
+@SETTINGS
+@given(cases_with_facts_removed())
+def test_removing_facts_never_lowers_a_level(pair):
+    full, thin = pair
+    _compare_levels(run(full)[1], run(thin)[1], "eligible")
+    _compare_levels(run(_uncapped(full))[1], run(_uncapped(thin))[1], "level")
+
+
+@SETTINGS
+@given(cases(), st.randoms(use_true_random=False))
+def test_adding_a_missing_fact_that_holds_never_lowers_a_level(case, rnd: random.Random):
+    regime = case["regime"]
+    chosen = {s["id"] for s in case["subjects"] if rnd.random() < 0.5}
+    without = {**case, "subjects": [{k: v for k, v in s.items() if k not in {"score", "criteria"}}
+                                    if s["id"] in chosen else s for s in case["subjects"]]}  # fmt: skip
+    excellent = [
+        {"code": "T", "group": "task", "grade": "xuat_sac"},
+        {"code": "G", "group": "general", "grade": "xuat_sac"},
+    ]
+    holds: dict[str, Any] = {"score": {"general": 28, "task": 67}} if regime == "R2025" else {"criteria": excellent}
+    added = {**without, "subjects": [{**s, **holds} if s["id"] in chosen else s for s in without["subjects"]]}
+    before, after = run(without)[1], run(added)[1]
+    _compare_levels(before, after, "eligible")
+    _compare_levels(before, after, "level")
+    # The fact holds: nothing it could have changed changes (the quota included).
+    assert {r["id"]: r["level"] for r in before["results"]} == {r["id"]: r["level"] for r in after["results"]}
+
+
+@SETTINGS
+@given(cases())
+def test_unverified_conditions_are_missing_ones_and_never_come_with_kht(case):
+    _, out = run(case)
+    for r in out["results"]:
+        unverified = r.get("unverified") or []
+        if unverified:
+            assert r["level"] in {"HTXS", "HTT", "HT"}
+            assert set(unverified) <= set(r.get("missing") or [])

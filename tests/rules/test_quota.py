@@ -34,13 +34,17 @@ def test_small_groups_get_nothing_under_floor_unless_a_minimum_is_set():
 
 
 CRITERIA = [{"code": "T", "group": "task", "grade": "xuat_sac"}, {"code": "G", "group": "general", "grade": "tot"}]
+# Every task on time, 60 % exceeded: the conditions of HTXS are checked against facts (no «unverified» warning).
+TARGETS = {"total": 10, "completed": 10, "on_time": 10, "exceeded": 6}
 
 
 def group_case(n_htxs: int, n_htt: int, **extra: Any) -> dict[str, Any]:
     """Subjects that reach HTXS (criteria all good) — the last n_htt held at HTT by their proposal."""
-    subjects = [{"id": f"x{i:02d}", "kind": "member", "group": "g", "rank": 100 - i, "criteria": CRITERIA}
+    subjects = [{"id": f"x{i:02d}", "kind": "member", "group": "g", "rank": 100 - i, "criteria": CRITERIA,
+                  "targets": TARGETS}
                 for i in range(n_htxs)]  # fmt: skip
-    subjects += [{"id": f"t{i:02d}", "kind": "member", "group": "g", "proposed": "HTT", "criteria": CRITERIA}
+    subjects += [{"id": f"t{i:02d}", "kind": "member", "group": "g", "proposed": "HTT", "criteria": CRITERIA,
+                  "targets": TARGETS}
                  for i in range(n_htt)]  # fmt: skip
     return {
         "regime": "R2023",

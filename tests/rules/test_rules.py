@@ -245,15 +245,27 @@ def test_six_months_are_calendar_months():
     assert one("R2025", "member", {"status": {"joined_on": "2025-01-31"}}, as_of="2025-07-31")["rated"] is True
 
 
-def test_a_subject_without_a_score_gets_no_level_under_qd_366():
+def test_a_subject_without_a_score_is_not_lowered_under_qd_366():
+    # case-format.md: a rule whose facts are missing does not fire. No score: no level is lowered or fixed by it.
     result = one("R2025", "member", {"score": None})
-    assert result["level"] is None and result["needs_decision"] is True
-    assert {"R59-score", "R63-score", "R64-score"} <= set(result["missing"])
+    assert (result["level"], result["eligible"], result.get("needs_decision", False)) == ("HTXS", "HTXS", False)
+    assert {"R59-score", "R65"} <= set(result["missing"])
+    assert result["unverified"] == ["R59-score"]
 
 
-def test_a_subject_without_criteria_gets_no_level_under_qd_124():
-    assert one("R2023", "member", {"criteria": []})["level"] is None
+def test_a_subject_without_criteria_is_not_lowered_under_qd_124():
+    result = one("R2023", "member", {"criteria": []})
+    assert result["level"] == "HTXS" and result["unverified"] == ["R35-criteria", "R35-task"]
 
 
-def test_failing_the_ht_standard_is_kht_under_qd_132():
-    assert one("R2018", "member", {"criteria": []})["level"] == "KHT"
+def test_no_criteria_is_not_kht_under_qd_132():
+    # HD 21: not meeting the standard of HT is KHT — but nothing recorded is not «not meeting» it.
+    result = one("R2018", "member", {"criteria": []})
+    assert result["level"] == "HTXS" and result["unverified"]
+    assert "R10-HT" not in rules_in(result)
+
+
+def test_failing_the_ht_standard_on_facts_is_still_kht_under_qd_132():
+    weak = [{"code": "T1", "group": "task", "grade": "trung_binh"}, {"code": "C1", "group": "general", "grade": "kem"}]
+    result = one("R2018", "member", {"criteria": weak})
+    assert result["level"] == "KHT" and not result.get("unverified")
