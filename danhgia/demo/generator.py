@@ -1122,11 +1122,18 @@ def _quota_groups(seeder: Seeder, period: Period) -> int:
     return len(groups)
 
 
+def default_layout(year: int) -> str:
+    """The demo's layout for a period of `year`: from 1 July 2025 local government has two tiers (no district level;
+    rules-2025.md, QĐ 294-QĐ/TW), so a 2025 or later period is reviewed in the 2025 layout (province → commune) and
+    has no district documents; earlier years keep province → district → commune."""
+    return "2025" if year >= 2025 else "2022"
+
+
 def seed(
     *,
     scale: float = 0.1,
     seed: int = 2022,
-    layout: str = "2022",
+    layout: str | None = None,
     out: Callable[[str], None] = print,
     password: str | None = None,
     accounts_file: Path | None = None,
@@ -1137,6 +1144,7 @@ def seed(
         raise RuntimeError("Cơ sở dữ liệu đã có dữ liệu tổ chức: chỉ nạp dữ liệu trình diễn vào cơ sở dữ liệu trống.")
     started = time.perf_counter()
     year = today().year
+    layout = layout or default_layout(year)
     seeder = Seeder(scale=scale, seed=seed, layout=layout, year=year, out=out)
     out(f"Đang tạo tỉnh trình diễn (tỷ lệ {scale:g}, bố cục {layout}) …")
     seeder.build_tree()

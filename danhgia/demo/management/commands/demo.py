@@ -69,8 +69,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=2022, help="Hạt giống ngẫu nhiên (cùng hạt giống cho cùng dữ liệu)."
         )
-        parser.add_argument("--layout", choices=["2022", "2025"], default="2022",
-                            help="2022: tỉnh → huyện → xã; 2025: tỉnh → xã (chính quyền hai cấp).")  # fmt: skip
+        parser.add_argument("--layout", choices=["2022", "2025"], default=None,
+                            help="2022: tỉnh → huyện → xã; 2025: tỉnh → xã (chính quyền hai cấp). Mặc định theo năm "
+                                 "của kỳ đánh giá: từ 2025 là 2025.")  # fmt: skip
         parser.add_argument(
             "--if-empty", action="store_true", help="Bỏ qua (không báo lỗi) nếu cơ sở dữ liệu đã có dữ liệu."
         )
