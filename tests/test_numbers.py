@@ -66,3 +66,34 @@ def test_bad_values_raise_for_the_callers_placeholder():
         numbers.number("abc")
     with pytest.raises((TypeError, ValueError, ArithmeticError)):
         numbers.number(None)
+
+
+def test_the_page_filters_and_the_documents_write_through_the_one_module():
+    from danhgia.documents import contexts
+    from danhgia.orgs.templatetags.danhgia import percent as percent_filter
+    from danhgia.orgs.templatetags.danhgia import vn_number
+    from danhgia.reports import charts
+    from danhgia.reports.templatetags.reports import pct, signed_pct
+    from danhgia.reports.templatetags.reports import points as report_points
+    from danhgia.reviews.presentation import _pct
+    from danhgia.reviews.templatetags.reviews import points as review_points
+
+    with translation.override("vi"):
+        assert (vn_number(69190), percent_filter(1, 8), pct(0.1234), signed_pct(-0.01)) == (
+            "69.190",
+            "12,5%",
+            "12,3%",
+            "−1,0",
+        )
+        assert (report_points("87.50"), review_points("4.50"), _pct(0.3), charts.number(1234)) == (
+            "87,5",
+            "4,5",
+            "30",
+            "1.234",
+        )
+    with translation.override("en"):
+        # Pages follow the interface language, as Django's own {{ n }} does...
+        assert (vn_number(69190), pct(0.1234), charts.percent(0.5)) == ("69,190", "12.3%", "50.0%")
+        # ... the official documents stay Vietnamese.
+        assert (contexts.percent(3, 3), contexts.points(26.5)) == ("100,0 %", "26,5")
+    assert vn_number("x") == "" and pct(None) == "—" and percent_filter(1, 0) == "—"

@@ -57,17 +57,21 @@ def points(value: Any, *, vietnamese: bool = False) -> str:
     return number(value, 2, trim=True, vietnamese=vietnamese)
 
 
-def percent(share: Any, decimals: int = 1, *, trim: bool = False, vietnamese: bool = False) -> str:
-    """A share as a percentage: 0.1234 → "12,3%"; with `trim`, 0.2 → "20%" (a rule's threshold)."""
-    return number(_decimal(share) * 100, decimals, trim=trim, vietnamese=vietnamese) + "%"
+def percent(
+    share: Any, decimals: int = 1, *, trim: bool = False, vietnamese: bool = False, spaced: bool = False
+) -> str:
+    """A share as a percentage: 0.1234 → "12,3%"; with `trim`, 0.2 → "20%" (a rule's threshold); `spaced`:
+    "12,3 %", as the generated documents write it."""
+    text = number(_decimal(share) * 100, decimals, trim=trim, vietnamese=vietnamese)
+    return text + (" %" if spaced else "%")
 
 
-def percent_of(part: Any, whole: Any, decimals: int = 1, *, vietnamese: bool = False) -> str:
+def percent_of(part: Any, whole: Any, decimals: int = 1, *, vietnamese: bool = False, spaced: bool = False) -> str:
     """`part` as a percentage of `whole`; "—" when there is no whole."""
     whole_number = _decimal(whole)
     if not whole_number:
         return DASH
-    return percent(_decimal(part) / whole_number, decimals, vietnamese=vietnamese)
+    return percent(_decimal(part) / whole_number, decimals, vietnamese=vietnamese, spaced=spaced)
 
 
 def signed_points(share: Any, decimals: int = 1, *, vietnamese: bool = False) -> str:

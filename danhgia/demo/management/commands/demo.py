@@ -104,7 +104,7 @@ class Command(BaseCommand):
         c = {k: vn(v) for k, v in summary.counts.items()}
         self.stdout.write(
             self.style.SUCCESS(
-                f"Xong sau {summary.seconds:.1f} giây: {c['units']} tổ chức, đơn vị "
+                f"Xong sau {vn(summary.seconds, 1)} giây: {c['units']} tổ chức, đơn vị "
                 f"({c['grassroots']} tổ chức cơ sở đảng, "
                 f"{c['cells_under_committees']} chi bộ trực thuộc), {c['members_present']} đảng viên "
                 f"({c['probationary']} dự bị, {c['exempt']} miễn sinh hoạt), {c['quota_groups']} nhóm tương đồng."
