@@ -56,7 +56,7 @@ SECTIONS = {
 }
 LEVELS = {code for code, _ in LEVEL_CHOICES}
 MAX_TASKS = 60
-# Limits of what is typed, refused with the limit named (never cut). A section of 20.000 characters is some ten
+# Limits of what is typed, refused with the limit named (never cut). A section of 20.000 characters is several
 # printed pages of the form; a task's title and its evidence are the columns of the model.
 SECTION_MAX = 20_000
 TASK_TITLE_MAX = ReviewTask._meta.get_field("title").max_length or 300
