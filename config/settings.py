@@ -233,6 +233,10 @@ DANHGIA_COMPLAINT_DAYS = envint("DANHGIA_COMPLAINT_DAYS", 30)
 DANHGIA_ANONYMITY_MIN = envint("DANHGIA_ANONYMITY_MIN", 3)
 # Reminders (`danhgia remind`) start this many days before a phase's deadline and go on while it is late.
 DANHGIA_REMIND_DAYS = envint("DANHGIA_REMIND_DAYS", 3)
+# A period may be created for the years from DANHGIA_PERIOD_YEARS_BACK before this one (never before 2018) to
+# DANHGIA_PERIOD_YEARS_AHEAD after it; a year outside is refused as a typing mistake (periods/services.py).
+DANHGIA_PERIOD_YEARS_BACK = envint("DANHGIA_PERIOD_YEARS_BACK", 10)
+DANHGIA_PERIOD_YEARS_AHEAD = envint("DANHGIA_PERIOD_YEARS_AHEAD", 1)
 # Evidence files: largest accepted size and accepted extensions.
 DANHGIA_MAX_UPLOAD_MB = envint("DANHGIA_MAX_UPLOAD_MB", 20)
 DANHGIA_UPLOAD_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "odt", "ods"]

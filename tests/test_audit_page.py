@@ -44,14 +44,15 @@ def test_values_are_labelled_and_readable(world, client):
 
 
 def test_model_fields_take_their_verbose_name_and_choice_labels(world, client):
-    period = period_create(unit=world.province, year=2031, actor=world.users["officer"])
+    year = world.period.year + 1  # next year's period, prepared ahead
+    period = period_create(unit=world.province, year=year, actor=world.users["officer"])
     event = AuditEvent.objects.filter(action=Action.PERIOD_CREATED, target_id=str(period.pk)).get()
     lines = {line.label: line.value for line in describe(event).lines}
     assert lines["Tên kỳ đánh giá"] == period.name
     assert lines["Loại kỳ"] == "Hằng năm"
     assert lines["Trạng thái"] == "Đang chuẩn bị"  # the choice's label, not "draft"
     assert lines["Quy định áp dụng"] == "R2025"  # codes in capitals stay as officers write them
-    assert lines["Từ ngày"] == "01/01/2031"
+    assert lines["Từ ngày"] == f"01/01/{year}"
     assert lines["Quý"] == "—"
 
 

@@ -23,7 +23,8 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     accounts_file = tmp_path_factory.mktemp("demo") / "demo-accounts.json"
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), fast, transaction.atomic():
-        summary = seed(scale=SCALE, out=lambda _: None, accounts_file=accounts_file)
+        # The 2022 layout (province → district → commune), which these tests count; the default follows the year.
+        summary = seed(scale=SCALE, layout="2022", out=lambda _: None, accounts_file=accounts_file)
         yield summary, accounts_file
         transaction.set_rollback(True)
 

@@ -8,9 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from danhgia.demo.generator import seed
+from danhgia.demo.generator import default_layout, seed
 from danhgia.orgs.models import Unit, UnitKind
 from danhgia.people.models import QuotaGroup
+from danhgia.periods.models import Period
 
 
 def test_the_2025_layout_has_no_district_level(db, settings, tmp_path):
@@ -23,6 +24,19 @@ def test_the_2025_layout_has_no_district_level(db, settings, tmp_path):
     assert not Unit.objects.filter(name__contains="huyện").exists()
     assert not Unit.objects.filter(name__contains="thị trấn").exists()
     assert not QuotaGroup.objects.filter(name__contains="thị trấn").exists()
+
+
+def test_the_default_layout_follows_the_period_year(db, settings, tmp_path):
+    """A 2026 period has no district documents: from 1 July 2025 local government has two tiers, and the demo's
+    default layout follows the year of its period (2025 on: province → commune)."""
+    assert [default_layout(year) for year in (2022, 2024, 2025, 2026)] == ["2022", "2022", "2025", "2025"]
+    settings.DEMO_MODE = True
+    out = io.StringIO()
+    call_command("demo", "--scale", "0.01", "--history", "0", "--accounts-file", str(tmp_path / "a.json"), stdout=out)
+    assert default_layout(Period.objects.get().year) == "2025"
+    assert "bố cục 2025" in out.getvalue()
+    assert not Unit.objects.filter(kind=UnitKind.DISTRICT_COMMITTEE).exists()
+    assert not Unit.objects.filter(name__contains="huyện").exists()
 
 
 def test_demo_command_refuses_outside_demo_mode_and_twice(db, settings, tmp_path):

@@ -33,6 +33,7 @@ from danhgia.audit.services import record
 from danhgia.demo.history import seed_history
 from danhgia.demo.names import DATA, Name, place_names, random_name
 from danhgia.demo.reviews import demo_reviews
+from danhgia.lib import numbers
 from danhgia.lib.dates import today
 from danhgia.lib.db import analyze
 from danhgia.lib.text import search_text, sort_key
@@ -278,9 +279,9 @@ class Summary:
 T = TypeVar("T", bound=models.Model)
 
 
-def vn(number: int) -> str:
-    """69190 → "69.190"."""
-    return f"{number:,}".replace(",", ".")
+def vn(number: float, decimals: int = 0) -> str:
+    """69190 → "69.190" (lib/numbers.py): the command speaks Vietnamese."""
+    return numbers.number(number, decimals, vietnamese=True)
 
 
 def largest_remainder(total: int, weights: list[float], minimum: int = 0) -> list[int]:
@@ -950,9 +951,8 @@ class Seeder:
         def bulk(model: type[T], rows: list[T]) -> None:
             started = time.perf_counter()
             model._default_manager.bulk_create(rows, batch_size=4000)
-            self.out(
-                f"  {model._meta.verbose_name_plural}: {vn(len(rows))} dòng ({time.perf_counter() - started:.1f} giây)"
-            )
+            seconds = vn(time.perf_counter() - started, 1)
+            self.out(f"  {model._meta.verbose_name_plural}: {vn(len(rows))} dòng ({seconds} giây)")
 
         # Parents before children: the tree order of the paths.
         self.units.sort(key=lambda u: u.path)
@@ -1122,11 +1122,18 @@ def _quota_groups(seeder: Seeder, period: Period) -> int:
     return len(groups)
 
 
+def default_layout(year: int) -> str:
+    """The demo's layout for a period of `year`: from 1 July 2025 local government has two tiers (no district level;
+    rules-2025.md, QĐ 294-QĐ/TW), so a 2025 or later period is reviewed in the 2025 layout (province → commune) and
+    has no district documents; earlier years keep province → district → commune."""
+    return "2025" if year >= 2025 else "2022"
+
+
 def seed(
     *,
     scale: float = 0.1,
     seed: int = 2022,
-    layout: str = "2022",
+    layout: str | None = None,
     out: Callable[[str], None] = print,
     password: str | None = None,
     accounts_file: Path | None = None,
@@ -1137,6 +1144,7 @@ def seed(
         raise RuntimeError("Cơ sở dữ liệu đã có dữ liệu tổ chức: chỉ nạp dữ liệu trình diễn vào cơ sở dữ liệu trống.")
     started = time.perf_counter()
     year = today().year
+    layout = layout or default_layout(year)
     seeder = Seeder(scale=scale, seed=seed, layout=layout, year=year, out=out)
     out(f"Đang tạo tỉnh trình diễn (tỷ lệ {scale:g}, bố cục {layout}) …")
     seeder.build_tree()

@@ -17,7 +17,6 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
@@ -25,6 +24,7 @@ from django.utils import timezone
 
 from danhgia.documents import catalogue
 from danhgia.documents.catalogue import BLANK, CHECKED, DOTS, UNCHECKED
+from danhgia.lib import numbers
 from danhgia.lib.text import fold
 from danhgia.orgs.models import CELL_KINDS, PARTY_KINDS, Unit, UnitKind, path_ids
 from danhgia.people.models import Membership, Post, PostRole
@@ -68,11 +68,7 @@ def points(value: Any) -> str:
     """26.50 → "26,5"; 30 → "30"; None → "…"."""
     if value is None or value == "":
         return BLANK
-    number = Decimal(str(value)).normalize()
-    text = f"{number:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    return numbers.points(value, vietnamese=True)
 
 
 def day(value: dt.date | None) -> str:
@@ -109,7 +105,7 @@ def paragraphs(text: str | None) -> list[str]:
 
 
 def percent(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.1f}".replace(".", ",") + " %" if whole else "—"
+    return numbers.percent_of(part, whole, vietnamese=True, spaced=True)
 
 
 def slug(text: str, limit: int = 60) -> str:

@@ -35,6 +35,7 @@ from danhgia.audit.services import record
 from danhgia.documents import catalogue, contexts, engine
 from danhgia.documents.contexts import Prepared
 from danhgia.documents.models import DocumentJob, DocumentTemplate, JobState
+from danhgia.lib.numbers import number
 from danhgia.orgs.models import Unit, path_ids, subtree_q
 from danhgia.periods.models import Period
 from danhgia.reviews.models import Meeting, Review, ReviewState
@@ -280,8 +281,9 @@ def job_create(
     if limit is not None and total > limit:
         raise ValidationError(
             {
-                "job": f"Bộ văn bản có {total:,} tệp, quá lớn để tạo trên trang web (tối đa {limit:,}). Hãy tạo theo "
-                "từng đảng bộ, chi bộ, hoặc đề nghị quản trị chạy lệnh «danhgia documents».".replace(",", ".")
+                "job": f"Bộ văn bản có {number(total, vietnamese=True)} tệp, quá lớn để tạo trên trang web (tối đa "
+                f"{number(limit, vietnamese=True)}). Hãy tạo theo từng đảng bộ, chi bộ, hoặc đề nghị quản trị chạy "
+                "lệnh «danhgia documents»."
             }
         )
     job = DocumentJob.objects.create(

@@ -138,3 +138,14 @@ _NAME_SPACES = re.compile(r"\s+")
 def clean_name(text: str) -> str:
     """Trim and collapse spaces, NFC-normalise (Word and Excel paste decomposed accents)."""
     return _NAME_SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def too_long(text: str, limit: int) -> str | None:
+    """«tối đa 4.000 ký tự; đã nhập 4.512» when `text` has more than `limit` characters, else None.
+
+    A text over its limit is refused with this, never cut: the page said «Đã lưu» over a cut text before."""
+    from danhgia.lib.numbers import number
+
+    if len(text) <= limit:
+        return None
+    return f"tối đa {number(limit, vietnamese=True)} ký tự; đã nhập {number(len(text), vietnamese=True)}"

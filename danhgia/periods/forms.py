@@ -11,6 +11,7 @@ from danhgia.people.forms import DATE_INPUT
 from danhgia.people.models import PostRole, SubjectKind
 from danhgia.people.quota import RULE_KINDS
 from danhgia.periods.models import REGIME_CHOICES, PeriodKind
+from danhgia.periods.services import year_problems
 
 
 class PeriodForm(forms.Form):
@@ -41,6 +42,10 @@ class PeriodForm(forms.Form):
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        if data.get("year") is not None:
+            # The service's own check (a regime outside its years, a year far from today), shown in this pass.
+            for field, problem in year_problems(data["year"], data.get("regime") or None).items():
+                self.add_error(field, problem)
         return data
 
 

@@ -14,6 +14,7 @@ from danhgia.orgs.models import Unit, path_ids
 from danhgia.people.models import QuotaGroup, QuotaGroupEntry
 from danhgia.people.quota import parse_rule, rule_description
 from danhgia.periods.models import Period, PeriodStatus, Phase
+from danhgia.reviews.states import PhaseProgress, phase_progress
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -27,18 +28,29 @@ def visible_periods(viewer: User | AnonymousUser) -> list[Period]:
     return [p for p in Period.objects.select_related("unit") if scope.overlaps(p.unit.path)]
 
 
-def current_phases(period: Period, today: dt.date | None = None) -> list[Phase]:
+def phases_with_progress(
+    period: Period, viewer: User | AnonymousUser, today: dt.date | None = None
+) -> list[tuple[Phase, PhaseProgress]]:
+    """The period's phases, each with its progress over the reviews in the viewer's view (reviews.states)."""
+    from danhgia.reviews.selectors import state_counts
+
     today = today or dates.today()
-    return [ph for ph in period.phases.all() if ph.starts_on <= today <= ph.deadline and ph.done_on is None]
+    states = state_counts([period], viewer)[period.pk]
+    return [(ph, phase_progress(ph, states, today)) for ph in period.phases.all()]
 
 
 def open_phase_deadlines(viewer: User | AnonymousUser, today: dt.date | None = None) -> list[tuple[Period, Phase]]:
-    """The running phases of the open periods the viewer takes part in, by deadline."""
+    """The running phases of the open periods the viewer takes part in, by deadline: in their dates, or begun
+    before them (meetings held early make the meeting step today's work)."""
+    from danhgia.reviews.selectors import state_counts
+
     today = today or dates.today()
     periods = [p for p in visible_periods(viewer) if p.status == PeriodStatus.OPEN]
-    phases = Phase.objects.filter(period__in=periods, starts_on__lte=today, deadline__gte=today, done_on__isnull=True)
+    phases = Phase.objects.filter(period__in=periods, deadline__gte=today, done_on__isnull=True)
     by_id = {p.pk: p for p in periods}
-    return sorted(((by_id[ph.period_id], ph) for ph in phases), key=lambda pair: pair[1].deadline)
+    states = state_counts(periods, viewer) if periods else {}
+    running = [ph for ph in phases if phase_progress(ph, states[ph.period_id], today).status == "running"]
+    return sorted(((by_id[ph.period_id], ph) for ph in running), key=lambda pair: pair[1].deadline)
 
 
 def groups_of(period: Period, viewer: User | AnonymousUser) -> QuerySet[QuotaGroup]:

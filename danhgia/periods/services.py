@@ -6,16 +6,18 @@ import calendar
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import record, snapshot
+from danhgia.lib.dates import today
 from danhgia.lib.text import clean_name
 from danhgia.orgs.models import Unit
 from danhgia.periods import timeline
 from danhgia.periods.models import Period, PeriodKind, PeriodStatus, Phase
-from danhgia.rules.regimes import Regime, regime_for_year
+from danhgia.rules.regimes import FIRST_YEAR, REGIME_SHORT, Regime, covers, regime_for_year, years_text
 
 if TYPE_CHECKING:
     from danhgia.accounts.models import User
@@ -42,6 +44,39 @@ def _default_dates(kind: str, year: int, quarter: int | None) -> tuple[dt.date, 
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+def year_window() -> tuple[int, int]:
+    """The years a period may be created for: settings.DANHGIA_PERIOD_YEARS_BACK years before this one (10 by
+    default, never before 2018) to DANHGIA_PERIOD_YEARS_AHEAD after it (1: next year's period is prepared in
+    December). Outside it a year is a typing mistake (2099 for 2029, 2206 for 2026), not a period."""
+    this_year = today().year
+    first = max(FIRST_YEAR, this_year - settings.DANHGIA_PERIOD_YEARS_BACK)
+    return first, this_year + settings.DANHGIA_PERIOD_YEARS_AHEAD
+
+
+def year_problems(year: int, regime: str | None) -> dict[str, str]:
+    """What is wrong with a period's year and chosen regime, by field (empty: nothing). The period form shows
+    these with its own mistakes, in one pass; period_create refuses them."""
+    problems: dict[str, str] = {}
+    first, last = year_window()
+    if year < FIRST_YEAR:
+        problems["year"] = f"Năm {year} trước năm {FIRST_YEAR}: chưa có quy định đánh giá, xếp loại được hỗ trợ."
+    elif not first <= year <= last:
+        problems["year"] = f"Năm {year} quá xa năm nay: chỉ tạo được kỳ đánh giá từ năm {first} đến năm {last}."
+    if regime:
+        try:
+            chosen = Regime(regime)
+        except ValueError:
+            problems["regime"] = f"Quy định «{regime}» không được hỗ trợ."
+        else:
+            if year >= FIRST_YEAR and not covers(chosen, year):
+                problems["regime"] = (
+                    f"{REGIME_SHORT[chosen]} áp dụng {years_text(chosen)}: không dùng cho kỳ năm {year} "
+                    f"(năm {year} theo {REGIME_SHORT[regime_for_year(year)]}). Để trống «Quy định áp dụng» để "
+                    "chọn theo năm."
+                )
+    return problems
+
+
 @transaction.atomic
 def period_create(
     *,
@@ -58,11 +93,10 @@ def period_create(
     """Create a period with its default timeline. The regime defaults from the year (case-format.md)."""
     if kind not in PeriodKind.values:
         raise ValidationError({"kind": "Loại kỳ đánh giá không hợp lệ."})
-    try:
-        resolved = Regime(regime) if regime else regime_for_year(year)
-    except ValueError as exc:
-        field = "regime" if regime else "year"
-        raise ValidationError({field: str(exc) if not regime else f"Quy định «{regime}» không được hỗ trợ."}) from exc
+    problems = year_problems(year, regime)
+    if problems:
+        raise ValidationError(problems)
+    resolved = Regime(regime) if regime else regime_for_year(year)
     if kind == PeriodKind.QUARTERLY and quarter not in {1, 2, 3, 4}:
         raise ValidationError({"quarter": "Kỳ hằng quý cần chọn quý từ 1 đến 4."})
     if kind != PeriodKind.QUARTERLY:

@@ -79,12 +79,13 @@ def period_detail(request: HttpRequest, period_id: int) -> HttpResponse:
     period = access_period(request.user, period_id)
     may_manage = scope_for(request.user, Perm.PERIODS_MANAGE).contains(period.unit.path)
     groups = selectors.groups_of(period, request.user)
+    phases = selectors.phases_with_progress(period, request.user)
     return render(
         request, "periods/detail.html",
         {
-            "period": period, "phases": list(period.phases.all()), "regime_title": REGIME_TITLES[Regime(period.regime)],
+            "period": period, "phases": phases, "regime_title": REGIME_TITLES[Regime(period.regime)],
             "may_manage": may_manage, "transitions": sorted(services.TRANSITIONS[PeriodStatus(period.status)]),
-            "group_count": groups.count(), "current": {ph.pk for ph in selectors.current_phases(period)},
+            "group_count": groups.count(), "counted": any(progress.total for _ph, progress in phases),
             "may_manage_quotas": not scope_for(request.user, Perm.QUOTAS_MANAGE).empty,
             "unit_visible": scope_for(request.user, Perm.ORGS_VIEW).contains(period.unit.path),
         },

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from danhgia.lib import numbers
 from danhgia.reports.common import LEVELS
 
 if TYPE_CHECKING:
@@ -23,12 +24,8 @@ TEXT_ON = {"HTXS": "#fff", "HTT": "#fff", "HT": "#1f2328", "KHT": "#fff", "": "#
 _ids = count(1)
 
 
-def number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
-def percent(value: float) -> str:
-    return f"{value * 100:.1f}".replace(".", ",") + "%"
+number = numbers.number  # counts and shares as the page shows them (lib/numbers.py)
+percent = numbers.percent
 
 
 @dataclass

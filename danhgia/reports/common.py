@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 LEVELS = ("HTXS", "HTT", "HT", "KHT")
 MEMBER_KINDS = (ReviewKind.MEMBER, ReviewKind.MEMBER_OUTSIDE)
-ORG_KINDS = (ReviewKind.PARTY_ORG, ReviewKind.UNIT, ReviewKind.COLLECTIVE)
 # A leader is reviewed twice (in the cell as a member, and as a leader): members are counted once, by their
 # member review; the leader review is its own line.
 SECTIONS = {

@@ -21,7 +21,7 @@ from danhgia.people.models import PRESENT_STATUSES, Membership
 from danhgia.periods.models import Period, Phase
 from danhgia.reports.common import LEVELS, MEMBER_KINDS, SECTIONS, history, in_view, rulebook, share
 from danhgia.reviews.models import Exclusion, Review, ReviewState
-from danhgia.reviews.selectors import LATE
+from danhgia.reviews.states import PhaseProgress, phase_progress
 
 if TYPE_CHECKING:
     from danhgia.reports.common import AnyUser
@@ -75,8 +75,9 @@ class ChildRow:
 @dataclass
 class PhaseRow:
     phase: Phase
-    status: str  # done, past (deadline gone, nothing left behind), late, running, upcoming
+    status: str  # done, finished, running, late, past, upcoming: reviews.states.phase_progress
     late: int = 0  # reviews still behind this phase once its deadline has passed
+    progress: PhaseProgress | None = None
 
 
 @dataclass
@@ -165,19 +166,10 @@ def dashboard(unit: Unit, period: Period, viewer: AnyUser, today: dt.date | None
     opened = bool(states)
     phases = []
     for phase in period.phases.all():
-        late = 0
-        if phase.done_on:
-            status = "done"
-        elif phase.deadline < today:
-            # A past phase is overdue only while it still has work behind it: reviews still in a state the phase
-            # should have moved them out of, or none opened at all for a step that needs them.
-            late = sum(states.get(s, 0) for s in LATE.get(phase.code, ()))
-            status = "late" if late or (phase.code in LATE and not opened) else "past"
-        elif phase.starts_on <= today:
-            status = "running"
-        else:
-            status = "upcoming"
-        phases.append(PhaseRow(phase, status, late))
+        # By the work and the dates: a past phase is overdue only while reviews are left behind it (or none were
+        # opened for a step that needs them); one begun before its start date is under way.
+        progress = phase_progress(phase, states, today)
+        phases.append(PhaseRow(phase, progress.status, progress.behind if progress.status == "late" else 0, progress))
     omitted = excluded = 0
     if opened:
         omitted = Membership.objects.filter(omitted_members(period, unit, viewer)).count()

@@ -407,7 +407,7 @@ def _groups_sheet(book: Book, header: Header, s: Synthesis) -> None:
         f"{s.period.name} — {s.unit.name}",
         [
             *org_cols("Nhóm đối tượng tương đồng", note="Đối tượng"),
-            Col("ratio", "Số HTXS so với số HTT", width=11, kind="pct", formula="IF({HTT}=0,0,{HTXS}/{HTT})",
+            Col("ratio", "Tỷ lệ HTXS (HTXS / HTT)", width=11, kind="pct", formula="IF({HTT}=0,0,{HTXS}/{HTT})",
                 total="formula"),
         ],
     )  # fmt: skip
@@ -494,14 +494,13 @@ def quota_xlsx(report: QuotaReport) -> bytes:
         Col("reviewed", "Tổng số", width=9),
         Col("decided", "Đã xếp loại", width=9),
         Col("htt", "Xếp loại HTT", width=9),
-        Col("rate", "Tỷ lệ tối đa", width=8, kind="pct", total="blank"),
+        Col("rate", "Tỷ lệ tối đa (× số HTT)", width=8, kind="pct", total="blank"),
         Col("candidates", "Đủ điều kiện HTXS (trước tỷ lệ)", "Tỷ lệ HTXS", 12),
         Col("cap", "Số tối đa theo tỷ lệ", "Tỷ lệ HTXS", 10),
         Col("kept", "Được xếp HTXS", "Tỷ lệ HTXS", 10),
         Col("capped", "Chuyển xuống do vượt tỷ lệ", "Tỷ lệ HTXS", 12, formula="{candidates}-{kept}", total="formula"),
-        Col("share", "Tỷ lệ HTXS / đã xếp loại", "Tỷ lệ HTXS", 11, "pct", "IF({decided}=0,0,{kept}/{decided})",
-            "formula"),
-        Col("median", "Trung vị các nhóm tương đồng", "So sánh", 12, "pct", total="blank"),
+        Col("share", "Tỷ lệ HTXS (HTXS / HTT)", "Tỷ lệ HTXS", 11, "pct", "IF({htt}=0,0,{kept}/{htt})", "formula"),
+        Col("median", "Trung vị tỷ lệ HTXS các nhóm tương đồng", "So sánh", 12, "pct", total="blank"),
         Col("last_kept", "Điểm thấp nhất được giữ HTXS", "So sánh", 11, "num", total="blank"),
     ]  # fmt: skip
     sheet = book.sheet(
@@ -511,7 +510,7 @@ def quota_xlsx(report: QuotaReport) -> bytes:
     span = sheet.rows(
         {"n": str(i), "label": f"{r.group.name} ({r.group.unit.name})", "kind": r.group.get_subject_kind_display(),
          "reviewed": r.levels.reviewed, "decided": r.levels.decided, "htt": r.levels.counts["HTT"], "rate": r.rate,
-         "candidates": r.candidates, "cap": r.cap, "kept": r.kept, "capped": r.capped, "share": r.htxs_share,
+         "candidates": r.candidates, "cap": r.cap, "kept": r.kept, "capped": r.capped, "share": r.htxs_of_htt,
          "median": r.comparable_median, "last_kept": float(r.last_kept) if r.last_kept is not None else None}
         for i, r in enumerate(report.rows, start=1)
     )  # fmt: skip
@@ -525,7 +524,7 @@ def quota_xlsx(report: QuotaReport) -> bytes:
         "kept": report.kept,
         "capped": report.capped,
     }
-    totals["share"] = totals["kept"] / totals["decided"] if totals["decided"] else 0
+    totals["share"] = totals["kept"] / totals["htt"] if totals["htt"] else 0
     sheet.total(totals, span)
     sheet.note("Số tối đa tính theo các mức đã quyết định; đối tượng chưa quyết định chưa được tính.")
 
@@ -564,26 +563,27 @@ def quota_xlsx(report: QuotaReport) -> bytes:
             Col("label", "Loại nhóm (đối tượng — loại đơn vị)", width=50, kind="text", total="blank"),
             Col("groups", "Số nhóm", width=8),
             Col("decided", "Đã xếp loại", width=10),
+            Col("htt", "Xếp loại HTT", width=9),
             Col("candidates", "Đủ điều kiện HTXS", width=11),
             Col("kept", "Được xếp HTXS", width=10),
             Col("capped", "Chuyển xuống", width=10, formula="{candidates}-{kept}", total="formula"),
-            Col("share", "Tỷ lệ HTXS", "Tỷ lệ HTXS / đã xếp loại", 10, "pct", "IF({decided}=0,0,{kept}/{decided})",
-                "formula"),
-            Col("low", "Thấp nhất", "Tỷ lệ HTXS / đã xếp loại", 10, "pct", total="blank"),
-            Col("median", "Trung vị", "Tỷ lệ HTXS / đã xếp loại", 10, "pct", total="blank"),
-            Col("high", "Cao nhất", "Tỷ lệ HTXS / đã xếp loại", 10, "pct", total="blank"),
+            Col("share", "Tỷ lệ HTXS", "Tỷ lệ HTXS (HTXS / HTT)", 10, "pct", "IF({htt}=0,0,{kept}/{htt})", "formula"),
+            Col("low", "Thấp nhất", "Tỷ lệ HTXS (HTXS / HTT)", 10, "pct", total="blank"),
+            Col("median", "Trung vị", "Tỷ lệ HTXS (HTXS / HTT)", 10, "pct", total="blank"),
+            Col("high", "Cao nhất", "Tỷ lệ HTXS (HTXS / HTT)", 10, "pct", total="blank"),
         ],
     )  # fmt: skip
     span = comp.rows(
-        {"n": str(i), "label": c.label, "groups": c.groups, "decided": c.decided, "candidates": c.candidates,
-         "kept": c.kept, "capped": c.capped, "share": c.share, "low": c.low, "median": c.median, "high": c.high}
+        {"n": str(i), "label": c.label, "groups": c.groups, "decided": c.decided, "htt": c.htt,
+         "candidates": c.candidates, "kept": c.kept, "capped": c.capped, "share": c.share, "low": c.low,
+         "median": c.median, "high": c.high}
         for i, c in enumerate(report.comparables, start=1)
     )  # fmt: skip
     comp.total(
         {"label": "Tổng cộng", "groups": sum(c.groups for c in report.comparables),
-         "decided": sum(c.decided for c in report.comparables), "candidates": report.candidates,
-         "kept": report.kept, "capped": report.capped,
-         "share": report.kept / max(1, sum(c.decided for c in report.comparables))},
+         "decided": sum(c.decided for c in report.comparables), "htt": sum(c.htt for c in report.comparables),
+         "candidates": report.candidates, "kept": report.kept, "capped": report.capped,
+         "share": report.kept / max(1, sum(c.htt for c in report.comparables))},
         span,
     )  # fmt: skip
     return book.close()

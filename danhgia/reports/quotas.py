@@ -2,8 +2,13 @@
 
 For each quota group with reviews under the unit: the candidates (subjects whose level before the quota was HTXS),
 the cap as it stands with the levels decided so far, how many kept HTXS, who was capped and by how many points
-they fell short of the last candidate kept, and the group's share of HTXS next to the groups comparable with it
+they fell short of the last candidate kept, and the group's «Tỷ lệ HTXS» next to the groups comparable with it
 (same kind of subject, same kind of unit).
+
+«Tỷ lệ HTXS» is one ratio everywhere (docs/reports.md): the group's HTXS over its HTT, as decided — the base of the
+cap itself ("số HTXS không vượt quá 20% số HTT", QĐ 366 Art. 11 §1.5; the engine's default base `htt_final` keeps
+HTXS ≤ rate × the final HTT), so it reads directly against the group's rate. A level's share of those decided is a
+percentage "trên số đã xếp loại", never called «Tỷ lệ HTXS».
 """
 
 from __future__ import annotations
@@ -66,10 +71,12 @@ class QuotaRow:
 
     @property
     def htxs_share(self) -> float:
+        """HTXS over those decided (a level's percentage, not «Tỷ lệ HTXS»)."""
         return self.levels.share("HTXS")
 
     @property
     def htxs_of_htt(self) -> float:
+        """«Tỷ lệ HTXS»: HTXS over HTT, the base of the group's rate."""
         return share(self.levels.counts["HTXS"], self.levels.counts["HTT"])
 
     @property
@@ -78,7 +85,7 @@ class QuotaRow:
 
     @property
     def difference(self) -> float | None:
-        return None if self.comparable_median is None else self.htxs_share - self.comparable_median
+        return None if self.comparable_median is None else self.htxs_of_htt - self.comparable_median
 
 
 @dataclass
@@ -90,9 +97,10 @@ class Comparable:
     groups: int = 0
     decided: int = 0
     htxs: int = 0
+    htt: int = 0
     candidates: int = 0
     kept: int = 0
-    shares: list[float] = field(default_factory=list)
+    shares: list[float] = field(default_factory=list)  # each group's «Tỷ lệ HTXS» (HTXS / HTT)
 
     @property
     def label(self) -> str:
@@ -104,7 +112,8 @@ class Comparable:
 
     @property
     def share(self) -> float:
-        return share(self.htxs, self.decided)
+        """«Tỷ lệ HTXS» of the groups together: HTXS / HTT."""
+        return share(self.htxs, self.htt)
 
     @property
     def low(self) -> float | None:
@@ -206,10 +215,11 @@ def quota_report(unit: Unit, period: Period, viewer: AnyUser) -> QuotaReport:
         comp.groups += 1
         comp.decided += row.levels.decided
         comp.htxs += row.levels.counts["HTXS"]
+        comp.htt += row.levels.counts["HTT"]
         comp.candidates += row.candidates
         comp.kept += row.kept
-        if row.levels.decided:
-            comp.shares.append(row.htxs_share)
+        if row.levels.counts["HTT"]:  # without HTT the ratio has no base
+            comp.shares.append(row.htxs_of_htt)
     for row in rows.values():
         row.comparable_median = comparables[row.comparable_key].median
     ordered = sorted(rows.values(), key=lambda r: (r.group.unit.path, r.group.subject_kind, r.group.name))

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import msgspec
 from django.core.exceptions import ValidationError
 
+from danhgia.lib import numbers
 from danhgia.reviews.models import ReviewKind
 
 GROUP_TOTALS = {"general": 30, "task": 70}
@@ -218,7 +219,10 @@ def parse(data: Any) -> Table:
             total = sum(item.max for item in group.items)
             if abs(total - GROUP_TOTALS[group.code]) > 1e-9:
                 expected = GROUP_TOTALS[group.code]
-                message = f"Tổng điểm tối đa của nhóm «{group.title}» là {total:g}, phải bằng {expected}."
+                message = (
+                    f"Tổng điểm tối đa của nhóm «{group.title}» là {numbers.points(total, vietnamese=True)}, "
+                    f"phải bằng {expected}."
+                )
                 raise ValidationError({"items": message})
     return table
 
@@ -251,7 +255,8 @@ def score(table: Table, entered: dict[str, Any]) -> tuple[dict[str, Any], Decima
                 errors[f"item_{item.code}"] = f"«{raw}» không phải là số điểm."
                 continue
             if not 0 <= points <= Decimal(str(item.max)):
-                errors[f"item_{item.code}"] = f"Điểm tiêu chí {item.code} phải từ 0 đến {item.max:g} (đã nhập {raw})."
+                top = numbers.points(item.max, vietnamese=True)
+                errors[f"item_{item.code}"] = f"Điểm tiêu chí {item.code} phải từ 0 đến {top} (đã nhập {raw})."
                 continue
             clean[item.code] = str(points)
             running = None if running is None else running + points

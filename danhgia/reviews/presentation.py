@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
+from danhgia.lib import numbers
 from danhgia.reviews.criteria import GRADES
 from danhgia.rules.regimes import Regime
 from danhgia.rules.rulebook import RuleSpec, load_spec
@@ -35,13 +35,13 @@ def clean_source(text: str) -> str:
 
 
 def _number(value: Any) -> str:
-    """A score as written in Vietnamese: 85.0 → "85", 72.5 → "72,5"."""
-    number = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
-    return format(number, "f").replace(".", ",")
+    """A score as people read it: 85.0 → "85", 72.5 → "72,5" (lib/numbers.py)."""
+    return numbers.points(value)
 
 
 def _pct(share: Any) -> str:
-    return _number(Decimal(str(share)) * 100)
+    """A rule's share as its percentage, without the "%": 0.3 → "30", 0.125 → "12,5"."""
+    return numbers.percent(share, 2, trim=True).removesuffix("%")
 
 
 # ------------------------------------------------------------------------------------------------ quota method

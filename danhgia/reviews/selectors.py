@@ -25,6 +25,7 @@ from danhgia.reviews.models import (
     Shortcoming,
     ShortcomingStatus,
 )
+from danhgia.reviews.states import OVERDUE_STEPS, REACHED
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -41,6 +42,20 @@ def visible_reviews(period: Period, viewer: AnyUser) -> QuerySet[Review]:
     if view.everything or decide.everything:
         return Review.objects.filter(period=period)
     return Review.objects.filter(period=period).filter(view.q("context__path") | decide.q("authority__path"))
+
+
+def state_counts(periods: list[Period], viewer: AnyUser) -> dict[int, dict[str, int]]:
+    """period id → how many of its reviews in the viewer's view (as visible_reviews) are in each state: what a
+    phase's progress is read from (states.phase_progress). One query for all the periods."""
+    view = scope_for(viewer, Perm.REVIEWS_VIEW)
+    decide = scope_for(viewer, Perm.REVIEWS_DECIDE)
+    rows = Review.objects.filter(period__in=periods)
+    if not (view.everything or decide.everything):
+        rows = rows.filter(view.q("context__path") | decide.q("authority__path"))
+    counts: dict[int, dict[str, int]] = {p.pk: {} for p in periods}
+    for period_id, state, n in rows.values_list("period_id", "state").annotate(n=Count("id")).order_by():
+        counts[period_id][state] = n
+    return counts
 
 
 # Where a period can be opened one part at a time: the committees down to the grassroots level (a cell inside a
@@ -105,12 +120,8 @@ class Omission:
     review_id: int | None = None
 
 
-LATE = {
-    # phase code → states still counted as late once the phase's deadline has passed
-    "self_review": {ReviewState.DRAFT},
-    "meeting": {ReviewState.DRAFT, ReviewState.SUBMITTED},
-    "decision": {ReviewState.DRAFT, ReviewState.SUBMITTED, ReviewState.PROPOSED, ReviewState.APPRAISED},
-}
+# phase code → states still counted as late once the phase's deadline has passed (those not yet through it)
+LATE = {code: set(ReviewState.values) - REACHED[code] for code in sorted(OVERDUE_STEPS)}
 
 
 def omissions(period: Period, viewer: AnyUser, today: dt.date | None = None, limit: int = 500) -> list[Omission]:

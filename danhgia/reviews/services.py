@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import record
+from danhgia.lib import files
+from danhgia.lib.text import too_long
 from danhgia.people.models import Person
 from danhgia.reviews import criteria, notify, states
 from danhgia.reviews.case_builder import parse_facts
@@ -54,6 +56,11 @@ SECTIONS = {
 }
 LEVELS = {code for code, _ in LEVEL_CHOICES}
 MAX_TASKS = 60
+# Limits of what is typed, refused with the limit named (never cut). A section of 20.000 characters is several
+# printed pages of the form; a task's title and its evidence are the columns of the model.
+SECTION_MAX = 20_000
+TASK_TITLE_MAX = ReviewTask._meta.get_field("title").max_length or 300
+TASK_EVIDENCE_MAX = ReviewTask._meta.get_field("evidence").max_length or 500
 
 
 def loaded_table(review: Review) -> CriteriaTable | None:
@@ -85,9 +92,11 @@ def _not_own(review: Review, actor: User | None, field: str = "review") -> None:
         )
 
 
-def _clean_tasks(tasks: list[dict[str, Any]]) -> list[ReviewTask]:
+def _clean_tasks(tasks: list[dict[str, Any]], errors: dict[str, Any]) -> list[ReviewTask]:
+    """The tasks to keep; every row's mistake goes into `errors` (keyed by row, as the page shows them)."""
     if len(tasks) > MAX_TASKS:
-        raise ValidationError({"tasks": f"Tối đa {MAX_TASKS} nhiệm vụ."})
+        errors["tasks"] = f"Tối đa {MAX_TASKS} nhiệm vụ."
+        return []
     clean: list[ReviewTask] = []
     for i, task in enumerate(tasks, start=1):
         title = str(task.get("title", "")).strip()
@@ -96,11 +105,24 @@ def _clean_tasks(tasks: list[dict[str, Any]]) -> list[ReviewTask]:
         if not title and not evidence:
             continue  # an empty row of the table
         if not title:
-            raise ValidationError({f"task_{i}_title": f"Nhiệm vụ thứ {i}: hãy ghi tên nhiệm vụ."})
+            errors[f"task_{i}_title"] = f"Nhiệm vụ thứ {i}: hãy ghi tên nhiệm vụ."
+        elif problem := too_long(title, TASK_TITLE_MAX):
+            errors[f"task_{i}_title"] = f"Nhiệm vụ thứ {i}: tên nhiệm vụ {problem}."
         if status not in TaskStatus.values:
-            raise ValidationError({f"task_{i}_status": f"Nhiệm vụ thứ {i}: kết quả không hợp lệ."})
-        clean.append(ReviewTask(position=len(clean) + 1, title=title[:300], status=status, evidence=evidence[:500]))
+            errors[f"task_{i}_status"] = f"Nhiệm vụ thứ {i}: kết quả không hợp lệ."
+        if problem := too_long(evidence, TASK_EVIDENCE_MAX):
+            errors[f"task_{i}_evidence"] = f"Nhiệm vụ thứ {i}: sản phẩm, minh chứng {problem}."
+        clean.append(ReviewTask(position=len(clean) + 1, title=title, status=status, evidence=evidence))
     return clean
+
+
+def _clean_sections(sections: dict[str, str], errors: dict[str, Any]) -> dict[str, str]:
+    """The written sections as kept; a line break a browser sends as CR LF counts once, as the page counts it."""
+    clean = {code: str(text).replace("\r\n", "\n").strip() for code, text in sections.items()}
+    for code, text in clean.items():
+        if problem := too_long(text, SECTION_MAX):
+            errors[f"section_{code}"] = f"«{SECTIONS[code]}»: {problem}."
+    return {code: text for code, text in clean.items() if text}
 
 
 @transaction.atomic
@@ -120,13 +142,21 @@ def review_save(
     if self_level and self_level not in LEVELS:
         raise ValidationError({"self_level": "Mức tự xếp loại không hợp lệ."})
     loaded = loaded_table(review)
-    clean_items, general, task = criteria.score(table_for(review), items)
     unknown = set(sections) - set(SECTIONS)
     if unknown:
         raise ValidationError({"sections": f"Mục không có trong mẫu: {', '.join(sorted(unknown))}."})
-    clean_tasks = _clean_tasks(tasks) if tasks is not None else None
+    # Every mistake of the page at once: the points, the texts over their limits, the task rows.
+    errors: dict[str, Any] = {}
+    try:
+        clean_items, general, task = criteria.score(table_for(review), items)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    clean_sections = _clean_sections(sections, errors)
+    clean_tasks = _clean_tasks(tasks, errors) if tasks is not None else None
+    if errors:
+        raise ValidationError(errors)
     review.items = clean_items
-    review.sections = {k: str(v)[:20000] for k, v in sections.items() if str(v).strip()}
+    review.sections = clean_sections
     review.score_general, review.score_task = general, task
     review.self_level = self_level
     review.saved_at = timezone.now()
@@ -227,9 +257,9 @@ def review_reopen(*, review: Review, actor: User | None, reason: str) -> Review:
 
 
 def check_upload(upload: UploadedFile, field: str) -> str:
-    """The file's own name, if it is a kind of file and a size we keep (evidence, a decision's scan); else a
-    Vietnamese error on `field`. Types are settings.DANHGIA_UPLOAD_EXTENSIONS: documents and images, never
-    a page a browser would run."""
+    """The file's own name, if it is a kind of file and a size we keep (evidence, a decision's scan) and its
+    content is of the kind its name says; else a Vietnamese error on `field`. Types are
+    settings.DANHGIA_UPLOAD_EXTENSIONS: documents and images, never a page a browser would run."""
     name = Path(upload.name or "tep").name
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in settings.DANHGIA_UPLOAD_EXTENSIONS:
@@ -238,6 +268,13 @@ def check_upload(upload: UploadedFile, field: str) -> str:
         )
     if (upload.size or 0) > settings.DANHGIA_MAX_UPLOAD_MB * 1024 * 1024:
         raise ValidationError({field: f"Tệp lớn hơn {settings.DANHGIA_MAX_UPLOAD_MB} MB."})
+    if not files.matches(upload, extension):  # the content, not the name (lib/files.py)
+        raise ValidationError(
+            {
+                field: f"Tệp «{name}» không phải là tệp {files.label(extension)}: nội dung không khớp với đuôi "
+                f"«.{extension}» — hãy mở tệp bằng chương trình của nó và lưu lại đúng định dạng, rồi tải lên."
+            }
+        )
     return name
 
 

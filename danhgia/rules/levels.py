@@ -11,12 +11,6 @@ NONE = -1  # no level: not rated, or left to the competent authority
 
 NAMES: tuple[LevelName, ...] = ("KHT", "HT", "HTT", "HTXS")
 BY_NAME: dict[str, int] = {name: i for i, name in enumerate(NAMES)}
-LABELS = {
-    "HTXS": "Hoàn thành xuất sắc nhiệm vụ",
-    "HTT": "Hoàn thành tốt nhiệm vụ",
-    "HT": "Hoàn thành nhiệm vụ",
-    "KHT": "Không hoàn thành nhiệm vụ",
-}
 
 
 # "HTXS→HTT", "HT→null": how a reason says what it did to the level, for every pair of levels.

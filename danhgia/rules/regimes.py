@@ -15,15 +15,33 @@ REGIME_TITLES = {
     Regime.R2025: "Quy định 366-QĐ/TW ngày 30/8/2025 (Hướng dẫn 43-HD/BTCTW)",
 }
 
+# The regulation's short name, as officers cite it.
+REGIME_SHORT = {Regime.R2018: "QĐ 132-QĐ/TW", Regime.R2023: "QĐ 124-QĐ/TW", Regime.R2025: "QĐ 366-QĐ/TW"}
+
 FIRST_YEAR = 2018
+# The evaluation years each regulation governs (rules-research.md §0): each replaced the one before it for the
+# year it was issued in (QĐ 124 of 04/10/2023 for 2023, QĐ 366 of 30/8/2025 for 2025). None: still in force.
+YEARS: dict[Regime, tuple[int, int | None]] = {
+    Regime.R2018: (FIRST_YEAR, 2022),
+    Regime.R2023: (2023, 2024),
+    Regime.R2025: (2025, None),
+}
+
+
+def covers(regime: Regime, year: int) -> bool:
+    """Whether `regime` governs the evaluation year `year`."""
+    first, last = YEARS[regime]
+    return first <= year and (last is None or year <= last)
+
+
+def years_text(regime: Regime) -> str:
+    """«các năm 2018–2022», «từ năm 2025»."""
+    first, last = YEARS[regime]
+    return f"từ năm {first}" if last is None else f"cho các năm {first}–{last}"
 
 
 def regime_for_year(year: int) -> Regime:
     """The default regime of an evaluation year (case-format.md): 2018–2022, 2023–2024, 2025 on."""
     if year < FIRST_YEAR:
         raise ValueError(f"Năm {year} trước năm 2018: chưa có quy định đánh giá, xếp loại được hỗ trợ.")
-    if year <= 2022:
-        return Regime.R2018
-    if year <= 2024:
-        return Regime.R2023
-    return Regime.R2025
+    return next(regime for regime in Regime if covers(regime, year))

@@ -120,3 +120,50 @@ def test_the_committee_sees_the_engine_decides_and_is_stopped_at_the_quota(page,
     page.get_by_text(re.compile("đối tượng theo kết quả tính của hệ thống")).wait_for()
     assert Review.objects.filter(quota_group=group, state=ReviewState.DECIDED).count() == 15
     assert page.locator("td.decide select").count() == 0  # every row is locked now
+
+
+def test_a_text_over_its_limit_is_marked_not_saved_and_kept(page, world):
+    person = world.members[CELL_A][2]
+    review = Review.objects.get(period=world.period, kind="member", person=person)
+    login(page, world.users[f"member:{person.pk}"].username)
+    page.goto(page.base + f"/danh-gia/{review.pk}/tu-kiem-diem/")
+    box = page.get_by_label("I. Ưu điểm, kết quả đạt được")
+    box.fill("Hoàn thành tốt các nhiệm vụ được giao.")
+    page.locator("#autosave").get_by_text(re.compile("Đã lưu lúc")).wait_for()
+    text = "x" * 20_005
+    box.fill(text)  # pasted: a browser would cut it to a maxlength without a word
+    note = page.locator(".char-limit")
+    assert note.inner_text() == "Quá dài: tối đa 20.000 ký tự; đã nhập 20.005. Phần quá dài sẽ không được lưu."
+    assert box.get_attribute("aria-invalid") == "true"
+    page.locator("#autosave").get_by_text(re.compile("Chưa lưu được:")).wait_for()
+    assert "tối đa 20.000 ký tự; đã nhập 20.005" in page.locator("#autosave").inner_text()
+    assert box.input_value() == text  # nothing typed is lost
+    assert Review.objects.get(pk=review.pk).sections["uu_diem"] == "Hoàn thành tốt các nhiệm vụ được giao."
+    box.fill("x" * 20_000)
+    assert note.count() == 0 and box.get_attribute("aria-invalid") is None
+    page.locator("#autosave").get_by_text(re.compile("Đã lưu lúc")).wait_for()
+    assert len(Review.objects.get(pk=review.pk).sections["uu_diem"]) == 20_000
+
+
+def test_a_long_unbroken_string_does_not_widen_the_complaint_pages(page, world):
+    from danhgia.reviews import complaints, decisions
+    from tests.reviews.test_views import everyone_proposed
+
+    officer = world.users["officer"]
+    everyone_proposed(world)
+    decisions.decide_suggested(reviews=decisions.group_reviews(world.period, world.groups["members"]), actor=officer)
+    person = world.members[CELL_A][2]
+    review = Review.objects.get(period=world.period, kind="member", person=person)
+    long = "https://vi.wikipedia.org/wiki/" + "Xemxétlại" * 600  # pasted without a space: 5.000+ characters
+    complaint = complaints.complaint_file(review=review, text=long, actor=world.users[f"member:{person.pk}"])
+    complaints.complaint_assign(complaint=complaint, assignee=officer, actor=officer)
+    complaints.complaint_verify(complaint=complaint, verification=long, actor=officer)
+    login(page, officer.username)
+    for url in (
+        f"/khieu-nai/{complaint.pk}/",
+        f"/ky-danh-gia/{world.period.pk}/khieu-nai/",
+        f"/danh-gia/{review.pk}/",
+    ):
+        page.goto(page.base + url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1366, f"{url} is {width} px wide"

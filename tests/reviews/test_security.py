@@ -44,7 +44,7 @@ def test_an_evidence_download_is_audited(opened, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     review = member_review(opened)
     client.force_login(owner(opened, review))
-    client.post(reverse("reviews-evidence-add", args=[review.pk]), {"file": SimpleUploadedFile("a.pdf", b"%PDF")})
+    client.post(reverse("reviews-evidence-add", args=[review.pk]), {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4")})
     evidence = review.evidence.get()
     fill(review, owner(opened, review), level="HTT")  # submitted: its evidence is the reviewers' to read
     client.force_login(opened.users["officer"])
@@ -65,7 +65,7 @@ def test_a_decision_scan_download_is_audited(opened, client, settings, tmp_path)
     [decision] = decisions.decide(
         reviews=decisions.group_reviews(opened.period, group), levels={row.review.pk: "HTT"},
         actor=opened.users["officer"], kind="recorded", number="1-QĐ/ĐU", signer="Bí thư",
-        attachment=SimpleUploadedFile("qd.pdf", b"%PDF"),
+        attachment=SimpleUploadedFile("qd.pdf", b"%PDF-1.4"),
     )  # fmt: skip
     client.force_login(opened.users["officer"])
     before = AuditEvent.objects.count()

@@ -540,7 +540,7 @@ def test_recording_a_signed_decision(opened, client, settings, tmp_path):
         "number": "125-QĐ/ĐU",
         "signed_on": "20/12/2026",
         "signer": "Bí thư Đảng ủy",
-        "attachment": SimpleUploadedFile("qd.pdf", b"%PDF"),
+        "attachment": SimpleUploadedFile("qd.pdf", b"%PDF-1.4"),
     }
     client.post(url, data)
     decision = Decision.objects.get(review=row.review)
@@ -551,7 +551,7 @@ def test_recording_a_signed_decision(opened, client, settings, tmp_path):
         reverse("reviews-detail", args=[row.review.pk])
         and file_url in client.get(reverse("reviews-detail", args=[row.review.pk])).content.decode()
     )
-    assert b"".join(client.get(file_url).streaming_content) == b"%PDF"
+    assert b"".join(client.get(file_url).streaming_content) == b"%PDF-1.4"
     client.force_login(opened.users["secretary_b"])
     if row.review.context_id != opened.cells[1].pk:
         assert client.get(file_url).status_code == 404

@@ -8,6 +8,7 @@ from django import template
 
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
+from danhgia.lib import numbers
 from danhgia.orgs.models import Branch, Unit, branch_of
 
 register = template.Library()
@@ -22,18 +23,19 @@ def branch_class(unit: Unit) -> str:
 
 @register.filter
 def vn_number(value: Any) -> str:
-    """69190 → "69.190", whatever the active locale."""
+    """A count as people read it: 69190 → "69.190" (in English "69,190"; lib/numbers.py). Never for an id."""
     try:
-        return f"{int(value):,}".replace(",", ".")
+        return numbers.number(int(value))
     except (TypeError, ValueError):
         return ""
 
 
 @register.filter
 def percent(part: Any, whole: Any) -> str:
+    """`part` as a percentage of `whole`: "12,5%"; "—" without a whole."""
     try:
-        return f"{100 * float(part) / float(whole):.1f}".replace(".", ",") + "%" if whole else "—"
-    except (TypeError, ValueError):
+        return numbers.percent_of(part, whole)
+    except (TypeError, ValueError, ArithmeticError):
         return "—"
 
 

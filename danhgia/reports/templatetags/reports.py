@@ -6,6 +6,8 @@ from typing import Any
 
 from django import template
 
+from danhgia.lib import numbers
+
 register = template.Library()
 
 
@@ -15,8 +17,8 @@ def pct(value: Any) -> str:
     if value is None or value == "":
         return "—"
     try:
-        return f"{float(value) * 100:.1f}".replace(".", ",") + "%"
-    except (TypeError, ValueError):
+        return numbers.percent(value)
+    except (TypeError, ValueError, ArithmeticError):
         return "—"
 
 
@@ -25,9 +27,7 @@ def signed_pct(value: Any) -> str:
     """A difference of shares: +3,2 điểm % / −1,0 điểm %."""
     if value is None:
         return "—"
-    number = float(value) * 100
-    sign = "+" if number > 0 else "−" if number < 0 else "±"
-    return f"{sign}{abs(number):.1f}".replace(".", ",")
+    return numbers.signed_points(value)
 
 
 @register.filter
@@ -35,8 +35,7 @@ def points(value: Any) -> str:
     """Points with a decimal comma: 87.50 → "87,5"."""
     if value is None or value == "":
         return "—"
-    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    return numbers.points(value)
 
 
 @register.filter

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import template
 
+from danhgia.lib import numbers
 from danhgia.reviews import criteria, presentation
 from danhgia.reviews.criteria import GRADES
 from danhgia.reviews.models import LEVEL_CHOICES, TaskStatus
@@ -74,10 +75,9 @@ def _decimal(value: Any) -> Decimal | None:
 def points(value: Any) -> str:
     """Points as written in Vietnamese: 4 → "4", 4.50 → "4,5"; empty stays empty."""
     number = _decimal(value)
-    if number is None:
+    if number is None or not number.is_finite():
         return "" if value in (None, "") else str(value)
-    text = format(number.quantize(Decimal("0.01")).normalize(), "f")
-    return text.replace(".", ",")
+    return numbers.points(number)
 
 
 @register.filter

@@ -69,8 +69,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=2022, help="Hạt giống ngẫu nhiên (cùng hạt giống cho cùng dữ liệu)."
         )
-        parser.add_argument("--layout", choices=["2022", "2025"], default="2022",
-                            help="2022: tỉnh → huyện → xã; 2025: tỉnh → xã (chính quyền hai cấp).")  # fmt: skip
+        parser.add_argument("--layout", choices=["2022", "2025"], default=None,
+                            help="2022: tỉnh → huyện → xã; 2025: tỉnh → xã (chính quyền hai cấp). Mặc định theo năm "
+                                 "của kỳ đánh giá: từ 2025 là 2025.")  # fmt: skip
         parser.add_argument(
             "--if-empty", action="store_true", help="Bỏ qua (không báo lỗi) nếu cơ sở dữ liệu đã có dữ liệu."
         )
@@ -103,7 +104,7 @@ class Command(BaseCommand):
         c = {k: vn(v) for k, v in summary.counts.items()}
         self.stdout.write(
             self.style.SUCCESS(
-                f"Xong sau {summary.seconds:.1f} giây: {c['units']} tổ chức, đơn vị "
+                f"Xong sau {vn(summary.seconds, 1)} giây: {c['units']} tổ chức, đơn vị "
                 f"({c['grassroots']} tổ chức cơ sở đảng, "
                 f"{c['cells_under_committees']} chi bộ trực thuộc), {c['members_present']} đảng viên "
                 f"({c['probationary']} dự bị, {c['exempt']} miễn sinh hoạt), {c['quota_groups']} nhóm tương đồng."

@@ -20,13 +20,14 @@ from django.db import close_old_connections
 
 from danhgia.documents import services
 from danhgia.documents.models import DocumentJob, JobState
+from danhgia.lib import numbers
 from danhgia.orgs.models import Unit
 from danhgia.periods.models import Period
 
 
 def vn(number: float, decimals: int = 0) -> str:
-    """1234.5 → "1.234,5": Vietnamese separators."""
-    return f"{number:,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    """1234.5 → "1.234,5": Vietnamese separators (lib/numbers.py), whatever the command's language."""
+    return numbers.number(number, decimals, vietnamese=True)
 
 
 class Bar:

@@ -160,7 +160,30 @@
     hint.hidden = !(select.value && select.dataset.self && select.value !== select.dataset.self);
   }
 
+  // A text over its limit ([data-maxchars]) is marked as it is typed: the server refuses it with the same
+  // words, and nothing is cut (no maxlength: a browser cuts a pasted text to it without a word).
+  function checkLength(field) {
+    var max = parseInt(field.dataset.maxchars, 10), length = field.value.length;
+    var note = field.nextElementSibling && field.nextElementSibling.matches(".char-limit") ? field.nextElementSibling : null;
+    if (!(length > max)) {
+      if (note) { note.remove(); field.removeAttribute("aria-invalid"); }
+      return;
+    }
+    var form = field.closest("form"), lang = document.documentElement.lang || "vi";
+    var text = ((form && form.dataset.msgTooLong) || "{max} / {n}")
+      .replace("{max}", max.toLocaleString(lang)).replace("{n}", length.toLocaleString(lang));
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "char-limit errorlist";
+      note.setAttribute("role", "status");
+      field.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = text;
+    field.setAttribute("aria-invalid", "true");
+  }
+
   function refresh(target) {
+    if (target.matches && target.matches("[data-maxchars]")) checkLength(target);
     var form = target.closest && target.closest("form");
     if (!form) return;
     if (form.hasAttribute("data-self-review")) refreshSelfReview(form);
@@ -174,6 +197,7 @@
   });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-self-review]").forEach(refreshSelfReview);
+    document.querySelectorAll("[data-maxchars]").forEach(checkLength);
     document.querySelectorAll("form[data-meeting]").forEach(refreshMeeting);
     document.querySelectorAll("select[data-self]").forEach(refreshDecision);
   });
