@@ -50,6 +50,7 @@ class Action(models.IntegerChoices):
     REVIEW_APPRAISED = 432, "Thẩm định"
     DECISION_MADE = 440, "Quyết định xếp loại"
     DECISION_RECORDED = 441, "Ghi nhận quyết định của cấp có thẩm quyền"
+    DECISION_BATCH = 442, "Quyết định xếp loại hàng loạt theo mức hệ thống tính"
     COMPLAINT_FILED = 450, "Khiếu nại kết quả xếp loại"
     COMPLAINT_ASSIGNED = 451, "Giao xác minh khiếu nại"
     COMPLAINT_VERIFIED = 452, "Xác minh khiếu nại"

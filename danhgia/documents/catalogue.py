@@ -111,6 +111,8 @@ FIELDS: dict[str, str] = {
     "doi_tuong": "Đối tượng được thông báo, ví dụ «đảng viên»",
     "ket_qua": "Kết quả xếp loại; mỗi dòng: stt, ten, doi_tuong, muc, quyet_dinh",
     "tong_hop": "Tổng hợp theo mức; mỗi dòng: muc, so, ty_le",
+    "decision_number": "Số quyết định xếp loại, khi mọi kết quả của thông báo theo cùng một quyết định",
+    "decision_date": "Ngày ký quyết định đó (dd/mm/yyyy)",
 }
 
 _HEADER = ("ma_mau", "cap_tren", "co_quan", "dia_danh", "ngay", "thang", "nam", "nam_danh_gia", "ky_danh_gia", "can_cu")
@@ -266,7 +268,10 @@ DOCS: dict[str, DocSpec] = {
             "THÔNG BÁO",
             "Kết quả đánh giá, xếp loại chất lượng",
             "",
-            (*_HEADER, "so_ky_hieu", "ten_co_quan", "don_vi", "doi_tuong", "ket_qua", "tong_hop", *_SIGNATURE),
+            (
+                *(*_HEADER, "so_ky_hieu", "ten_co_quan", "don_vi", "doi_tuong", "ket_qua", "tong_hop", *_SIGNATURE),
+                *("decision_number", "decision_date"),
+            ),
         ),
     )
 }

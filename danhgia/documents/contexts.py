@@ -519,6 +519,9 @@ def notice_document(reviews: list[Review], place: Unit, authority: Unit, *, pers
     tm, title = signer_titles(authority, units.heads.get(authority.pk))
     signed = [d.signer for d in decisions if d.signer]
     period = reviews[0].period if reviews else None
+    # The decision the notice reports, when every result in it was decided by the same one (a batch).
+    numbered = {(d.number, d.signed_on) for d in decisions}
+    number, signed_on = next(iter(numbered)) if len(numbered) == 1 else ("", None)
     context = {
         **units.header(authority, as_issuer=True),
         **date_parts(issued),
@@ -528,6 +531,8 @@ def notice_document(reviews: list[Review], place: Unit, authority: Unit, *, pers
         "ten_co_quan": issuer_name(authority),
         "don_vi": nfc(place.name),
         "doi_tuong": whom,
+        "decision_number": nfc(number),
+        "decision_date": day(signed_on) if number and signed_on else "",
         "ket_qua": [
             {
                 "stt": str(i),

@@ -11,8 +11,11 @@ once can never together exceed a quota or put a head above their unit.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass
+import hashlib
+import json
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -23,14 +26,15 @@ from django.urls import reverse
 
 from danhgia.accounts.permissions import Perm
 from danhgia.audit.models import Action
-from danhgia.audit.services import event, record_many
+from danhgia.audit.services import event, record, record_many
 from danhgia.lib.db import analyze
-from danhgia.orgs.models import Unit
+from danhgia.orgs.models import SEGMENT, Unit
 from danhgia.people.models import CivilServant, Person, QuotaGroup
 from danhgia.periods.models import Period
 from danhgia.reviews import notify, presentation
 from danhgia.reviews.case_builder import Loaded, Outcome, evaluate, load, parse_facts
 from danhgia.reviews.models import (
+    LEVEL_CHOICES,
     LEVEL_ORDER,
     PERSON_KINDS,
     Decision,
@@ -157,6 +161,15 @@ def _explain(result: Any, names: dict[str, str] | None = None) -> str:
     return presentation.engine_reason(result, names).removeprefix("Theo kết quả tính: ")
 
 
+# The engine's own explanation (presentation.engine_reason) begins so. It is shown beside the reason box as a hint;
+# written into the box it is not the authority's reason (QĐ 366 Art. 13: the competent level decides, and says why).
+MACHINE_PREFIX = "Theo kết quả tính:"
+
+
+def machine_written(reason: str) -> bool:
+    return reason.strip().startswith(MACHINE_PREFIX)
+
+
 def _case_names(reviews: dict[int, Review]) -> dict[str, str]:
     return {f"r{pk}": r.subject_name for pk, r in reviews.items()}
 
@@ -256,6 +269,12 @@ def _decide_locked(
             continue
         if actor is not None and review.person_id is not None and getattr(actor, "person_id", None) == review.person_id:
             errors[field] = f"{review.subject_name}: không ai tự quyết định trên hồ sơ của chính mình."
+            continue
+        if machine_written(reasons.get(review_id, "")):
+            errors[f"reason_{review_id}"] = (
+                f"{review.subject_name}: lý do là của cấp có thẩm quyền — hãy tự ghi, không chép lời giải thích "
+                "của hệ thống."
+            )
             continue
         result = outcomes[review_id].result
         final = result.level if result is not None else None
@@ -372,7 +391,10 @@ def _flag_heads_above(corrected: list[Decision]) -> None:
 
 
 def _notify(decisions: list[Decision]) -> None:
-    """The subject and the bodies that manage them see the result (QĐ 366 Art. 15)."""
+    """The subject and the bodies that manage them see the result (QĐ 366 Art. 15): one notice per recipient
+    for the whole decision, however many reviews it decides (a commune's secretary got 620 from one batch). Who
+    is told of one review reads its result; who is told of several reads one digest: how many, where, under
+    which decision, how many at each level. A fixed number of queries whatever the number of reviews."""
     from danhgia.accounts.models import User
 
     by_person = defaultdict(list)
@@ -383,72 +405,349 @@ def _notify(decisions: list[Decision]) -> None:
     # The bodies that manage the subject: its cell (or body) and the committee just above. Officers higher up
     # read results in the reports: one notice per subject to every provincial officer would be 70,000.
     managers = notify.managers_of_many([d.review.context for d in decisions], levels_up=1)
-    items: list[tuple[User, str, str]] = []
+    users: dict[int, User] = {}
+    told: dict[int, list[Decision]] = defaultdict(list)
     for d in decisions:
         review = d.review
-        text = f"Kết quả xếp loại {review.subject_name} ({review.period.name}): {d.get_level_display()}."
-        url = reverse("reviews-detail", args=[review.pk])
         recipients = {u.pk: u for u in [*by_person.get(review.person_id, []), *managers[review.context_id]]}
-        items.extend((u, text, url) for u in recipients.values())
+        users.update(recipients)
+        for pk in recipients:
+            told[pk].append(d)
+    places = _places_of({pk: [d.review.context for d in ds] for pk, ds in told.items() if len(ds) > 1})
+    items: list[tuple[User, str, str]] = []
+    for pk, ds in told.items():
+        user = users[pk]
+        if len(ds) == 1:
+            items.append((user, _result_text(ds[0]), reverse("reviews-detail", args=[ds[0].review.pk])))
+            continue
+        place = places.get(pk) or ds[0].review.authority
+        contexts = {d.review.context_id for d in ds}
+        period = ds[0].review.period
+        url = (
+            reverse("reviews-unit", args=[period.pk, place.pk])
+            if contexts == {place.pk}
+            else reverse("reviews-period", args=[period.pk])
+        )
+        items.append((user, _digest_text(ds, place, own=user.person_id), url))
     notify.notify_many(items)
 
 
-def decide_suggested(*, reviews: list[Review], actor: User | None) -> list[Decision]:
-    """Batch: decide every decidable review of the set at the level the engine gives (those it settles)."""
+def _under(decision: Decision) -> str:
+    """ " theo Quyết định số 125-QĐ/ĐU ngày 20/12/2026", when the decision has its number (and date)."""
+    if not decision.number:
+        return ""
+    when = f" ngày {decision.signed_on:%d/%m/%Y}" if decision.signed_on else ""
+    return f" theo Quyết định số {decision.number}{when}"
+
+
+def _result_text(decision: Decision) -> str:
+    review = decision.review
+    return (
+        f"Kết quả xếp loại {review.subject_name} ({review.period.name}): {decision.get_level_display()}"
+        f"{_under(decision)}."
+    )
+
+
+def _digest_text(decisions: list[Decision], place: Unit, *, own: int | None) -> str:
+    counts = Counter(d.level for d in decisions)
+    levels = ", ".join(f"{code} {counts[code]}" for code, _label in LEVEL_CHOICES if counts[code])
+    first = decisions[0]
+    text = (
+        f"Đã quyết định xếp loại {len(decisions)} bản kiểm điểm của {place.name} ({first.review.period.name})"
+        f"{_under(first) if all(d.number == first.number for d in decisions) else ''}: {levels}."
+    )
+    mine = [d for d in decisions if own is not None and d.review.person_id == own]
+    if mine:
+        text += f" Kết quả của đồng chí: {mine[0].get_level_display()}."
+    return text
+
+
+def _places_of(contexts: dict[int, list[Unit]]) -> dict[int, Unit]:
+    """For each key, the nearest unit containing all its places of review (their common ancestor): one query."""
+    common: dict[int, str] = {}
+    known: dict[str, Unit] = {}
+    for key, units in contexts.items():
+        paths = [u.path for u in units]
+        known.update({u.path: u for u in units})
+        prefix = min(paths)
+        for path in paths:
+            while not path.startswith(prefix):
+                prefix = prefix[:-SEGMENT]
+        if prefix:  # no common ancestor: places in two trees (not one authority's), named by the authority
+            common[key] = prefix
+    missing = {path for path in common.values() if path not in known}
+    if missing:
+        known.update({u.path: u for u in Unit.objects.filter(path__in=missing)})
+    return {key: known[path] for key, path in common.items()}
+
+
+# ------------------------------------------------------------------------------------------------ the batch
+
+
+@dataclass
+class BatchPlan:
+    """What deciding a set of reviews at the engine's levels would write, shown before it is confirmed.
+
+    `token` binds the confirmation to what was shown: computed again under the lock when the batch is confirmed,
+    it must be the same, or the batch is refused («Dữ liệu đã thay đổi, hãy xem lại»)."""
+
+    levels: dict[int, str]  # review id → the level the engine settles
+    reasons: dict[int, str]  # the officer's written reasons, for the rows (among `levels`) that depart
+    reviews: dict[int, Review]  # every review considered, by id
+    needs_reason: list[Review]  # departs from the self-assessment and no reason written: left out
+    left: dict[str, list[Review]]  # why it cannot be decided now → the reviews
+    capped: set[int]  # moved down by the quota (among `levels` and `needs_reason`)
+    wanted: dict[int, str]  # the engine's level of each review that needs a reason
+    done: int  # already decided (or under complaint)
+    token: str = ""
+    decisions: list[Decision] = field(default_factory=list)  # once written
+
+    @property
+    def level_counts(self) -> dict[str, int]:
+        counts = Counter(self.levels.values())
+        return {code: counts[code] for code, _label in LEVEL_CHOICES}
+
+    @property
+    def left_count(self) -> int:
+        return sum(len(reviews) for reviews in self.left.values())
+
+    @property
+    def capped_reviews(self) -> list[Review]:
+        return [review for pk, review in self.reviews.items() if pk in self.capped]
+
+    @property
+    def departing(self) -> list[Review]:
+        """Rows written at a level that departs from the self-assessment, with the officer's reason."""
+        return [self.reviews[pk] for pk in self.levels if pk in self.reasons]
+
+    def places(self) -> list[dict[str, Any]]:
+        """Per place of review (cell, body), in the tree's order: how many at each level, how many left out."""
+        rows: dict[int, dict[str, Any]] = {}
+
+        def place(review: Review) -> dict[str, Any]:
+            row = rows.get(review.context_id)
+            if row is None:
+                row = rows[review.context_id] = {
+                    "unit": review.context,
+                    "levels": dict.fromkeys(LEVEL_ORDER, 0),
+                    "needs_reason": 0,
+                    "left": 0,
+                }
+            return row
+
+        for pk, level in self.levels.items():
+            place(self.reviews[pk])["levels"][level] += 1
+        for review in self.needs_reason:
+            place(review)["needs_reason"] += 1
+        for reviews in self.left.values():
+            for review in reviews:
+                place(review)["left"] += 1
+        for row in rows.values():
+            row["counts"] = [row["levels"][code] for code, _label in LEVEL_CHOICES]
+        return sorted(rows.values(), key=lambda row: row["unit"].path)
+
+
+def batch_plan(
+    rows: list[Row], output: Output, *, mine: set[int], actor: User | None, reasons: Mapping[int, str] | None = None
+) -> BatchPlan:
+    """The plan of the batch over `mine` (review ids) from the engine's run over the whole group (`preview`).
+
+    A level the engine settles is written as it is, unless it departs from the self-assessment: then the written
+    reason must be the authority's own (QĐ 366 Art. 13; never the engine's text), so the row is in the batch only
+    if the officer wrote one, and is otherwise left out and listed. Rows the engine leaves to the authority
+    (R75, R78, R114), blocked rows (bodies before heads, HD 21) and the officer's own record are listed with why.
+    """
+    reasons = reasons or {}
+    capped = {int(subject[1:]) for quota in output.quota for subject in quota.downgraded}
+    own = getattr(actor, "person_id", None)
+    levels: dict[int, str] = {}
+    written: dict[int, str] = {}
+    needs: list[Review] = []
+    wanted: dict[int, str] = {}
+    left: dict[str, list[Review]] = defaultdict(list)
+    considered: dict[int, Review] = {}
+    done = 0
+    for row in rows:
+        review, result = row.review, row.result
+        if review.pk not in mine:
+            continue
+        considered[review.pk] = review
+        if review.state in (ReviewState.DECIDED, ReviewState.COMPLAINED):
+            done += 1
+        elif row.blocked:
+            left[row.blocked].append(review)
+        elif own is not None and own == review.person_id:
+            left["Không ai tự quyết định trên hồ sơ của chính mình"].append(review)
+        elif result is None or result.level is None:
+            why = (
+                "Quy định để cấp có thẩm quyền xem xét, quyết định: chọn mức và ghi lý do ở từng dòng"
+                if result is not None and result.needs_decision
+                else "Hệ thống không tính được mức: chọn mức ở từng dòng"
+            )
+            left[why].append(review)
+        elif result.unverified:
+            # The level rests on missing facts (the engine could not check its conditions): never by machine.
+            left["Mức chưa kiểm chứng vì thiếu dữ kiện: xem và chọn mức ở từng dòng"].append(review)
+        elif departs(result.level, review.self_level):
+            reason = (reasons.get(review.pk) or "").strip()
+            if reason and not machine_written(reason):
+                levels[review.pk], written[review.pk] = result.level, reason
+            else:
+                needs.append(review)
+                wanted[review.pk] = result.level
+        else:
+            levels[review.pk] = result.level
+    plan = BatchPlan(
+        levels=levels,
+        reasons=written,
+        reviews=considered,
+        needs_reason=needs,
+        left=dict(left),
+        capped=capped & (set(levels) | {r.pk for r in needs}),
+        wanted=wanted,
+        done=done,
+    )
+    plan.token = _token(plan)
+    return plan
+
+
+def _token(plan: BatchPlan) -> str:
+    """A digest of what the plan shows: each review's state and decision, the level to be written and the
+    reason it carries, or why it is left out. Any change to those between the preview and the confirmation
+    changes it; a change elsewhere (another group, a comment) does not."""
+    why = {r.pk: "ly-do" for r in plan.needs_reason} | {r.pk: text for text, rs in plan.left.items() for r in rs}
+    lines = [
+        [
+            pk,
+            review.state,
+            review.decision_id or 0,
+            plan.levels.get(pk) or plan.wanted.get(pk, ""),
+            hashlib.sha256(plan.reasons[pk].encode()).hexdigest()[:16] if pk in plan.reasons else "",
+            why.get(pk, ""),
+            pk in plan.capped,
+        ]
+        for pk, review in sorted(plan.reviews.items())
+    ]
+    return hashlib.sha256(json.dumps(lines, ensure_ascii=False).encode()).hexdigest()[:40]
+
+
+CHANGED = "Dữ liệu đã thay đổi, hãy xem lại."
+
+
+def decide_suggested(
+    *,
+    reviews: list[Review],
+    actor: User | None,
+    reasons: Mapping[int, str] | None = None,
+    number: str = "",
+    signed_on: dt.date | None = None,
+    signer: str = "",
+    expected: str | None = None,
+) -> list[Decision]:
+    """Batch: decide every decidable review of the set at the level the engine gives (those it settles), except
+    those whose level departs from the self-assessment without a reason of the officer's own (`reasons`).
+
+    `expected`: the token of the plan shown to the officer (`batch_plan`); the batch is refused if the plan
+    computed under the lock is another. `number` and `signed_on`: the decision's number and signing date."""
     if not reviews:
         raise ValueError("no reviews to evaluate")
-    return _decide_suggested(reviews[0].period, [(r.pk, r.quota_group_id, r.state) for r in reviews], actor)
+    rows = [(r.pk, r.quota_group_id, r.state) for r in reviews]
+    plan = _decide_suggested(
+        reviews[0].period,
+        rows,
+        actor,
+        reasons=reasons,
+        number=number,
+        signed_on=signed_on,
+        signer=signer,
+        expected=expected,
+    )
+    return plan.decisions
 
 
 @transaction.atomic
-def _decide_suggested(period: Period, rows: list[tuple[int, int | None, str]], actor: User | None) -> list[Decision]:
+def _decide_suggested(
+    period: Period,
+    rows: list[tuple[int, int | None, str]],
+    actor: User | None,
+    *,
+    reasons: Mapping[int, str] | None = None,
+    number: str = "",
+    signed_on: dt.date | None = None,
+    signer: str = "",
+    expected: str | None = None,
+) -> BatchPlan:
     """`decide_suggested` of the reviews given as (id, quota group, state). What deciding any decidable one
-    would lock is locked first; then the reviews are read once, as committed, and the engine's levels are both
-    computed and checked on that reading."""
+    would lock is locked first; then the reviews and their whole groups are read once, as committed, and the
+    plan is both computed and checked on that reading."""
     candidates = [pk for pk, _group, state in rows if state in DECIDABLE]
     group_ids = sorted({group for pk, group, state in rows if group is not None and state in DECIDABLE})
     _lock(period, group_ids, candidates)
     everyone = _read(period, group_ids, [pk for pk, _group, _state in rows])
     loaded = load(list(everyone.values()))
-    reviews = [everyone[pk] for pk, _group, _state in rows if pk in everyone]
-    outcomes, _ = evaluate(reviews, loaded=loaded)
+    outcomes, output = evaluate(list(everyone.values()), loaded=loaded)
     bodies = _bodies(outcomes)
-    own = getattr(actor, "person_id", None)
-    locked = set(candidates)
-    levels: dict[int, str] = {}
-    for r in reviews:
-        result = outcomes[r.pk].result
-        if r.pk not in locked or r.state not in DECIDABLE or result is None or result.level is None:
-            continue
-        if result.unverified:
-            continue  # the level rests on missing facts: the officer decides it on the decision page, knowingly
-        if _blocked(r, bodies):
-            continue
-        if own is not None and own == r.person_id:
-            continue  # nobody decides their own record
-        levels[r.pk] = result.level
+    given = {pk for pk, _group, _state in rows}
+    preview_rows = [Row(r, outcomes[r.pk].result, _blocked(r, bodies)) for r in everyone.values()]
+    plan = batch_plan(preview_rows, output, mine=given, actor=actor, reasons=reasons)
+    if expected is not None and plan.token != expected:
+        raise ValidationError({"plan": CHANGED})
+    # A review that became decidable after the caller read it is not locked: it waits for another batch.
+    levels = {pk: level for pk, level in plan.levels.items() if pk in set(candidates)}
     if not levels:
-        return []
-    # Where the engine's level departs from the self-assessment, its own explanation is the written reason.
-    names = _case_names(everyone)
-    reasons = {
-        pk: presentation.engine_reason(outcomes[pk].result, names)
-        for pk, level in levels.items()
-        if departs(level, outcomes[pk].review.self_level)
-    }
+        return plan
     # What `decide` would read for these levels: their groups and themselves.
     deciding_groups = {everyone[pk].quota_group_id for pk in levels} - {None}
     deciding = {pk: r for pk, r in everyone.items() if pk in levels or r.quota_group_id in deciding_groups}
     computed = {pk: outcomes[pk].result for pk in levels}
-    return _decide_locked(deciding, levels, actor=actor, reasons=reasons, loaded=loaded, computed=computed)
+    plan.decisions = _decide_locked(
+        deciding,
+        levels,
+        actor=actor,
+        reasons=plan.reasons,
+        number=number,
+        signed_on=signed_on,
+        signer=signer,
+        loaded=loaded,
+        computed=computed,
+    )
+    _record_batch(plan, group_ids, actor=actor, number=number, signed_on=signed_on)
+    return plan
 
 
-def decide_all(*, period: Period, reviews: QuerySet[Review], actor: User | None) -> dict[str, int]:
+def _record_batch(
+    plan: BatchPlan, group_ids: list[int], *, actor: User | None, number: str, signed_on: dt.date | None
+) -> None:
+    """One audit event for the batch itself (beside one per decision): its number, date and counts."""
+    first = plan.decisions[0].review
+    group = first.quota_group if len(group_ids) == 1 and first.quota_group_id == group_ids[0] else None
+    written = Counter(d.level for d in plan.decisions)
+    record(
+        actor=actor,
+        action=Action.DECISION_BATCH,
+        target=group if group is not None else first.authority,
+        unit=group.unit if group is not None else first.authority,
+        new={
+            "number": number.strip(),
+            "signed_on": signed_on,
+            "decided": len(plan.decisions),
+            "levels": {code: written[code] for code, _label in LEVEL_CHOICES if written[code]},
+            "needs_reason": len(plan.needs_reason),
+            "left": plan.left_count,
+            "plan": plan.token,
+        },
+    )
+
+
+def decide_all(
+    *, period: Period, reviews: QuerySet[Review], actor: User | None, reasons: Mapping[int, str] | None = None
+) -> dict[str, int]:
     """Batch over many groups (a whole authority or province): bodies' groups first, then people's.
 
-    Each group is decided in its own transaction under its own lock (the reviews in no group, in batches).
-    Returns counts: decided, left (the
-    engine leaves them to the authority, or they are blocked).
+    Each group is decided in its own transaction under its own lock (the reviews in no group, in batches), as
+    `decide_suggested` decides one. Returns counts: decided, left (the engine leaves them to the authority, they
+    are blocked, or they need a reason), needs_reason (their level departs from the self-assessment and no
+    reason of the officer's was given in `reasons`).
     """
     # Only what orders the work is read here; each group's reviews are read whole when its turn comes.
     by_group: dict[int | None, list[tuple[int, str, str]]] = defaultdict(list)
@@ -462,15 +761,16 @@ def decide_all(*, period: Period, reviews: QuerySet[Review], actor: User | None)
     # body they head already decided.
     for part in ([r for r in ungrouped if r[1] in BODY_KINDS], [r for r in ungrouped if r[1] not in BODY_KINDS]):
         chunks += [(None, part[i : i + UNGROUPED_BATCH]) for i in range(0, len(part), UNGROUPED_BATCH)]
-    decided = left = 0
+    decided = left = needs_reason = 0
     refresh_at = ANALYZE_FIRST
     for group_id, rows in chunks:
         pending = sum(1 for _pk, _kind, state in rows if state in DECIDABLE)
         if not pending:
             continue
-        made = _decide_suggested(period, [(pk, group_id, state) for pk, _kind, state in rows], actor)
-        decided += len(made)
-        left += pending - len(made)
+        plan = _decide_suggested(period, [(pk, group_id, state) for pk, _kind, state in rows], actor, reasons=reasons)
+        decided += len(plan.decisions)
+        left += pending - len(plan.decisions)
+        needs_reason += len(plan.needs_reason)
         if decided >= refresh_at:
             # The decision table fills from (nearly) empty. PostgreSQL plans a connection's foreign-key checks
             # once: planned on an empty table they read it whole, and each commit's checks grow with it (the
@@ -478,4 +778,4 @@ def decide_all(*, period: Period, reviews: QuerySet[Review], actor: User | None)
             # have doubled, make it plan them again, on the index.
             analyze(Decision)
             refresh_at *= 2
-    return {"decided": decided, "left": left}
+    return {"decided": decided, "left": left, "needs_reason": needs_reason}

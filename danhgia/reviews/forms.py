@@ -125,10 +125,30 @@ class ComplaintForm(forms.Form):
     text = forms.CharField(label=_("Nội dung khiếu nại"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
 
 
-class RecordedDecisionForm(forms.Form):
-    number = forms.CharField(label=_("Số quyết định"), max_length=60)
-    signed_on = forms.DateField(label=_("Ngày ký"), widget=DATE_INPUT)
-    signer = forms.CharField(label=_("Người ký"), max_length=120)
+class DecisionNumberForm(forms.Form):
+    """The number and signing date of a decision made in the system, stored as a recorded one's are."""
+
+    number = forms.CharField(
+        label=_("Số quyết định"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"placeholder": "125-QĐ/ĐU"}),
+        error_messages={"required": _("Hãy ghi số quyết định, ví dụ 125-QĐ/ĐU.")},
+    )
+    signed_on = forms.DateField(
+        label=_("Ngày ký"),
+        widget=DATE_INPUT,
+        error_messages={
+            "required": _("Hãy ghi ngày ký quyết định."),
+            "invalid": _("Ngày ký không hợp lệ: ghi ngày/tháng/năm, ví dụ 20/12/2026."),
+        },
+    )
+    signer = forms.CharField(label=_("Người ký"), max_length=120, required=False)
+
+
+class RecordedDecisionForm(DecisionNumberForm):
+    signer = forms.CharField(
+        label=_("Người ký"), max_length=120, error_messages={"required": _("Hãy ghi người ký quyết định.")}
+    )
     attachment = forms.FileField(label=_("Bản quét quyết định"), required=False)
 
 

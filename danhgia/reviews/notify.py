@@ -1,13 +1,21 @@
-"""Notifications in the application and by email (console by default; SMTP when the settings say so)."""
+"""Notifications in the application and by email (console by default; SMTP when the settings say so).
+
+Notifications are rows written in the caller's transaction: they exist if and only if what they tell of was
+committed. Emails leave the building and cannot be rolled back, so they are sent once the transaction has
+committed (`transaction.on_commit`), never while it holds its locks (a batch decision holds its quota groups'
+rows: an SMTP server taking seconds per message would hold every other decider of those groups as long).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
+from django.db import transaction
 from django.db.models import Q
 
 from danhgia.accounts.models import RoleAssignment, User
@@ -23,14 +31,26 @@ def notify(users: Iterable[User], text: str, url: str = "") -> int:
     """One notification per user (duplicates dropped), and an email to those with an address."""
     unique = {u.pk: u for u in users if u is not None and u.is_active}
     Notification.objects.bulk_create([Notification(user=u, text=text[:300], url=url) for u in unique.values()])
-    messages = [
-        (f"[DanhGia] {text[:120]}", f"{text}\n\n{settings.DANHGIA_SITE_URL}{url}", None, [u.email])
-        for u in unique.values()
-        if u.email
-    ]
-    if messages:
-        send_mass_mail(messages, fail_silently=True)
+    _mail_after_commit([(u, text, url) for u in unique.values()])
     return len(unique)
+
+
+def _mail_after_commit(items: Iterable[tuple[User, str, str]]) -> None:
+    """One email per (user with an address, text, url), sent in one connection after the commit."""
+    send_after_commit(
+        [
+            (f"[DanhGia] {text[:120]}", f"{text}\n\n{settings.DANHGIA_SITE_URL}{url}", None, [user.email])
+            for user, text, url in items
+            if user is not None and user.email
+        ]
+    )
+
+
+def send_after_commit(messages: Sequence[tuple[str, str, str | None, list[str]]]) -> None:
+    """`send_mass_mail` of the messages once the current transaction commits (at once outside one); nothing is
+    sent if it rolls back."""
+    if messages:
+        transaction.on_commit(partial(send_mass_mail, list(messages), fail_silently=True))
 
 
 def managers_of(unit: Unit, perm: Perm = Perm.REVIEWS_MANAGE, *, levels_up: int = 1) -> list[User]:
@@ -85,11 +105,5 @@ def notify_many(items: list[tuple[User, str, str]]) -> int:
     Notification.objects.bulk_create(
         [Notification(user=u, text=t[:300], url=url) for u, t, url in items if u is not None], batch_size=2000
     )
-    messages = [
-        (f"[DanhGia] {t[:120]}", f"{t}\n\n{settings.DANHGIA_SITE_URL}{url}", None, [u.email])
-        for u, t, url in items
-        if u.email
-    ]
-    if messages:
-        send_mass_mail(messages, fail_silently=True)
+    _mail_after_commit(items)
     return len(items)

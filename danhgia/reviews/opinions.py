@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -309,8 +308,7 @@ def _invite(group: EvaluatorGroup, issued: list[Issued]) -> None:
         for i in issued
         if i.link and i.respondent.email
     ]
-    if mails:
-        send_mass_mail(mails, fail_silently=True)
+    notify.send_after_commit(mails)
 
 
 @transaction.atomic

@@ -319,7 +319,7 @@ class Line:
     number: int  # the row's place in the whole group
     row: Any
     chips: list[Chip]
-    reason: str  # the written reason proposed when the computed level departs from the self-assessment
+    reason: str  # the engine's explanation when the computed level departs: a hint beside the box, never its value
     unverified: list[str] = field(default_factory=list)  # facts missing to check the computed level
 
 
@@ -433,9 +433,9 @@ def _code(rule: str, regime: str) -> str:
 
 
 def engine_reason(result: Any, names: dict[str, str] | None = None) -> str:
-    """The written reason a computed level carries when it departs from the self-assessment (as in the batch
-    decision, decisions.decide_suggested): the last rule that moved it, with its source. Stored as data, so
-    Vietnamese; a record for the subject, so without the engine's rule id, case ids or source-note markers."""
+    """Why the computed level departs from the self-assessment: the last rule that moved it, with its source. A
+    hint shown beside the reason box and in refusals, never the authority's reason (decisions.machine_written);
+    Vietnamese, without the engine's rule id, case ids or source-note markers."""
     reasons = getattr(result, "reasons", None)
     if not reasons:
         return ""

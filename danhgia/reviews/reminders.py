@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -182,8 +181,7 @@ def send(reminders: list[Reminder]) -> int:
         for r in fresh.values()
         if r.user.email
     ]
-    if mails:
-        send_mass_mail(mails, fail_silently=True)
+    notify.send_after_commit(mails)
     return len(fresh)
 
 

@@ -39,6 +39,7 @@ from danhgia.reviews.forms import (
     AppraisalForm,
     ComplaintForm,
     CriteriaUploadForm,
+    DecisionNumberForm,
     EvidenceForm,
     FactsForm,
     MeetingForm,
@@ -586,6 +587,11 @@ def _back_to_decide(request: HttpRequest, period_id: int, group_id: int) -> Http
     return redirect(f"{url}?{urlencode(query)}" if query else url)
 
 
+# The number and date of a decision made in the system: its own prefix, beside the recorded decision's fields in
+# the same form.
+NUMBERED = "qd"
+
+
 def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpResponse:
     """The heart: the engine over the whole quota group, live; decide one by one or in batch.
 
@@ -607,57 +613,80 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
         refuse(request.user, group, scope_path=group.unit.path, not_found=True)
     errors: dict[str, list[str]] = {}
     confirm = None
+    batch = False  # the batch's plan is shown, to be confirmed with the decision's number and date
+    reasons: dict[int, str] = {}
+    numbered = DecisionNumberForm(prefix=NUMBERED)
     # "edit" comes back from the confirmation step to change the levels (what was chosen stays on the page).
     if request.method == "POST" and "edit" not in request.POST:
         levels = {r.pk: request.POST.get(f"level_{r.pk}", "") for r in mine}
         levels = {pk: lv for pk, lv in levels.items() if lv}
         reasons = {r.pk: request.POST.get(f"reason_{r.pk}", "") for r in mine}
-        if "suggested" in request.POST:
-            try:
-                if len(mine) != len(reviews):
-                    # decide_suggested decides every review it is given: never one outside the user's authority.
-                    raise ValidationError(
-                        _("Nhóm có đối tượng thuộc thẩm quyền cấp khác: hãy chọn mức cho từng đối tượng của bạn.")
-                    )
-                made = decisions.decide_suggested(reviews=reviews, actor=_actor(request))
-            except ValidationError as exc:
-                messages.error(request, "; ".join(exc.messages))
-            else:
-                if made:
-                    messages.success(
-                        request, _("Đã quyết định %(n)s đối tượng theo kết quả tính của hệ thống.") % {"n": len(made)}
-                    )
-                else:
-                    messages.info(request, _("Không còn đối tượng nào hệ thống tính được mức để quyết định."))
-            return _back_to_decide(request, period.pk, group_id)
         recorded = RecordedDecisionForm(request.POST, request.FILES) if "recorded" in request.POST else None
-        try:
-            if recorded is not None and not recorded.is_valid():
-                raise ValidationError({k: v for k, v in recorded.errors.items()})
-            if "confirm" not in request.POST and recorded is None:
-                # First step: show exactly what will be written before it is. (A decision already signed on
-                # paper is recorded as it stands: its scan cannot travel through a confirmation step.)
-                confirm = {lv: [r for r in mine if levels.get(r.pk) == lv] for lv, _label in LEVEL_CHOICES}
-                if not levels:
-                    raise ValidationError({"levels": _("Chưa chọn mức cho đối tượng nào.")})
-            else:
-                extra = recorded.cleaned_data if recorded is not None else {}
-                made = decisions.decide(
-                    reviews=reviews,
-                    levels=levels,
-                    reasons=reasons,
-                    actor=_actor(request),
-                    kind=DecisionKind.RECORDED if recorded is not None else DecisionKind.SYSTEM,
-                    number=extra.get("number", ""),
-                    signed_on=extra.get("signed_on"),
-                    signer=extra.get("signer", ""),
-                    attachment=extra.get("attachment"),
-                )
-                messages.success(request, _("Đã quyết định xếp loại %(n)s đối tượng.") % {"n": len(made)})
-                return _back_to_decide(request, period.pk, group_id)
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"levels": exc.messages}
-            confirm = None
+        if "confirm" in request.POST and recorded is None:
+            numbered = DecisionNumberForm(request.POST, prefix=NUMBERED)
+        if "suggested" in request.POST and recorded is None:
+            # First the plan (what the engine's levels would write, who is left out and why); then, confirmed with
+            # the decision's number and date and bound to the plan shown, the batch.
+            batch = True
+            if numbered.is_bound and numbered.is_valid():
+                try:
+                    decisions.decide_suggested(
+                        reviews=mine,
+                        actor=_actor(request),
+                        reasons={pk: text for pk, text in reasons.items() if text.strip()},
+                        number=numbered.cleaned_data["number"],
+                        signed_on=numbered.cleaned_data["signed_on"],
+                        signer=numbered.cleaned_data["signer"],
+                        expected=request.POST.get("plan", ""),
+                    )
+                except ValidationError as exc:
+                    errors = exc.message_dict if hasattr(exc, "error_dict") else {"levels": exc.messages}
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Đã ghi Quyết định số %(number)s ngày %(date)s theo mức hệ thống tính. Những đối tượng "
+                            "cần ghi lý do hoặc chưa đủ điều kiện vẫn ở mục «Chưa quyết định»."
+                        )
+                        % {
+                            "number": numbered.cleaned_data["number"],
+                            "date": numbered.cleaned_data["signed_on"].strftime("%d/%m/%Y"),
+                        },
+                    )
+                    return _back_to_decide(request, period.pk, group_id)
+            elif numbered.is_bound:
+                errors = {k: [str(m) for m in v] for k, v in numbered.errors.items()}
+        else:
+            try:
+                if recorded is not None and not recorded.is_valid():
+                    raise ValidationError({k: v for k, v in recorded.errors.items()})
+                if recorded is None and not (numbered.is_bound and numbered.is_valid()):
+                    # First step: show exactly what will be written before it is, and ask for the decision's
+                    # number and date (a decision already signed on paper is recorded as it stands: its scan
+                    # cannot travel through a confirmation step).
+                    confirm = {lv: [r for r in mine if levels.get(r.pk) == lv] for lv, _label in LEVEL_CHOICES}
+                    if not levels:
+                        raise ValidationError({"levels": _("Chưa chọn mức cho đối tượng nào.")})
+                    if numbered.is_bound:
+                        errors = {k: [str(m) for m in v] for k, v in numbered.errors.items()}
+                else:
+                    extra = recorded.cleaned_data if recorded is not None else numbered.cleaned_data
+                    made = decisions.decide(
+                        reviews=reviews,
+                        levels=levels,
+                        reasons=reasons,
+                        actor=_actor(request),
+                        kind=DecisionKind.RECORDED if recorded is not None else DecisionKind.SYSTEM,
+                        number=extra["number"],
+                        signed_on=extra["signed_on"],
+                        signer=extra.get("signer", ""),
+                        attachment=extra.get("attachment"),
+                    )
+                    messages.success(request, _("Đã quyết định xếp loại %(n)s đối tượng.") % {"n": len(made)})
+                    return _back_to_decide(request, period.pk, group_id)
+            except ValidationError as exc:
+                errors = exc.message_dict if hasattr(exc, "error_dict") else {"levels": exc.messages}
+                confirm = None
     rows, output = decisions.preview(reviews)
     quota = output.quota[0] if output.quota else None
     capped = {int(subject[1:]) for subject in quota.downgraded} if quota else set()
@@ -666,6 +695,10 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
     if group is not None:
         names[f"g{group.pk}"] = group.name
     warnings = [re.sub(r"\b[rg]\d+\b", lambda m: names.get(m.group(0), m.group(0)), w) for w in output.warnings]
+    plan = None
+    if batch:
+        mine_ids = {r.pk for r in mine}
+        plan = decisions.batch_plan(rows, output, mine=mine_ids, actor=_actor(request), reasons=reasons)
     return render(
         request,
         "reviews/decide.html",
@@ -686,6 +719,9 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
             if "recorded" in request.POST
             else RecordedDecisionForm(),
             "recorded": "recorded" in request.POST,
+            "plan": plan,
+            "others": len(reviews) - len(mine),
+            "numbered": numbered,
         },
     )
 

@@ -30,7 +30,7 @@ from danhgia.reviews.decisions import decide_all
 from danhgia.reviews.models import Review
 from danhgia.reviews.opening import period_open_reviews
 from tests.reviews.conftest import YEAR, Commune, build_commune
-from tests.reviews.helpers import fill, meet, propose
+from tests.reviews.helpers import fill, meet, propose, reasons_for
 
 DOI, MIT, VO = "Chi bộ Xóm Đồi", "Chi bộ Xóm Mít", "Chi bộ Xóm Vố"
 # (general, task) per member index and cell; the level proposed is the one the points give.
@@ -92,7 +92,10 @@ def run_year(world: Any, period) -> None:
         level = level_for(general + task)
         fill(review, officer, general=general, task=task, level=level)
         propose(meeting, review, level, officer)
-    decide_all(period=period, reviews=Review.objects.filter(period=period), actor=officer)
+    # The committee writes its own reason for each result that departs from the self-assessment (the capped
+    # candidates): the batch takes no reason of the engine's.
+    reviews = Review.objects.filter(period=period)
+    decide_all(period=period, reviews=reviews, actor=officer, reasons=reasons_for(reviews))
 
 
 def build_two_years() -> TwoYears:

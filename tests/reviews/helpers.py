@@ -67,3 +67,12 @@ def propose(meeting, review, level, actor, *, votes_for: int = 5, comment: str =
         comment=comment,
         actor=actor,
     )
+
+
+NUMBER = {"qd-number": "125-QĐ/ĐU", "qd-signed_on": "20/12/2026"}  # a decision's number and signing date, as typed
+
+
+def reasons_for(reviews) -> dict[int, str]:
+    """A reason written by the authority for each review: the batch takes it for those whose level departs from
+    the self-assessment (and leaves them out without one)."""
+    return {r.pk: f"Cấp ủy xem xét kết quả của {r.subject_name}." for r in reviews}

@@ -108,16 +108,33 @@ def test_the_committee_sees_the_engine_decides_and_is_stopped_at_the_quota(page,
     capped.get_by_label(f"Lý do quyết định cho {name}").fill("Thành tích nổi bật")
     page.get_by_role("button", name="Xem trước và quyết định các mức đã chọn").click()
     page.get_by_role("heading", name=re.compile("Sẽ ghi quyết định cho")).wait_for()
+    page.locator("#id_qd-number").fill("125-QĐ/ĐU")
+    page.locator("#id_qd-signed_on").fill("20/12/2026")
     page.get_by_role("button", name="Xác nhận và ghi quyết định").click()
     page.get_by_text("Chưa ghi quyết định nào.").wait_for()
     assert page.locator("tr.row-error-msg").get_by_text(re.compile("không thể xếp HTXS — Vượt tỷ lệ 20%")).count() == 1
     assert not Decision.objects.filter(review__quota_group=group).exists()
 
-    # Everyone at the level the engine computed.
+    # Everyone at the level the engine computed: first the plan, which leaves out whoever departs from their
+    # self-assessment without a reason of the authority's own.
     page.goto(f"{page.base}/ky-danh-gia/{world.period.pk}/quyet-dinh/nhom/{group.pk}/")
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Quyết định tất cả theo mức hệ thống tính").click()
-    page.get_by_text(re.compile("đối tượng theo kết quả tính của hệ thống")).wait_for()
+    page.get_by_role("button", name="Xem trước quyết định tất cả theo mức hệ thống tính").click()
+    page.get_by_role("heading", name=re.compile(r"Sẽ quyết định \d+ đối tượng theo mức hệ thống tính")).wait_for()
+    assert page.get_by_text(re.compile("chưa có lý do — không đưa vào đợt này")).count() == 1
+    assert not Decision.objects.filter(review__quota_group=group).exists()
+    # The officer writes those reasons (the filter shows just those rows) and looks at the plan again.
+    page.goto(f"{page.base}/ky-danh-gia/{world.period.pk}/quyet-dinh/nhom/{group.pk}/?xem=ghi-ly-do")
+    boxes = page.locator("td.decide textarea")
+    assert boxes.count() > 0
+    for i in range(boxes.count()):
+        assert boxes.nth(i).input_value() == ""  # never prefilled with the engine's text
+        boxes.nth(i).fill("Nhóm đã đủ tỷ lệ; chi ủy đề nghị theo kết quả tính.")
+    page.get_by_role("button", name="Xem trước quyết định tất cả theo mức hệ thống tính").click()
+    page.get_by_role("heading", name="Sẽ quyết định 15 đối tượng theo mức hệ thống tính").wait_for()
+    page.locator("#id_qd-number").fill("125-QĐ/ĐU")
+    page.locator("#id_qd-signed_on").fill("20/12/2026")
+    page.get_by_role("button", name="Xác nhận và ghi 15 quyết định").click()
+    page.get_by_text("Đã ghi Quyết định số 125-QĐ/ĐU ngày 20/12/2026 theo mức hệ thống tính.").wait_for()
     assert Review.objects.filter(quota_group=group, state=ReviewState.DECIDED).count() == 15
     assert page.locator("td.decide select").count() == 0  # every row is locked now
 

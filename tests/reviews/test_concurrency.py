@@ -7,6 +7,7 @@ transactions overlap. SQLite serialises every writer anyway, so these tests run 
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable
@@ -17,11 +18,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
+from danhgia.audit.models import Action, AuditEvent
 from danhgia.reviews import decisions
-from danhgia.reviews.models import Review, ReviewKind, ReviewState
+from danhgia.reviews.models import Decision, Review, ReviewKind, ReviewState
 from danhgia.reviews.opening import period_open_reviews
 from tests.reviews.conftest import build_commune
-from tests.reviews.helpers import fill, meet, propose
+from tests.reviews.helpers import fill, meet, propose, reasons_for
 
 pytestmark = [
     pytest.mark.postgres,
@@ -201,3 +203,55 @@ def test_a_head_waits_for_a_correction_of_their_cell_being_written():
     assert isinstance(results[1], ValidationError), results
     assert "không thể xếp HTT" in str(results[1])
     assert (_level(body), _level(head)) == ("HT", "")
+
+
+def test_the_same_batch_confirmed_twice_at_once_is_written_once():
+    """Two officers (or two tabs) confirm the plan they were both shown: the first writes it, the second finds
+    the plan changed under the lock and is refused, changing nothing."""
+    world = _ready()
+    officer = world.users["officer"]
+    members = decisions.group_reviews(world.period, world.groups["members"])
+    rows, output = decisions.preview(members)
+    reasons = reasons_for(members)
+    plan = decisions.batch_plan(rows, output, mine={r.pk for r in members}, actor=officer, reasons=reasons)
+    assert plan.levels and plan.capped
+
+    def confirming() -> Any:
+        return decisions.decide_suggested(
+            reviews=members, actor=officer, reasons=reasons, number="125-QĐ/ĐU", signed_on=dt.date(2026, 12, 20),
+            expected=plan.token,
+        )  # fmt: skip
+
+    results = _concurrently(confirming, confirming)
+
+    made = [r for r in results if isinstance(r, list)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(made) == 1 and len(refused) == 1, results
+    assert "Dữ liệu đã thay đổi, hãy xem lại." in str(refused[0])
+    assert {d.review_id: d.level for d in made[0]} == plan.levels
+    assert Decision.objects.filter(review__quota_group=world.groups["members"]).count() == len(plan.levels)
+    assert AuditEvent.objects.filter(action=Action.DECISION_BATCH).count() == 1
+    assert _htxs_decided(world) <= (output.quota[0].cap or 0)
+
+
+def test_a_batch_and_a_decision_at_once_never_exceed_the_quota():
+    world = _ready()
+    officer, committee = world.users["officer"], world.users["committee"]
+    members = decisions.group_reviews(world.period, world.groups["members"])
+    rows, output = decisions.preview(members)
+    cap = output.quota[0].cap or 0
+    reasons = reasons_for(members)
+    plan = decisions.batch_plan(rows, output, mine={r.pk for r in members}, actor=officer, reasons=reasons)
+    # The committee asks HTXS for a member the quota moved down, while the officer confirms the batch.
+    capped = next(r for r in members if r.pk in plan.capped and r.person_id != committee.person_id)
+
+    results = _concurrently(
+        lambda: decisions.decide_suggested(reviews=members, actor=officer, reasons=reasons, expected=plan.token),
+        lambda: decisions.decide(
+            reviews=[capped], levels={capped.pk: "HTXS"}, actor=committee, reasons={capped.pk: "Thành tích nổi bật"}
+        ),
+    )
+
+    # Whichever came first, the other was refused: the batch's plan changed, or the quota was full.
+    assert sum(isinstance(r, list) for r in results) == 1, results
+    assert _htxs_decided(world) <= cap

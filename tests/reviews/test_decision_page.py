@@ -12,6 +12,7 @@ from django.urls import reverse
 from danhgia.reviews import decisions, presentation
 from danhgia.reviews.models import Decision
 from danhgia.rules.output import QuotaResult, Reason, Result
+from tests.reviews.helpers import NUMBER
 from tests.reviews.test_views import everyone_proposed, opened  # noqa: F401 (a fixture)
 
 RAW = ("needs_decision", "min_cap", "htt_final", "[G", "[S", "decided_by", "base, rounding")
@@ -38,12 +39,21 @@ def test_the_page_shows_no_engine_codes(opened, client):  # noqa: F811
     assert "Mã quy tắc: R57" in body  # in the tooltip, to look the rule up in docs/rules.md
 
 
-def test_the_reason_is_a_textarea_that_keeps_the_engine_reason(opened, client):  # noqa: F811
+def test_the_reason_is_an_empty_textarea_with_the_engine_explanation_beside_it(opened, client):  # noqa: F811
     everyone_proposed(opened)
+    group = opened.groups["members"]
+    rows, _ = decisions.preview(decisions.group_reviews(opened.period, group))
+    row = next(r for r in rows if r.result.level and r.result.level != r.review.self_level and not r.blocked)
     body = _page(client, opened)
     assert '<textarea name="reason_' in body
     assert '<input name="reason_' not in body
-    assert "Theo kết quả tính:" in body  # prefilled where the computed level departs from the self-assessment
+    # The reason is the authority's own: never prefilled with the engine's text, which is a hint beside the box.
+    box = re.search(rf'<textarea name="reason_{row.review.pk}"[^>]*>([^<]*)</textarea>', body)
+    assert box is not None and box.group(1) == ""
+    assert f'aria-describedby="why-{row.review.pk}"' in box.group(0)
+    hint = re.search(rf'<span class="small muted" id="why-{row.review.pk}">([^<]*)</span>', body)
+    assert hint is not None and hint.group(1).startswith("Hệ thống tính: ")
+    assert "Theo kết quả tính:" not in body
 
 
 def test_the_filter_shows_only_the_rows_that_need_attention(opened, client):  # noqa: F811
@@ -79,7 +89,7 @@ def test_deciding_from_a_filtered_page_decides_the_rows_shown(opened, client):  
     body = client.post(url, data).content.decode()
     assert "Sẽ ghi quyết định cho 1 đối tượng" in body
     assert 'aria-current="true">Chưa quyết định' in body
-    response = client.post(url, data | {"confirm": "1"}, follow=True)
+    response = client.post(url, data | {"confirm": "1"} | NUMBER, follow=True)
     assert "Đã quyết định xếp loại 1 đối tượng." in response.content.decode()
     assert Decision.objects.filter(review=first).count() == 1
 
@@ -100,7 +110,7 @@ def test_a_large_group_comes_a_page_at_a_time_and_saving_stays_on_the_page(opene
     # Deciding a row of page 2 comes back to page 2.
     row = next(r for r in rows[4:8] if r.result.level and not r.blocked and r.result.level == r.review.self_level)
     url = reverse("reviews-decide", args=[opened.period.pk, group.pk]) + "?trang=2"
-    response = client.post(url, {f"level_{row.review.pk}": row.result.level, "confirm": "1"})
+    response = client.post(url, {f"level_{row.review.pk}": row.result.level, "confirm": "1"} | NUMBER)
     assert response.status_code == 302 and response["Location"].endswith("?trang=2")
 
 

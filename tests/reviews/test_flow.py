@@ -11,7 +11,7 @@ from danhgia.audit.models import Action, AuditEvent
 from danhgia.reviews import complaints, decisions, opinions
 from danhgia.reviews.models import Decision, Exclusion, Notification, Review, ReviewKind, ReviewState
 from danhgia.reviews.opening import period_open_reviews, readiness
-from tests.reviews.helpers import fill, meet, propose
+from tests.reviews.helpers import fill, meet, propose, reasons_for
 
 
 def member_reviews(world, cell):
@@ -111,7 +111,7 @@ def test_a_whole_period_from_opening_to_decision_and_a_complaint(commune):
     with pytest.raises(ValidationError) as exc:
         decisions.decide(reviews=[secretary_a], levels={secretary_a.pk: "HTXS"}, actor=committee)
     assert "tập thể trước người đứng đầu" in str(exc.value)
-    decisions.decide_suggested(reviews=cell_reviews, actor=committee)
+    decisions.decide_suggested(reviews=cell_reviews, actor=committee, reasons=reasons_for(cell_reviews))
     levels = {
         r.unit_id: r.decision.level
         for r in Review.objects.filter(period=period, kind="party_org", unit__in=world.cells)
@@ -145,11 +145,13 @@ def test_a_whole_period_from_opening_to_decision_and_a_complaint(commune):
             actor=committee,
             reasons={capped[0].review.pk: "x"},
         )
-    made = decisions.decide_suggested(reviews=decisions.group_reviews(period, world.groups["members"]), actor=committee)
+    members = decisions.group_reviews(period, world.groups["members"])
+    made = decisions.decide_suggested(reviews=members, actor=committee, reasons=reasons_for(members))
     # Nobody decides their own record: the commune secretary's own review is left for another officer.
     chief_review = Review.objects.get(period=period, kind="member", person=world.users["committee"].person)
     assert chief_review.pk not in {d.review_id for d in made}
-    made += decisions.decide_suggested(reviews=decisions.group_reviews(period, world.groups["members"]), actor=officer)
+    members = decisions.group_reviews(period, world.groups["members"])
+    made += decisions.decide_suggested(reviews=members, actor=officer, reasons=reasons_for(members))
     assert len(made) == 15 - quota.granted  # fifteen members, none exempt
     decided = Review.objects.filter(period=period, quota_group=world.groups["members"], decision__level="HTXS").count()
     assert decided == quota.granted
@@ -160,9 +162,11 @@ def test_a_whole_period_from_opening_to_decision_and_a_complaint(commune):
     capped_decision = Decision.objects.get(review=capped[0].review)
     assert capped_decision.level == "HTT" and "quota" in capped_decision.engine["reasons"]
     assert capped_decision.engine["quota_position"] > quota.granted
-    # The cell and the commune committee are told; the provincial officer reads results in the reports.
-    assert Notification.objects.filter(user=world.users["committee"], text__contains="Kết quả xếp loại").exists()
-    assert not Notification.objects.filter(user=officer, text__contains="Kết quả xếp loại").exists()
+    # The cell and the commune committee are told, in one digest per decision; the provincial officer reads
+    # results in the reports.
+    told = Notification.objects.filter(user=world.users["committee"], text__startswith="Đã quyết định xếp loại")
+    assert told.filter(text__contains="bản kiểm điểm của Đảng bộ xã Hòa Bình").exists()
+    assert not Notification.objects.filter(user=officer, text__contains="xếp loại").exists()
 
     # A capped member complains; the committee above assigns, verifies, and decides again (HTT stands, so the
     # new decision lowers nothing: the quota is full). A changed result supersedes the old decision.

@@ -78,11 +78,16 @@ def test_the_batch_leaves_unverified_rows_to_the_officer(opened):
     reviews = _cell_proposed_without_tasks(opened)
     results, _ = _results(opened, reviews)
     group = decisions.group_reviews(opened.period, opened.groups["members"])
-    made = decisions.decide_suggested(reviews=group, actor=opened.users["officer"])
+    # The officer's own reasons for the rows that depart from the self-assessment (capped from HTXS to HTT).
+    written = {r.pk: "Ban Thường vụ xem xét theo tỷ lệ của nhóm" for r in reviews}
+    made = decisions.decide_suggested(reviews=group, actor=opened.users["officer"], reasons=written)
     decided = {d.review_id for d in made} & set(results)
     blocked = {r.pk for r in reviews if r.heads_id}  # the cell's secretary waits for the cell's decision
     assert decided == {pk for pk, result in results.items() if not result.unverified} - blocked
-    assert all(results[pk].level == "HTT" for pk in decided)
+    assert decided and all(results[pk].level == "HTT" for pk in decided)
+    plan = decisions.batch_plan(*decisions.preview(group), mine={r.pk for r in group}, actor=opened.users["officer"])
+    left = {r.pk for why, rs in plan.left.items() if "chưa kiểm chứng" in why for r in rs}
+    assert left == {pk for pk, result in results.items() if result.unverified} - blocked
 
 
 def test_the_decision_page_says_not_verified_and_what_is_missing(opened, client):

@@ -23,7 +23,7 @@ from danhgia.reviews.models import (
     Shortcoming,
 )
 from danhgia.reviews.opening import period_open_reviews
-from tests.reviews.helpers import fill, meet, points, propose
+from tests.reviews.helpers import NUMBER, fill, meet, points, propose, reasons_for
 
 CELL_A = "Chi bộ Xóm Đồi"
 
@@ -62,7 +62,8 @@ def everyone_proposed(world):
         body = cell_review(world, cell)
         fill(body, officer, general=28, task=64 if c else 55, level="HTXS" if c else "HTT")
         propose(meeting, body, "HTXS" if c else "HTT", officer)
-    decisions.decide_suggested(reviews=decisions.group_reviews(world.period, world.groups["cells"]), actor=officer)
+    cells = decisions.group_reviews(world.period, world.groups["cells"])
+    decisions.decide_suggested(reviews=cells, actor=officer, reasons=reasons_for(cells))
 
 
 # --------------------------------------------------------------------------------------------- who sees what
@@ -477,7 +478,7 @@ def test_deciding_confirms_first_then_writes(opened, client):
     body = client.post(url, data).content.decode()
     assert "Sẽ ghi quyết định cho 1 đối tượng" in body
     assert not Decision.objects.filter(review__in=first).exists()
-    response = client.post(url, data | {"confirm": "1"}, follow=True)
+    response = client.post(url, data | {"confirm": "1"} | NUMBER, follow=True)
     assert "Đã quyết định xếp loại 1 đối tượng." in response.content.decode()
     assert Review.objects.get(pk=first[0].pk).level == "HTXS"
 
@@ -491,7 +492,7 @@ def test_exceeding_the_quota_is_refused_on_the_row_and_nothing_is_decided(opened
     client.force_login(opened.users["officer"])
     url = reverse("reviews-decide", args=[opened.period.pk, group.pk])
     data = {f"level_{pk}": lv for pk, lv in wanted.items()} | {f"reason_{pk}": "Vượt trội" for pk in wanted}
-    body = client.post(url, data | {"confirm": "1"}).content.decode()
+    body = client.post(url, data | {"confirm": "1"} | NUMBER).content.decode()
     assert "Chưa ghi quyết định nào." in body
     assert "không thể xếp HTXS — Vượt tỷ lệ 20% của nhóm «Đảng viên xã»" in body
     assert 'class="capped row-error' in body
@@ -505,22 +506,9 @@ def test_a_departing_level_needs_a_reason(opened, client):
     row = next(row for row in rows if row.review.self_level == "HTT" and not row.blocked)
     client.force_login(opened.users["officer"])
     url = reverse("reviews-decide", args=[opened.period.pk, group.pk])
-    body = client.post(url, {f"level_{row.review.pk}": "HT", "confirm": "1"}).content.decode()
+    body = client.post(url, {f"level_{row.review.pk}": "HT", "confirm": "1"} | NUMBER).content.decode()
     assert "mức HT khác mức tự đánh giá (HTT) — hãy ghi lý do." in body
     assert not Decision.objects.exists() or not Decision.objects.filter(review=row.review).exists()
-
-
-def test_deciding_everyone_at_the_computed_level(opened, client):
-    everyone_proposed(opened)
-    group = opened.groups["members"]
-    _rows, output = decisions.preview(decisions.group_reviews(opened.period, group))
-    client.force_login(opened.users["officer"])
-    url = reverse("reviews-decide", args=[opened.period.pk, group.pk])
-    response = client.post(url, {"suggested": "1"}, follow=True)
-    assert "theo kết quả tính của hệ thống" in response.content.decode()
-    decided = Review.objects.filter(quota_group=group, state=ReviewState.DECIDED)
-    assert decided.filter(decision__level="HTXS").count() == output.quota[0].granted
-    assert decided.count() == 15
 
 
 def test_recording_a_signed_decision(opened, client, settings, tmp_path):
@@ -562,9 +550,8 @@ def test_recording_a_signed_decision(opened, client, settings, tmp_path):
 
 def decided_member(world):
     everyone_proposed(world)
-    decisions.decide_suggested(
-        reviews=decisions.group_reviews(world.period, world.groups["members"]), actor=world.users["officer"]
-    )
+    members = decisions.group_reviews(world.period, world.groups["members"])
+    decisions.decide_suggested(reviews=members, actor=world.users["officer"], reasons=reasons_for(members))
     return Review.objects.get(pk=member_review(world).pk)
 
 
