@@ -278,10 +278,12 @@ def job_create(
     if total == 0:
         raise ValidationError({"job": "Chưa có văn bản nào để tạo: chưa có bản kiểm điểm đã nộp hay hội nghị nào."})
     if limit is not None and total > limit:
+        # Thousands separated by "." (the numbers only: the sentence keeps its commas).
+        files, most = f"{total:,}".replace(",", "."), f"{limit:,}".replace(",", ".")
         raise ValidationError(
             {
-                "job": f"Bộ văn bản có {total:,} tệp, quá lớn để tạo trên trang web (tối đa {limit:,}). Hãy tạo theo "
-                "từng đảng bộ, chi bộ, hoặc đề nghị quản trị chạy lệnh «danhgia documents».".replace(",", ".")
+                "job": f"Bộ văn bản có {files} tệp, quá lớn để tạo trên trang web (tối đa {most}). Hãy tạo theo "
+                "từng đảng bộ, chi bộ, hoặc đề nghị quản trị chạy lệnh «danhgia documents»."
             }
         )
     job = DocumentJob.objects.create(
