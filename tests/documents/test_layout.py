@@ -179,3 +179,22 @@ def test_word_files_keep_hyphens_of_references_unbreakable():
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
     assert "<w:noBreakHyphen/>" in xml
     assert not re.search(r"\d-(QĐ|HD)/", xml)
+
+
+# The children of <w:tblPr> in the order of the schema (ECMA-376 CT_TblPr): Word reports a table property out of
+# its place, or twice, as unreadable content.
+TBL_PR = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
+          "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
+          "tblDescription")  # fmt: skip
+
+
+@pytest.mark.parametrize("code", list(catalogue.DOCS))
+def test_bundled_templates_write_table_properties_as_word_expects(code):
+    xml = zipfile.ZipFile(engine.BUNDLED / catalogue.DOCS[code].docx).read("word/document.xml").decode("utf-8")
+    properties = re.findall(r"<w:tblPr>(.*?)</w:tblPr>", xml)
+    assert properties
+    for found in properties:
+        names = re.findall(r"<w:(\w+)[ />]", found)
+        assert len(names) == len(set(names)), names
+        assert names == sorted(names, key=TBL_PR.index), names
+    assert "Khối chữ ký" in xml  # the signature tables are captioned
