@@ -66,8 +66,8 @@ def upper(text: str) -> str:
 
 
 def keep_place(text: str) -> str:
-    """No-break spaces inside the place at the end of a name, so that a narrow header wraps before it and never
-    inside it: "ĐẢNG ỦY THỊ TRẤN QUY CHIỀNG" → "ĐẢNG ỦY THỊ TRẤN QUY CHIỀNG" with "THỊ TRẤN QUY CHIỀNG" unbreakable."""
+    """No-break spaces inside the place at the end of a name, so that a narrow header wraps before the place and
+    never inside it: "ĐẢNG ỦY THỊ TRẤN QUY CHIỀNG" wraps as "ĐẢNG ỦY / THỊ TRẤN QUY CHIỀNG", not "… QUY / CHIỀNG"."""
     match = _PLACE_TAIL.search(text)
     if match is None:
         return text
