@@ -10,7 +10,7 @@ from django.urls import reverse
 from danhgia.accounts.models import Role, User
 from danhgia.demo.generator import Plan, seed
 from danhgia.orgs.models import Unit, UnitKind
-from danhgia.people.models import Membership, MemberStatus, Person, QuotaGroupEntry
+from danhgia.people.models import Membership, MemberStatus, Person, Post, QuotaGroupEntry
 from danhgia.periods.models import Period
 
 SCALE = 0.05
@@ -218,3 +218,29 @@ def test_demo_opinion_groups_are_due_with_the_periods_opinions_step(demo):
         )
     assert set(exc.value.message_dict) == {"deadline"}
     assert "hạn quyết định xếp loại" in exc.value.message_dict["deadline"][0]
+
+
+def test_past_decisions_are_numbered_by_their_committee_and_signed_by_who_held_the_post(demo):
+    """The archive's decisions carry the deciding committee's own symbol (a district committee's «-QĐ/HU», a
+    commune's «-QĐ/ĐU») and no placeholder for a signer: their notices name who was secretary that year."""
+    from danhgia.documents import contexts
+    from danhgia.reviews.models import Decision
+
+    past = Period.objects.filter(status="closed").order_by("-year").first()
+    recorded = Decision.objects.filter(review__period=past, kind="recorded").select_related("authority")
+    assert not recorded.exclude(signer="").exists()
+    district = [d for d in recorded if d.authority.name.startswith("Đảng bộ huyện ")]
+    commune = [d for d in recorded if d.authority.kind == UnitKind.COMMUNE_COMMITTEE]
+    assert district and all(d.number.endswith("-QĐ/HU") for d in district)
+    assert commune and all(d.number.endswith("-QĐ/ĐU") for d in commune)
+    # A commune committee with a secretary on the day of the decision: its notice names them.
+    signed_on = recorded.first().signed_on
+    held = Post.objects.filter(unit__kind=UnitKind.COMMUNE_COMMITTEE, role="head", starts_on__lte=signed_on).filter(
+        models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=signed_on)
+    )
+    post = next(p for p in held.select_related("person", "unit") if p.unit.context_reviews.filter(period=past).exists())
+    decided = [d for d in recorded if d.authority_id == post.unit_id]
+    place = decided[0].review.context
+    reviews = contexts.notice_reviews(past, place)[post.unit_id]
+    notice = contexts.notice_document(reviews, place, post.unit)
+    assert notice.context["nguoi_ky"] == post.person.full_name

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from danhgia.documents.catalogue import DOCS, HEADINGS, LEVEL_BOXES, DocSpec  # noqa: E402
+from danhgia.documents.engine import SIGNATURE_CAPTION  # noqa: E402
 
 OUT = ROOT / "danhgia" / "documents" / "docx"
 FONT = "Times New Roman"
@@ -177,20 +178,30 @@ def loop(document: Any, items: str, variable: str, style: str = "DG Nội dung",
     para(document, "{%p endfor %}", style)
 
 
-def _table_props(table: Any, widths: list[float], *, fixed: bool = True) -> None:
-    table.autofit = False
+# The children of <w:tblPr> that come after <w:tblW> in the schema (ECMA-376 CT_TblPr): Word refuses a table
+# property out of its place ("unreadable content").
+_AFTER_TBL_W = ("jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+                "tblCaption", "tblDescription")  # fmt: skip
+
+
+def _table_props(table: Any, widths: list[float], *, caption: str = "") -> None:
+    table.autofit = False  # <w:tblLayout w:type="fixed"/>, in its place
     tbl_pr = table._tbl.tblPr
-    if fixed:
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        tbl_pr.append(layout)
     width = OxmlElement("w:tblW")
     width.set(qn("w:w"), str(int(sum(widths) * 567)))
     width.set(qn("w:type"), "dxa")
     existing = tbl_pr.find(qn("w:tblW"))
     if existing is not None:
         tbl_pr.remove(existing)
-    tbl_pr.append(width)
+    following = next((child for child in tbl_pr if child.tag in {qn(f"w:{n}") for n in _AFTER_TBL_W}), None)
+    if following is None:
+        tbl_pr.append(width)
+    else:
+        following.addprevious(width)
+    if caption:  # the last child of the sequence: the table's title as alternative text
+        element = OxmlElement("w:tblCaption")
+        element.set(qn("w:val"), caption)
+        tbl_pr.append(element)
     grid = table._tbl.tblGrid
     for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(int(w * 567)))
@@ -214,11 +225,12 @@ def _cell_text(cell: Any, text: str, style: str = "DG Bảng", bold: bool = Fals
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
-def layout_table(document: Any, widths: list[float]) -> Any:
-    """A borderless table for the header and the signature blocks."""
+def layout_table(document: Any, widths: list[float], *, caption: str = "") -> Any:
+    """A borderless table for the header and the signature blocks; a signature block is captioned, so that the
+    engine keeps it on the page of the text it signs (engine.keep_signatures)."""
     table = document.add_table(rows=1, cols=len(widths))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _table_props(table, widths)
+    _table_props(table, widths, caption=caption)
     _no_split(table.rows[0])  # a signature block never straddles two pages
     return table
 
@@ -301,7 +313,7 @@ def signature(
     note: str = "(Ký, ghi rõ họ tên)",
 ) -> None:
     """Two columns: a left block (receivers, or a second signer) and the signer on the right."""
-    table = layout_table(document, [7.5, 9.0])
+    table = layout_table(document, [7.5, 9.0], caption=SIGNATURE_CAPTION)
     left, right = table.rows[0].cells
     first = True
     for kind, text in left_lines:
@@ -422,14 +434,16 @@ def build_self(spec: DocSpec) -> Any:
     para(document, "")
     signature(document, [], "NGƯỜI TỰ KIỂM ĐIỂM", "", "{{ ho_ten }}")
     para(document, HEADINGS["c"], "DG Mục")
-    para(document, "1. Nhận xét, đánh giá của chi ủy (chi bộ):", "DG Dòng").paragraph_format.keep_with_next = True
+    # Who comments is chosen per form (the central form's «chi ủy (chi bộ)»): the cell, its committee, or the
+    # committee where a leader was reviewed.
+    para(document, "1. Nhận xét, đánh giá của {{ nhan_xet_cua }}:", "DG Dòng").paragraph_format.keep_with_next = True
     loop(document, "nhan_xet", "d", "DG Nội dung giữ")
     for parts in (
         [("Hội nghị đề xuất xếp loại: ", False), ("{{ chi_bo_de_xuat }}", True), (" {{ bieu_quyet }}", False)],
         [("2. Cấp có thẩm quyền xếp loại: ", False), ("{{ muc_xep_loai }}", True), (" {{ quyet_dinh }}", False)],
     ):
         runs(document, parts).paragraph_format.keep_with_next = True
-    signature(document, [], "T/M CHI ỦY (CHI BỘ)", "{{ chuc_danh_nhan_xet }}", "{{ bi_thu }}", note="")
+    signature(document, [], "{{ tm_nhan_xet }}", "{{ chuc_danh_nhan_xet }}", "{{ bi_thu }}", note="")
     return document
 
 
@@ -546,7 +560,10 @@ def build_notice(spec: DocSpec) -> Any:
     header(document, number=True, form_mark=False)
     title(document, spec, year_in_heading=False, whom=" {{ doi_tuong }}")
     para(document, "Căn cứ {{ can_cu }};")
-    para(document, "Căn cứ kết quả kiểm điểm, đề xuất của {{ don_vi }} và kết quả thẩm định,")
+    para(document, "{%p if can_cu_quyet_dinh %}")
+    para(document, "{{ can_cu_quyet_dinh }}")
+    para(document, "{%p endif %}")
+    para(document, "{{ can_cu_ket_qua }}")
     para(
         document,
         "{{ ten_co_quan }} thông báo kết quả đánh giá, xếp loại chất lượng {{ doi_tuong }} năm "
@@ -560,13 +577,11 @@ def build_notice(spec: DocSpec) -> Any:
         [1.0, 5.4, 6.2, 3.9],
         centered=(0,),
     )
+    para(document, "{%p if tong_hop %}", "DG Mục")  # a notice for one subject has no summary by level
     para(document, "Tổng hợp:", "DG Mục")
     loop(document, "tong_hop", "t", "DG Dòng", "- {{ t.muc }}: {{ t.so }} ({{ t.ty_le }})")
-    para(
-        document,
-        "Đề nghị {{ don_vi }} thông báo kết quả đến từng tập thể, cá nhân. Tập thể, cá nhân có ý kiến "
-        "khác về kết quả xếp loại có quyền khiếu nại với cấp ủy cấp trên theo quy định.",
-    )
+    para(document, "{%p endif %}", "DG Mục")
+    para(document, "{{ de_nghi }}")
     para(document, "")
     signature(document, [("receivers", "")], "{{ tm }}", "{{ chuc_danh_ky }}", "{{ nguoi_ky }}", note="")
     return document

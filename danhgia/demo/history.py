@@ -22,6 +22,7 @@ from collections import defaultdict
 
 from django.db.models import OuterRef, Q, Subquery
 
+from danhgia.documents.letterhead import symbol
 from danhgia.orgs.models import PARTY_KINDS, Unit
 from danhgia.people.models import Membership, MemberStatus, Post, PostRole
 from danhgia.periods.models import Period, PeriodStatus
@@ -175,11 +176,14 @@ def seed_history(current: Period, *, seed: int, years: int = YEARS_BACK) -> dict
                 "id", "kind", "person_id", "unit_id", "authority_id", "self_level"
             )
         )
+        # Numbered with the deciding committee's own symbol (-QĐ/HU for a district committee); the archive did not
+        # keep the signer: the papers name who was secretary on the day of the decision.
+        symbols = {u.pk: symbol(u) for u in Unit.objects.filter(pk__in={r.authority_id for r in reviews})}
         Decision.objects.bulk_create(
             [
                 Decision(
                     review_id=r.pk, level=r.self_level, kind=DecisionKind.RECORDED, authority_id=r.authority_id,
-                    number=f"{(r.authority_id % 90) + 10}-QĐ/ĐU", signed_on=signed, signer="Bí thư cấp ủy",
+                    number=f"{(r.authority_id % 90) + 10}-QĐ/{symbols[r.authority_id]}", signed_on=signed,
                     reason="Nhập từ hồ sơ lưu trữ của năm " + str(year),
                 )
                 for r in reviews

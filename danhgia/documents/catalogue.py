@@ -36,10 +36,13 @@ FIELDS: dict[str, str] = {
     "cap_tren": "Tên cấp ủy, tổ chức cấp trên (chữ in hoa), dòng trên cùng bên trái",
     "co_quan": "Tên cơ quan, tổ chức ban hành hoặc nơi kiểm điểm (chữ in hoa)",
     "ten_co_quan": "Tên cơ quan, tổ chức ban hành (chữ thường, dùng trong câu)",
-    "so_ky_hieu": "Số và ký hiệu văn bản, ví dụ «Số     -TB/ĐU» (để trống số cho văn thư ghi)",
+    "so_ky_hieu": (
+        "Số và ký hiệu văn bản: số để trống cho văn thư ghi, loại văn bản, ký hiệu cấp ủy ban hành (HU huyện ủy,"
+        " ĐU đảng ủy, CB chi bộ …), ví dụ «     -TB/HU»"
+    ),
     "dia_danh": "Địa danh ở dòng ngày tháng, ví dụ «Hòa Bình»",
     "ngay": "Ngày (hai chữ số), hoặc «…» khi chưa có",
-    "thang": "Tháng (tháng 1, 2 ghi 01, 02), hoặc «…»",
+    "thang": "Tháng (tháng 1, 2 ghi 01, 02; tháng 3 đến 12 không có số 0 đứng trước), hoặc «…»",
     "nam": "Năm, hoặc «…»",
     "nam_danh_gia": "Năm đánh giá, xếp loại",
     "ky_danh_gia": "Tên kỳ đánh giá",
@@ -80,12 +83,20 @@ FIELDS: dict[str, str] = {
     "bieu_quyet": "Kết quả biểu quyết, ví dụ «tán thành 7/8 …»",
     "muc_xep_loai": "Mức xếp loại của cấp có thẩm quyền (chữ đầy đủ)",
     "quyet_dinh": "Số, ngày quyết định, cấp quyết định",
-    "bi_thu": "Họ tên bí thư (người đứng đầu) nơi kiểm điểm; phó bí thư trên bản kiểm điểm của chính bí thư",
-    "chuc_danh_nhan_xet": "Chức danh người ký nhận xét của chi ủy: «BÍ THƯ», hoặc «PHÓ BÍ THƯ» trên bản của bí thư",
+    "nhan_xet_cua": (
+        "Tập thể nhận xét, đánh giá nơi kiểm điểm: «chi bộ», «chi ủy» (chi bộ có chi ủy), «Đảng ủy xã …» (cán bộ"
+        " lãnh đạo kiểm điểm ở đảng ủy) …"
+    ),
+    "tm_nhan_xet": "Dòng «T/M …» của phần nhận xét: «T/M CHI BỘ», «T/M CHI ỦY», «T/M ĐẢNG ỦY» …",
+    "bi_thu": (
+        "Họ tên người ký phần nhận xét: bí thư (người đứng đầu) nơi kiểm điểm vào ngày của văn bản; phó bí thư trên"
+        " bản kiểm điểm của chính bí thư"
+    ),
+    "chuc_danh_nhan_xet": "Chức danh người ký phần nhận xét: «BÍ THƯ», hoặc «PHÓ BÍ THƯ» trên bản của bí thư",
     # Signature blocks.
     "tm": "Dòng «T/M …» của khối chữ ký, ví dụ «T/M CHI ỦY»",
     "chuc_danh_ky": "Chức danh người ký, ví dụ «BÍ THƯ»",
-    "nguoi_ky": "Họ tên người ký",
+    "nguoi_ky": "Họ tên người ký: người giữ chức vụ vào ngày của văn bản",
     "noi_nhan": "Nơi nhận (danh sách dòng)",
     # Minutes.
     "ten_don_vi": "Tên chi bộ, tập thể họp (chữ thường)",
@@ -108,11 +119,16 @@ FIELDS: dict[str, str] = {
     ),
     # Notice.
     "don_vi": "Chi bộ, tập thể có kết quả được thông báo",
-    "doi_tuong": "Đối tượng được thông báo, ví dụ «đảng viên»",
+    "doi_tuong": "Đối tượng được thông báo, ví dụ «đảng viên», «cán bộ lãnh đạo, quản lý», «tập thể, cá nhân»",
+    "so_quyet_dinh": "Số quyết định xếp loại được thông báo (để trống khi không có)",
+    "ngay_quyet_dinh": "Ngày của quyết định xếp loại (dd/mm/yyyy; để trống khi không có)",
+    "can_cu_quyet_dinh": "Dòng «Căn cứ Quyết định số … ngày … của …;» (để trống khi không có quyết định riêng)",
+    "can_cu_ket_qua": (
+        "Dòng «Căn cứ kết quả kiểm điểm, đề xuất của … (và kết quả thẩm định),»: chỉ nêu thẩm định khi đã thẩm định"
+    ),
+    "de_nghi": "Đoạn cuối: đề nghị thông báo kết quả và quyền khiếu nại (cho từng tập thể, cá nhân, hoặc một người)",
     "ket_qua": "Kết quả xếp loại; mỗi dòng: stt, ten, doi_tuong, muc, quyet_dinh",
-    "tong_hop": "Tổng hợp theo mức; mỗi dòng: muc, so, ty_le",
-    "decision_number": "Số quyết định xếp loại, khi mọi kết quả của thông báo theo cùng một quyết định",
-    "decision_date": "Ngày ký quyết định đó (dd/mm/yyyy)",
+    "tong_hop": "Tổng hợp theo mức; mỗi dòng: muc, so, ty_le (thông báo cho một đối tượng: không có)",
 }
 
 _HEADER = ("ma_mau", "cap_tren", "co_quan", "dia_danh", "ngay", "thang", "nam", "nam_danh_gia", "ky_danh_gia", "can_cu")
@@ -121,7 +137,10 @@ _SCORES = (
     *("tieu_chi_chung", "tieu_chi_nhiem_vu", "diem_chung", "diem_nhiem_vu", "tong_diem", "muc_tu_xep_loai"),
     *("o_htxs", "o_htt", "o_ht", "o_kht", "nhiem_vu"),
 )
-_ASSESSMENT = ("nhan_xet", "chi_bo_de_xuat", "bieu_quyet", "muc_xep_loai", "quyet_dinh", "bi_thu", "chuc_danh_nhan_xet")
+_ASSESSMENT = (
+    *("nhan_xet", "chi_bo_de_xuat", "bieu_quyet", "muc_xep_loai", "quyet_dinh"),
+    *("nhan_xet_cua", "tm_nhan_xet", "bi_thu", "chuc_danh_nhan_xet"),
+)
 _PERSON = ("ho_ten", "ngay_sinh", "chuc_vu_dang", "chuc_vu_khac", "don_vi_cong_tac", "chi_bo")
 _SIGNATURE = ("tm", "chuc_danh_ky", "nguoi_ky", "noi_nhan")
 
@@ -269,8 +288,9 @@ DOCS: dict[str, DocSpec] = {
             "Kết quả đánh giá, xếp loại chất lượng",
             "",
             (
-                *(*_HEADER, "so_ky_hieu", "ten_co_quan", "don_vi", "doi_tuong", "ket_qua", "tong_hop", *_SIGNATURE),
-                *("decision_number", "decision_date"),
+                *_HEADER,
+                *("so_ky_hieu", "ten_co_quan", "don_vi", "doi_tuong", "so_quyet_dinh", "ngay_quyet_dinh"),
+                *("can_cu_quyet_dinh", "can_cu_ket_qua", "ket_qua", "tong_hop", "de_nghi", *_SIGNATURE),
             ),
         ),
     )

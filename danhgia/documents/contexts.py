@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,11 +22,22 @@ from django.utils import timezone
 
 from danhgia.documents import catalogue
 from danhgia.documents.catalogue import BLANK, CHECKED, DOTS, UNCHECKED
-from danhgia.lib import numbers
+from danhgia.documents.letterhead import (  # noqa: F401 — date_parts, place_name, upper: used by other modules
+    Units,
+    date_parts,
+    issuer_name,
+    nfc,
+    number_line,
+    place_name,
+    signer_titles,
+    upper,
+)
+from danhgia.lib import dates, numbers
 from danhgia.lib.text import fold
-from danhgia.orgs.models import CELL_KINDS, PARTY_KINDS, Unit, UnitKind, path_ids
-from danhgia.people.models import Membership, Post, PostRole
+from danhgia.orgs.models import CELL_KINDS, PARTY_KINDS, Unit
+from danhgia.people.models import Membership, Post
 from danhgia.reviews import services as review_services
+from danhgia.reviews.criteria import form_label
 from danhgia.reviews.meetings import VOTE_EXCLUSIONS, counted
 from danhgia.reviews.models import (
     LEVEL_CHOICES,
@@ -45,25 +54,12 @@ LEVELS = dict(LEVEL_CHOICES)
 KINDS = dict(ReviewKind.choices)
 TASKS = dict(TaskStatus.choices)
 GRADE_KEYS = ("xuat_sac", "tot", "trung_binh", "kem")
-_PLACE = re.compile(r"^.*?\b(thị xã|thị trấn|thành phố|đặc khu|phường|xã|huyện|quận|tỉnh)\s+", re.IGNORECASE)
-_COMMITTEE = [
-    (re.compile(r"^Đảng bộ tỉnh\s+", re.IGNORECASE), "Tỉnh ủy "),
-    (re.compile(r"^Đảng bộ thành phố\s+", re.IGNORECASE), "Thành ủy "),
-    (re.compile(r"^Đảng bộ (huyện|quận)\s+", re.IGNORECASE), None),
-    (re.compile(r"^Đảng bộ thị xã\s+", re.IGNORECASE), "Thị ủy "),
-    (re.compile(r"^Đảng bộ\s+", re.IGNORECASE), "Đảng ủy "),
-]
+MEMBER_KINDS = frozenset({ReviewKind.MEMBER, ReviewKind.MEMBER_OUTSIDE})
+# The number line of a paper ("Số      -TB/HU"), under the name the other code knows it by.
+number_suffix = number_line
 
 
 # ------------------------------------------------------------------------------------------------ formatting
-def nfc(text: Any) -> str:
-    return unicodedata.normalize("NFC", str(text)).strip()
-
-
-def upper(text: str) -> str:
-    return nfc(text).upper()
-
-
 def points(value: Any) -> str:
     """26.50 → "26,5"; 30 → "30"; None → "…"."""
     if value is None or value == "":
@@ -80,18 +76,6 @@ def clock(value: dt.time | None) -> str:
     if value is None:
         return f"{BLANK} giờ {BLANK}"
     return f"{value.hour} giờ {value.minute:02d}" if value.minute else f"{value.hour} giờ"
-
-
-def date_parts(value: dt.date | None) -> dict[str, str]:
-    """The place-and-date line's day, month and year; days under 10 and months 1 and 2 take a leading zero
-    (Hướng dẫn 36-HD/VPTW, as for state documents under Nghị định 30/2020/NĐ-CP)."""
-    if value is None:
-        return {"ngay": BLANK, "thang": BLANK, "nam": BLANK}
-    return {
-        "ngay": f"{value.day:02d}",
-        "thang": f"{value.month:02d}" if value.month <= 2 else str(value.month),
-        "nam": str(value.year),
-    }
 
 
 def local_day(moment: dt.datetime | None) -> dt.date | None:
@@ -114,96 +98,44 @@ def slug(text: str, limit: int = 60) -> str:
     return "-".join(w.capitalize() for w in words)[:limit] or "van-ban"
 
 
-def place_name(unit: Unit | None) -> str:
-    """The place of the date line: "Đảng bộ xã Hòa Bình" → "Hòa Bình"."""
-    if unit is None:
-        return BLANK
-    match = _PLACE.match(nfc(unit.name))
-    return nfc(unit.name)[match.end() :] if match else BLANK
-
-
-def issuer_name(unit: Unit) -> str:
-    """A party organization issues its documents as its committee: "Đảng bộ xã X" → "Đảng ủy xã X",
-    "Đảng bộ tỉnh X" → "Tỉnh ủy X", "Đảng bộ huyện X" → "Huyện ủy X"; cells and other bodies as named."""
-    name = nfc(unit.name)
-    if unit.kind not in PARTY_KINDS or unit.kind in CELL_KINDS:
-        return name
-    for pattern, replacement in _COMMITTEE:
-        match = pattern.match(name)
-        if match:
-            if replacement is None:
-                replacement = f"{match.group(1).capitalize()} ủy "
-            return replacement + name[match.end() :]
-    return name
-
-
-def signer_titles(unit: Unit, head: Post | None) -> tuple[str, str]:
-    """The "T/M …" line and the signer's title of a document issued by `unit`."""
-    if unit.kind in CELL_KINDS:
-        return "T/M CHI BỘ", "BÍ THƯ"
-    if unit.kind in {UnitKind.PROVINCE_COMMITTEE, UnitKind.DISTRICT_COMMITTEE, UnitKind.BLOC_COMMITTEE}:
-        return "T/M BAN THƯỜNG VỤ", "BÍ THƯ"
-    if unit.kind in PARTY_KINDS:
-        return "T/M ĐẢNG ỦY", "BÍ THƯ"
-    return "T/M TẬP THỂ LÃNH ĐẠO", upper(head.title) if head is not None else "THỦ TRƯỞNG"
-
-
-def number_suffix(unit: Unit, kind: str) -> str:
-    """ "Số     -TB/ĐU": the number left for the office to write, the body's abbreviation after the slash."""
-    body = "CB" if unit.kind in CELL_KINDS else "TU" if unit.kind == UnitKind.PROVINCE_COMMITTEE else "ĐU"
-    return f"{' ' * 6}-{kind}/{body}"
-
-
 # ------------------------------------------------------------------------------------------------ shared reads
-def _assessment_signer(review: Review, place: Unit, units: Units) -> dict[str, str]:
-    """Who signs the cell's assessment on a member's form: the secretary, except on their own form, which the
-    deputy signs (nobody assesses their own record); with no deputy the name is left to write by hand."""
-    head = units.heads.get(place.pk)
+def assessor(place: Unit) -> tuple[str, str]:
+    """Who comments on a person's form (its part C) and on whose behalf it signs: the collective the person was
+    reviewed in. The central forms print the alternatives «chi ủy (chi bộ)»; the form printed here chooses: a cell
+    through its elected committee (chi ủy) when it has one — named as the cell's leadership collective, «Chi ủy …»
+    — else as a whole; a leader reviewed in a party committee (a commune committee's secretary) by that committee;
+    a leader of another body by the body's leadership collective."""
+    if place.kind in CELL_KINDS:
+        return ("chi ủy", "T/M CHI ỦY") if place.collective_name else ("chi bộ", "T/M CHI BỘ")
+    tm, _title = signer_titles(place, None)
+    if place.kind in PARTY_KINDS:
+        body = issuer_name(place)
+        return (f"Ban Thường vụ {body}" if tm == "T/M BAN THƯỜNG VỤ" else body), tm
+    return nfc(place.collective_name) or f"tập thể lãnh đạo {nfc(place.name)}", tm
+
+
+def _assessment_signer(review: Review, place: Unit, units: Units, on: dt.date | None) -> dict[str, str]:
+    """Who signs the assessment on a person's form: the head of the place on the form's day, except on their own
+    form, which the deputy signs (nobody assesses their own record); with no deputy the name is left blank."""
+    body, tm = assessor(place)
+    signer = {"nhan_xet_cua": body, "tm_nhan_xet": tm}
+    head = units.head(place, on)
     if review.person_id is not None and head is not None and head.person_id == review.person_id:
-        deputy = units.deputies.get(place.pk)
-        return {"chuc_danh_nhan_xet": "PHÓ BÍ THƯ", "bi_thu": nfc(deputy.person) if deputy is not None else ""}
-    return {"chuc_danh_nhan_xet": "BÍ THƯ", "bi_thu": units.head_name(place)}
+        deputy = units.deputy(place, on)
+        title = "PHÓ BÍ THƯ" if place.kind in PARTY_KINDS else upper(deputy.title) if deputy is not None else "CẤP PHÓ"
+        return {**signer, "chuc_danh_nhan_xet": title, "bi_thu": nfc(deputy.person) if deputy is not None else ""}
+    _tm, title = signer_titles(place, head)
+    return {**signer, "chuc_danh_nhan_xet": title, "bi_thu": nfc(head.person) if head is not None else ""}
 
 
-class Units:
-    """The units above a set of places (for the header and the place name), and their current heads."""
-
-    def __init__(self, units: Iterable[Unit]) -> None:
-        units = list(units)
-        ids = {i for unit in units for i in path_ids(unit.path)}
-        self.by_id: dict[int, Unit] = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
-        self.by_id.update({u.pk: u for u in units})
-        self.heads: dict[int, Post] = {}
-        self.deputies: dict[int, Post] = {}  # the longest-serving deputy: signs where the head may not
-        for post in (
-            Post.objects.filter(unit_id__in=ids, role__in=[PostRole.HEAD, PostRole.DEPUTY], ends_on__isnull=True)
-            .select_related("person")
-            .order_by("-starts_on", "-pk")
-        ):
-            (self.heads if post.role == PostRole.HEAD else self.deputies)[post.unit_id] = post
-
-    def parent(self, unit: Unit) -> Unit | None:
-        return self.by_id.get(unit.parent_id) if unit.parent_id else None
-
-    def place(self, unit: Unit) -> str:
-        """The nearest unit at or above `unit` tied to a locality gives the place name."""
-        for unit_id in reversed(path_ids(unit.path)):
-            candidate = self.by_id.get(unit_id)
-            if candidate is not None and candidate.locality:
-                return place_name(candidate)
-        return place_name(self.by_id.get(path_ids(unit.path)[0]))
-
-    def head_name(self, unit: Unit) -> str:
-        head = self.heads.get(unit.pk)
-        return nfc(head.person) if head is not None else ""
-
-    def header(self, unit: Unit, *, as_issuer: bool) -> dict[str, str]:
-        parent = self.parent(unit)
-        return {
-            "cap_tren": upper(parent.name) if parent is not None else "",
-            "co_quan": upper(issuer_name(unit) if as_issuer else unit.name),
-            "dia_danh": self.place(unit),
-        }
+def paper_day(period: Any, decision: Decision | None = None) -> dt.date:
+    """The day a paper of `period` speaks for, whose post holders sign it: its decision's, else the end of the
+    period (today, while the period runs)."""
+    if decision is not None:
+        decided = decision.signed_on or local_day(decision.decided_at)
+        if decided is not None:
+            return decided
+    return min(period.ends_on, dates.today())
 
 
 def subject_of(review: Review) -> str:
@@ -344,6 +276,7 @@ def review_documents(reviews: list[Review]) -> list[Prepared]:
         general, task, _kind = _criteria_rows(review)
         proposal = getattr(review, "proposal", None)
         decision = review.decision
+        on = paper_day(period, decision)
         context: dict[str, Any] = {
             "ma_mau": catalogue.form_label(period.regime, review.form_code),
             **units.header(place, as_issuer=not review.is_person),
@@ -372,7 +305,7 @@ def review_documents(reviews: list[Review]) -> list[Prepared]:
             "bieu_quyet": _vote_text(proposal),
             "muc_xep_loai": LEVELS.get(decision.level, BLANK) if decision is not None else BLANK,
             "quyet_dinh": _decision_text(decision),
-            **_assessment_signer(review, place, units),
+            **_assessment_signer(review, place, units, on),
         }
         if review.is_person:
             person = review.person
@@ -394,27 +327,29 @@ def review_documents(reviews: list[Review]) -> list[Prepared]:
             subject = person.full_name
         else:
             subject = subject_of(review)
-            tm, title = signer_titles(place, units.heads.get(place.pk))
+            tm, title = signer_titles(place, units.head(place, on))
             parent = units.parent(place)
             context.update(
                 {
                     "ten_tap_the": nfc(subject),
                     "tm": tm,
                     "chuc_danh_ky": title,
-                    "nguoi_ky": units.head_name(place),
+                    "nguoi_ky": units.head_name(place, on),
                     "noi_nhan": [
                         *([f"{issuer_name(parent)} (để báo cáo)"] if parent is not None else []),
                         f"Lưu {nfc(place.name)}",
                     ],
                 }
             )
+        # Named as the screens name the form ("Mẫu 02C", HD 43), not by its code ("2C").
+        label = form_label(review.form_code)
         prepared.append(
             Prepared(
                 code=code,
-                name=f"Mau-{code}_{slug(subject)}_{review.pk}",
+                name=f"Mau-{label}_{slug(subject)}_{review.pk}",
                 context=context,
                 target=review,
-                title=f"Mẫu {review.form_code} - {nfc(subject)}",
+                title=f"Mẫu {label} - {nfc(subject)}",
                 issuer=place,
             )
         )
@@ -454,7 +389,7 @@ def minutes_documents(meetings: list[Meeting]) -> list[Prepared]:
             **date_parts(meeting.held_on),
             **_period_fields(meeting.period),
             "ma_mau": "",
-            "so_ky_hieu": number_suffix(meeting.unit, "BB"),
+            "so_ky_hieu": number_line(meeting.unit, "BB"),
             "ten_don_vi": nfc(meeting.unit.name),
             "ngay_hop": day(meeting.held_on),
             "chu_tri": nfc(meeting.chaired_by),
@@ -506,33 +441,93 @@ def minutes_documents(meetings: list[Meeting]) -> list[Prepared]:
 
 
 # ------------------------------------------------------------------------------------------------ notices
-def notice_document(reviews: list[Review], place: Unit, authority: Unit, *, personal: bool = False) -> Prepared:
+def _whom(reviews: list[Review]) -> str:
+    """Who a notice is about, as its title says: "đảng viên", "cán bộ lãnh đạo, quản lý", "tập thể", or a mix."""
+    kinds = {r.kind for r in reviews}
+    persons = kinds & set(PERSON_KINDS)
+    if not persons:
+        return "tập thể"
+    if kinds - persons:
+        return "tập thể, cá nhân"
+    if persons <= MEMBER_KINDS:
+        return "đảng viên"
+    if persons == {ReviewKind.LEADER}:
+        return "cán bộ lãnh đạo, quản lý"
+    return "đảng viên, cán bộ lãnh đạo, quản lý"
+
+
+def _closing(reviews: list[Review], place: Unit) -> str:
+    """The request to pass the results on, and the right to complain: to everyone, or to the one subject."""
+    don_vi = nfc(place.name)
+    if len(reviews) != 1:
+        return (
+            f"Đề nghị {don_vi} thông báo kết quả đến từng tập thể, cá nhân. Tập thể, cá nhân có ý kiến khác về kết "
+            "quả xếp loại có quyền khiếu nại với cấp ủy cấp trên theo quy định."
+        )
+    [review] = reviews
+    if review.is_person:
+        return (
+            f"Đề nghị {don_vi} thông báo kết quả đến đồng chí {subject_of(review)}. Nếu có ý kiến khác về kết quả "
+            "xếp loại, đồng chí có quyền khiếu nại với cấp ủy cấp trên theo quy định."
+        )
+    return (
+        f"Đề nghị {don_vi} thông báo công khai kết quả này. Nếu có ý kiến khác về kết quả xếp loại, "
+        f"{subject_of(review)} có quyền khiếu nại với cấp ủy cấp trên theo quy định."
+    )
+
+
+def notice_document(
+    reviews: list[Review],
+    place: Unit,
+    authority: Unit,
+    *,
+    personal: bool = False,
+    decision_number: str = "",
+    decision_date: dt.date | None = None,
+) -> Prepared:
     """The notice of results issued by `authority` for the decided `reviews` held at `place` (QĐ 366 Art. 15);
-    `personal`: one subject's own notice, named after them."""
+    `personal`: one subject's own notice, named after them. `decision_number` and `decision_date`: the decision
+    the notice announces, when it has its own number (cited among the bases and in `so_quyet_dinh`,
+    `ngay_quyet_dinh`)."""
     units = Units([place, authority])
     decisions = [r.decision for r in reviews if r.decision is not None]
     days = [d.signed_on or local_day(d.decided_at) for d in decisions]
     issued = max((d for d in days if d is not None), default=None)
     levels = Counter(d.level for d in decisions)
     persons = sum(1 for r in reviews if r.kind in PERSON_KINDS)
-    whom = "đảng viên" if persons == len(reviews) else "tập thể" if persons == 0 else "tập thể, cá nhân"
-    tm, title = signer_titles(authority, units.heads.get(authority.pk))
-    signed = [d.signer for d in decisions if d.signer]
+    whom = _whom(reviews)
     period = reviews[0].period if reviews else None
-    # The decision the notice reports, when every result in it was decided by the same one (a batch).
-    numbered = {(d.number, d.signed_on) for d in decisions}
-    number, signed_on = next(iter(numbered)) if len(numbered) == 1 else ("", None)
+    on = issued or (paper_day(period) if period is not None else None)
+    tm, title = signer_titles(authority, units.head(authority, on))
+    signed = [d.signer for d in decisions if d.signer]
+    year = str(period.year) if period is not None else BLANK
+    # The bases the notice cites: the appraisal only when the advisory body did appraise (HD 43 §3).
+    appraised = any(r.appraised_level for r in reviews)
+    cited = f"Căn cứ kết quả kiểm điểm, đề xuất của {nfc(place.name)}{' và kết quả thẩm định' if appraised else ''},"
+    if not decision_number:
+        # The decision the notice reports, when every result in it was decided by the same numbered one (a batch).
+        numbered = {(d.number, d.signed_on) for d in decisions}
+        if len(numbered) == 1:
+            decision_number, decision_date = next(iter(numbered))
+    number = nfc(decision_number)
     context = {
         **units.header(authority, as_issuer=True),
         **date_parts(issued),
         **(_period_fields(period) if period is not None else {}),
         "ma_mau": "",
-        "so_ky_hieu": number_suffix(authority, "TB"),
+        "so_ky_hieu": number_line(authority, "TB"),
         "ten_co_quan": issuer_name(authority),
         "don_vi": nfc(place.name),
         "doi_tuong": whom,
-        "decision_number": nfc(number),
-        "decision_date": day(signed_on) if number and signed_on else "",
+        "so_quyet_dinh": number,
+        "ngay_quyet_dinh": day(decision_date) if number else "",
+        "can_cu_quyet_dinh": (
+            f"Căn cứ Quyết định số {number} ngày {day(decision_date)} của {issuer_name(authority)} về đánh giá, "
+            f"xếp loại chất lượng {whom} năm {year};"
+            if number
+            else ""
+        ),
+        "can_cu_ket_qua": cited,
         "ket_qua": [
             {
                 "stt": str(i),
@@ -543,16 +538,20 @@ def notice_document(reviews: list[Review], place: Unit, authority: Unit, *, pers
             }
             for i, r in enumerate(reviews, start=1)
         ],
+        # A summary by level says nothing of one subject ("Hoàn thành tốt nhiệm vụ: 1 (100,0 %)").
         "tong_hop": [
             {"muc": label, "so": str(levels[code]), "ty_le": percent(levels[code], len(decisions))}
             for code, label in LEVEL_CHOICES
-        ],
+        ]
+        if len(reviews) > 1
+        else [],
+        "de_nghi": _closing(reviews, place),
         "tm": tm,
         "chuc_danh_ky": title,
-        "nguoi_ky": nfc(signed[-1]) if signed else units.head_name(authority),
+        "nguoi_ky": nfc(signed[-1]) if signed else units.head_name(authority, on),
         "noi_nhan": [
             nfc(place.name),
-            *(["Các đồng chí có tên trên"] if persons else []),
+            *(["Các đồng chí có tên trên" if persons > 1 else "Đồng chí có tên trên"] if persons else []),
             f"Lưu Văn phòng {issuer_name(authority)}",
         ],
     }

@@ -52,6 +52,15 @@ TASK_TIMEOUT = 300
 
 UA_FILE = HERE / "pdf" / "ua.css"
 
+# A document's number and symbol («24-QĐ/TW», «43-HD/BTCTW», «15-QĐ/ĐU», «30/2020/NĐ-CP») is read as one word and
+# never broken at the end of a line: Word and LibreOffice break after its hyphen, WeasyPrint after its slash too.
+REFERENCE = re.compile(r"\d+(?:/\d{4})?[-/][A-ZĐ]+(?:[-/.][A-ZĐ]+)*")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_TEXT_NODE = re.compile(r">([^<]+)<")
+# The alternative-text title of a Word template's signature tables (tools/make_document_templates.py).
+SIGNATURE_CAPTION = "Khối chữ ký"
+
 _css: Any = None
 _ua: Any = None
 _fonts: Any = None
@@ -65,6 +74,81 @@ def _jinja() -> SandboxedEnvironment:
     env = SandboxedEnvironment(autoescape=True)
     env.globals.clear()
     return env
+
+
+def unbreakable_html(html: str) -> str:
+    """The HTML with every reference in its body's text wrapped in a span that does not wrap."""
+
+    def text(node: re.Match[str]) -> str:
+        wrapped = REFERENCE.sub(lambda m: f'<span style="white-space: nowrap">{m.group(0)}</span>', node.group(1))
+        return f">{wrapped}<"
+
+    head, mark, body = html.partition("<body")
+    return head + mark + _TEXT_NODE.sub(text, body) if mark else _TEXT_NODE.sub(text, html)
+
+
+def unbreakable_docx(root: Any) -> None:
+    """Every hyphen of a reference in the text runs under `root` becomes Word's no-break hyphen (<w:noBreakHyphen/>,
+    drawn as "-" by Word and LibreOffice, read back as "-" by python-docx)."""
+    from docx.oxml import OxmlElement
+
+    for node in list(root.iter(f"{W}t")):
+        text = node.text or ""
+        cuts = [m.start() + i for m in REFERENCE.finditer(text) for i, c in enumerate(m.group(0)) if c == "-"]
+        if not cuts:
+            continue
+        pieces, start = [], 0
+        for cut in cuts:
+            pieces.append(text[start:cut])
+            start = cut + 1
+        pieces.append(text[start:])
+        parent, index = node.getparent(), node.getparent().index(node)
+        parent.remove(node)
+        replacement = []
+        for i, piece in enumerate(pieces):
+            if i:
+                replacement.append(OxmlElement("w:noBreakHyphen"))
+            if piece:
+                element = OxmlElement("w:t")
+                element.text = piece
+                element.set(XML_SPACE, "preserve")
+                replacement.append(element)
+        for offset, element in enumerate(replacement):
+            parent.insert(index + offset, element)
+
+
+def _keep_with_next(paragraph: Any) -> None:
+    paragraph.get_or_add_pPr().keepNext_val = True
+
+
+def _has_text(element: Any) -> bool:
+    return any((t.text or "").strip() for t in element.iter(f"{W}t"))
+
+
+def keep_signatures(body: Any) -> None:
+    """A signature block never stands alone on a page: what comes before it — the empty paragraphs, then the last
+    paragraph with text, or the last row of a table (a report's task list) — keeps with it. The signature tables
+    are those captioned SIGNATURE_CAPTION; in a template without captions (an older upload), the last table when
+    no text follows it. The signature's own row is never split (w:cantSplit, set by the template)."""
+    tables = list(body.iterchildren(f"{W}tbl"))
+    signatures = [
+        t for t in tables if (t.find(f"{W}tblPr/{W}tblCaption") is not None)
+        and t.find(f"{W}tblPr/{W}tblCaption").get(f"{W}val", "").startswith(SIGNATURE_CAPTION)
+    ]  # fmt: skip
+    if not signatures and tables and not any(_has_text(e) for e in tables[-1].itersiblings() if e.tag == f"{W}p"):
+        signatures = [tables[-1]]
+    for table in signatures:
+        before = table.getprevious()
+        while before is not None and before.tag == f"{W}p":
+            _keep_with_next(before)
+            if _has_text(before):
+                break
+            before = before.getprevious()
+        if before is not None and before.tag == f"{W}tbl":
+            rows = before.findall(f"{W}tr")
+            if rows:
+                for paragraph in rows[-1].iter(f"{W}p"):
+                    _keep_with_next(paragraph)
 
 
 def render_pdf(html: str) -> bytes:
@@ -86,7 +170,7 @@ def render_pdf(html: str) -> bytes:
                 return [_ua]
 
         _html = LayoutHTML
-    pdf = _html(string=html, base_url=str(HERE)).write_pdf(stylesheets=[_css], font_config=_fonts)
+    pdf = _html(string=unbreakable_html(html), base_url=str(HERE)).write_pdf(stylesheets=[_css], font_config=_fonts)
     assert pdf is not None
     return bytes(pdf)
 
@@ -104,6 +188,9 @@ def render_docx(template: bytes, context: dict[str, Any]) -> bytes:
 
     document = DocxTemplate(io.BytesIO(template))
     document.render(context, jinja_env=_jinja(), autoescape=True)
+    body = document.docx.element.body
+    unbreakable_docx(body)
+    keep_signatures(body)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

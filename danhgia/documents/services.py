@@ -279,11 +279,12 @@ def job_create(
     if total == 0:
         raise ValidationError({"job": "Chưa có văn bản nào để tạo: chưa có bản kiểm điểm đã nộp hay hội nghị nào."})
     if limit is not None and total > limit:
+        # The numbers written the Vietnamese way (the sentence keeps its commas).
+        files, most = number(total, vietnamese=True), number(limit, vietnamese=True)
         raise ValidationError(
             {
-                "job": f"Bộ văn bản có {number(total, vietnamese=True)} tệp, quá lớn để tạo trên trang web (tối đa "
-                f"{number(limit, vietnamese=True)}). Hãy tạo theo từng đảng bộ, chi bộ, hoặc đề nghị quản trị chạy "
-                "lệnh «danhgia documents»."
+                "job": f"Bộ văn bản có {files} tệp, quá lớn để tạo trên trang web (tối đa {most}). Hãy tạo theo "
+                "từng đảng bộ, chi bộ, hoặc đề nghị quản trị chạy lệnh «danhgia documents»."
             }
         )
     job = DocumentJob.objects.create(

@@ -7,7 +7,6 @@ heads, the body itself. Reports count a subject where it was reviewed.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -156,8 +155,3 @@ def rulebook(regime: str) -> Rulebook:
 
 def share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
-
-
-def date_line(place: str, day: dt.date) -> str:
-    """The date line of an official document: "Hòa Bình, ngày 05 tháng 01 năm 2027"."""
-    return f"{place}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"

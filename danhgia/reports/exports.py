@@ -4,6 +4,11 @@ Workbooks are laid out as the official tables are: the Party header ("ĐẢNG C�
 above the title, two header rows, Vietnamese headers, totals and percentages as formulas (with their values
 cached, so that a reader that does not calculate still shows them), A4 landscape when printed. PDFs name their
 font explicitly (Liberation Serif, the metric twin of Times New Roman, with every Vietnamese glyph).
+
+The header and the signature come from the documents' letterhead (documents/letterhead.py): a report is issued,
+dated and signed as the same body's documents are. Excel does not size merged cells nor rows of wrapped text, and
+XlsxWriter cannot measure text: the widths of the header, the signature and the wrapped cells are estimated per
+letter (`text_width`) and the columns and rows sized from them.
 """
 
 from __future__ import annotations
@@ -21,11 +26,10 @@ from xlsxwriter.utility import xl_col_to_name
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import record
-from danhgia.documents.contexts import signer_titles
+from danhgia.documents.engine import unbreakable_html
+from danhgia.documents.letterhead import PARTY, Letterhead, Signature, Units, keep_place
 from danhgia.lib import dates
-from danhgia.orgs.models import CELL_KINDS, Locality, Unit
-from danhgia.people.models import Post, PostRole
-from danhgia.reports.common import LEVELS, date_line
+from danhgia.reports.common import LEVELS
 from danhgia.reports.synthesis import EXCLUSION_COLUMNS, PDF_GROUPS, groups_by_kind
 
 if TYPE_CHECKING:
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
+    from danhgia.orgs.models import Unit
     from danhgia.reports.common import AnyUser
     from danhgia.reports.dashboard import Levels
     from danhgia.reports.quotas import QuotaReport
@@ -41,67 +46,69 @@ if TYPE_CHECKING:
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
-PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 LEVEL_TITLES = {
     "HTXS": "Hoàn thành xuất sắc nhiệm vụ",
     "HTT": "Hoàn thành tốt nhiệm vụ",
     "HT": "Hoàn thành nhiệm vụ",
     "KHT": "Không hoàn thành nhiệm vụ",
 }
-PLACE_PREFIXES = (
-    "Đảng bộ tỉnh ", "Đảng bộ thành phố ", "Đảng bộ huyện ", "Đảng bộ thị xã ", "Đảng bộ quận ", "Đảng bộ xã ",
-    "Đảng bộ phường ", "Đảng bộ thị trấn ", "Đảng bộ đặc khu ",
-)  # fmt: skip
+Header = Letterhead  # the header of a report: its left lines and its date line
 
 
-def place_of(unit: Unit) -> str:
-    """The place name of the date line: the nearest locality above the unit ("Đảng bộ xã Hòa Bình" → "Hòa Bình")."""
-    localities = Unit.objects.filter(pk__in=[*unit.ancestor_ids, unit.pk]).exclude(locality=Locality.NONE)
-    nearest = max(localities, key=lambda u: len(u.path), default=None)
-    name = (nearest or unit).name
-    for prefix in PLACE_PREFIXES:
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
+def letterhead(unit: Unit) -> tuple[Letterhead, Signature]:
+    """The header and the signature of a report issued today by `unit` (its committee, for a party organization)."""
+    units = Units([unit])
+    today = dates.today()
+    return Letterhead.of(unit, today, units), Signature.of(unit, today, units)
 
 
-@dataclass
-class Header:
-    """The Party header of a document about `unit`: the body above and the unit on the left, the Party's name and
-    the date line on the right."""
-
-    left: list[str]
-    date: str
-
-    @classmethod
-    def of(cls, unit: Unit) -> Header:
-        parent = Unit.objects.filter(pk=unit.parent_id).first() if unit.parent_id else None
-        left = [parent.name.upper(), unit.name.upper()] if parent else [unit.name.upper()]
-        return cls(left, date_line(place_of(unit), dates.today()))
+# Widths in Excel's unit (the width of a "0" of the default font: 7 pixels) of Times New Roman 11 pt, per letter,
+# a little above those of Liberation Serif (its metric twin): enough for the text never to be cut.
+_WIDE = frozenset("%—…@")
+_NARROW = frozenset(" ,.;:'|!")
+LINE = 15.0  # points per line of 11 pt text in a row (Excel's own default row height)
+PAD = 1.5  # the cell's inner margins, in width units
 
 
-@dataclass
-class Signature:
-    """Who signs a table issued by `unit`, by the rules of the generated documents (`signer_titles`): a party cell
-    signs "T/M CHI BỘ" / "BÍ THƯ" and has no seal; a committee or a body signs on behalf of its collective, sealed."""
+def text_width(text: str, *, bold: bool = False, size: float = 11) -> float:
+    units = 0.0
+    for ch in text:
+        if ch in _NARROW:
+            units += 0.55
+        elif ch in _WIDE:
+            units += 2.15
+        elif ch.isdigit():
+            units += 1.07
+        elif ch.isupper():
+            units += 1.52 if bold else 1.46
+        elif ch.isalpha():
+            units += 1.08 if bold else 1.03
+        else:
+            units += 0.72
+    return units * size / 11
 
-    on_behalf: str
-    title: str
-    sealed: bool
-    name: str  # the current head's name, empty when the post is vacant (written by hand)
 
-    @classmethod
-    def of(cls, unit: Unit) -> Signature:
-        head = (
-            Post.objects.filter(unit=unit, role=PostRole.HEAD, ends_on__isnull=True)
-            .select_related("person").order_by("-starts_on", "-pk").first()
-        )  # fmt: skip
-        on_behalf, title = signer_titles(unit, head)
-        return cls(on_behalf, title, unit.kind not in CELL_KINDS, str(head.person) if head is not None else "")
+def wrapped_lines(text: str, width: float, *, bold: bool = False, size: float = 11) -> int:
+    """How many lines `text` takes in a cell `width` units wide, wrapped at spaces as Excel does."""
+    room = max(width - PAD, 1.0)
+    space = text_width(" ", size=size)
+    lines, used = 0, 0.0
+    for paragraph in str(text).splitlines() or [""]:
+        lines, used = lines + 1, 0.0
+        for word in paragraph.split():
+            w = text_width(word, bold=bold, size=size)
+            if used and used + space + w > room:
+                lines, used = lines + 1, 0.0
+            if w > room:  # a word longer than the cell is broken where it reaches the edge
+                extra = int(w // room)
+                lines, used = lines + extra, w - extra * room
+            else:
+                used = used + space + w if used else w
+    return max(lines, 1)
 
-    @property
-    def hint(self) -> str:
-        return "(Ký, ghi rõ họ tên, đóng dấu)" if self.sealed else "(Ký, ghi rõ họ tên)"
+
+def row_height(lines: int, size: float = 11) -> float:
+    return lines * LINE * size / 11 + 3
 
 
 # ------------------------------------------------------------------------------------------------------- Excel
@@ -117,9 +124,10 @@ class Col:
 
 
 class Book:
-    """A workbook being written, with its formats."""
+    """A workbook being written, with its formats; `sign`: the signature every sheet ends with (if any)."""
 
-    def __init__(self) -> None:
+    def __init__(self, sign: Signature | None = None) -> None:
+        self.sign = sign
         self.buffer = io.BytesIO()
         self.wb: Workbook = xlsxwriter.Workbook(self.buffer, {"in_memory": True})
         self.sheets: list[Sheet] = []
@@ -170,16 +178,18 @@ class Sheet:
         self.col = {c.key: i for i, c in enumerate(cols)}
         f = book.f
         last = len(cols) - 1
-        right = max(last - 5, 3)
-        for i, c in enumerate(cols):
-            ws.set_column(i, i, c.width)
+        self.widths = [c.width for c in cols]
+        self._blocks(header)
+        for i, width in enumerate(self.widths):
+            ws.set_column(i, i, width)
+        left, right = self.left_end, self.right
         for r, text in enumerate(header.left):
-            ws.merge_range(r, 0, r, min(2, right - 1), text, f["left_bold"] if r == len(header.left) - 1 else f["left"])
-        ws.merge_range(len(header.left), 0, len(header.left), min(2, right - 1), "*", f["left"])
-        ws.merge_range(0, right, 0, last, PARTY, f["party"])
-        ws.merge_range(1, right, 1, last, header.date, f["date"])
+            self._merge(r, 0, left, text, f["left_bold"] if r == len(header.left) - 1 else f["left"])
+        self._merge(len(header.left), 0, left, "*", f["left"])
+        self._merge(0, right, last, PARTY, f["party"])
+        self._merge(1, right, last, header.date, f["date"])
         top = len(header.left) + 2
-        ws.set_row(top, 36)
+        ws.set_row(top, row_height(wrapped_lines(title, sum(self.widths), bold=True, size=14), 14))
         ws.merge_range(top, 0, top, last, title, f["title"])
         ws.merge_range(top + 1, 0, top + 1, last, subtitle, f["subtitle"])
         self.head = top + 3
@@ -192,10 +202,55 @@ class Sheet:
         ws.repeat_rows(self.head, self.head + 1)
         ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
 
+    def _blocks(self, header: Header) -> None:
+        """The columns of the left block (the issuer, "NGƯỜI LẬP BIỂU") and of the right one (the Party's name, the
+        date line, the signer): as before on a wide table (the first three, the last six), each widened until its
+        longest line fits — over the next columns, else by growing its outer column."""
+        widths, last = self.widths, len(self.widths) - 1
+        sign = self.book.sign
+        need_left = max(text_width(t, bold=True) for t in [*header.left, "NGƯỜI LẬP BIỂU"]) + PAD
+        right_lines = [text_width(PARTY, bold=True), text_width(header.date)]
+        if sign is not None:
+            right_lines += [text_width(t, bold=True) for t in (sign.on_behalf, sign.title, sign.name)]
+            right_lines.append(text_width(sign.hint, size=10))
+        need_right = max(right_lines) + PAD
+        left_end = next((i for i in range(last) if sum(widths[: i + 1]) >= need_left), last - 1)
+        if sum(widths[: left_end + 1]) < need_left:
+            widths[left_end] += need_left - sum(widths[: left_end + 1])
+        fitting = [r for r in range(left_end + 1, last + 1) if sum(widths[r:]) >= need_right]
+        if fitting:
+            right = min(max(max(last - 5, 3), left_end + 1), max(fitting))
+        else:
+            right = left_end + 1
+            widths[last] += need_right - sum(widths[right:])
+        self.left_end, self.right = left_end, right
+
+    def _merge(self, row: int, first: int, last: int, text: str, fmt: Format) -> None:
+        if last > first:
+            self.ws.merge_range(row, first, row, last, text, fmt)
+        else:
+            self.ws.write(row, first, text, fmt)
+
     def _headers(self) -> None:
+        """The two header rows, each as tall as its longest wrapped header; a header over both rows shares them."""
         f, ws, r = self.book.f, self.ws, self.head
-        ws.set_row(r, 30)
-        ws.set_row(r + 1, 45)
+        top_lines, low_lines, both_lines = [1], [1], [1]
+        i = 0
+        while i < len(self.cols):
+            c = self.cols[i]
+            j = i
+            while c.group and j + 1 < len(self.cols) and self.cols[j + 1].group == c.group:
+                j += 1
+            if not c.group:
+                both_lines.append(wrapped_lines(c.header, self.widths[i], bold=True))
+            else:
+                top_lines.append(wrapped_lines(c.group, sum(self.widths[i : j + 1]), bold=True))
+                low_lines += [wrapped_lines(self.cols[k].header, self.widths[k], bold=True) for k in range(i, j + 1)]
+            i = j + 1
+        upper = max(row_height(max(top_lines)), 20.0)
+        lower = max(row_height(max(low_lines)), row_height(max(both_lines)) - upper, 20.0)
+        ws.set_row(r, upper)
+        ws.set_row(r + 1, lower)
         i = 0
         while i < len(self.cols):
             c = self.cols[i]
@@ -245,6 +300,16 @@ class Sheet:
     def _write(self, values: dict[str, Any], row: int, *, total: list[tuple[int, int]] | None) -> None:
         f, ws = self.book.f, self.ws
         prefix = "total_" if total is not None else ""
+        lines = max(
+            [
+                wrapped_lines(value, self.widths[i], bold=total is not None)
+                for i, c in enumerate(self.cols)
+                if c.kind == "text" and isinstance(value := values.get(c.key), str) and value
+            ],
+            default=1,
+        )
+        if lines > 1:  # Excel does not grow a row for its wrapped text: the height is set
+            ws.set_row(row, row_height(lines))
         for i, c in enumerate(self.cols):
             value = values.get(c.key)
             fmt = f[prefix + {"text": "text", "date": "day"}.get(c.kind, c.kind)]
@@ -268,18 +333,16 @@ class Sheet:
     def signature(self, sign: Signature, date: str) -> None:
         """Under the table, as on paper: who prepared it on the left; the place and date, on whose behalf, the
         signer's title, room to sign and the signer's name on the right."""
-        f, ws = self.book.f, self.ws
-        last = len(self.cols) - 1
-        right = max(last - 5, 3)
-        left_end = min(2, right - 1)
+        f = self.book.f
+        last, right, left_end = len(self.cols) - 1, self.right, self.left_end
         top = self.row + 2
         lines = [(date, "date"), (sign.on_behalf, "sign"), (sign.title, "sign"), (sign.hint, "sign_hint")]
         for i, (text, fmt) in enumerate(lines):
-            ws.merge_range(top + i, right, top + i, last, text, f[fmt])
-        ws.merge_range(top + 1, 0, top + 1, left_end, "NGƯỜI LẬP BIỂU", f["sign"])
-        ws.merge_range(top + 3, 0, top + 3, left_end, "(Ký, ghi rõ họ tên)", f["sign_hint"])
+            self._merge(top + i, right, last, text, f[fmt])
+        self._merge(top + 1, 0, left_end, "NGƯỜI LẬP BIỂU", f["sign"])
+        self._merge(top + 3, 0, left_end, "(Ký, ghi rõ họ tên)", f["sign_hint"])
         name_row = top + len(lines) + 3  # three empty rows to sign in
-        ws.merge_range(name_row, right, name_row, last, sign.name, f["sign"])
+        self._merge(name_row, right, last, sign.name, f["sign"])
         self.row = name_row
 
 
@@ -471,14 +534,13 @@ def _roman(n: int) -> str:
 
 
 def synthesis_xlsx(s: Synthesis) -> bytes:
-    book = Book()
-    header = Header.of(s.unit)
+    header, sign = letterhead(s.unit)
+    book = Book(sign)
     _members_sheet(book, header, s)
     _orgs_sheet(book, header, s)
     _kinds_sheet(book, header, s)
     _groups_sheet(book, header, s)
     _kht_sheet(book, header, s)
-    sign = Signature.of(s.unit)
     for sheet in book.sheets:
         sheet.signature(sign, header.date)
     return book.close()
@@ -486,7 +548,7 @@ def synthesis_xlsx(s: Synthesis) -> bytes:
 
 def quota_xlsx(report: QuotaReport) -> bytes:
     book = Book()
-    header = Header.of(report.unit)
+    header, _sign = letterhead(report.unit)
     cols = [
         Col("n", "STT", width=5, kind="text", total="blank"),
         Col("label", "Nhóm đối tượng tương đồng", width=38, kind="text", total="blank"),
@@ -591,7 +653,7 @@ def quota_xlsx(report: QuotaReport) -> bytes:
 
 def screening_xlsx(s: Screening) -> bytes:
     book = Book()
-    header = Header.of(s.unit)
+    header, _sign = letterhead(s.unit)
 
     def listing(name: str, title: str, lines: list[Any], years: list[int], who: str = "Họ và tên") -> None:
         cols = [
@@ -657,11 +719,13 @@ def synthesis_pdf(s: Synthesis) -> bytes:
     # An official table stays Vietnamese whatever the interface language of whoever prints it.
     with translation.override("vi"):
         summed = groups_by_kind(s.groups) if len(s.groups) > PDF_GROUPS else None
-        context = {"s": s, "header": Header.of(s.unit), "party": PARTY, "levels": LEVELS,
-                   "exclusion_columns": EXCLUSION_COLUMNS, "summed_groups": summed,
-                   "sign": Signature.of(s.unit)}  # fmt: skip
+        header, sign = letterhead(s.unit)
+        # In the PDF the header wraps in its half page: never inside a place's name.
+        header = Letterhead([keep_place(line) for line in header.left], header.date)
+        context = {"s": s, "header": header, "party": PARTY, "levels": LEVELS,
+                   "exclusion_columns": EXCLUSION_COLUMNS, "summed_groups": summed, "sign": sign}  # fmt: skip
         html = render_to_string("reports/pdf/synthesis.html", context)
-    return bytes(HTML(string=html).write_pdf())
+    return bytes(HTML(string=unbreakable_html(html)).write_pdf())
 
 
 # -------------------------------------------------------------------------------------------------------- audit

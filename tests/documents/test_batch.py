@@ -43,7 +43,7 @@ def test_a_commune_batch_holds_every_submitted_form_the_minutes_and_the_notice(d
     assert job.done == job.total == expected_documents * 2
     assert len(names) == job.total + 1  # and the index
     folder = f"Chi-Bo-Xom-Doi_{docs.cell.pk}"
-    own = f"{folder}/Mau-2B_Dang-Ngoc-Huong_{docs.review.pk}"
+    own = f"{folder}/Mau-02B_Dang-Ngoc-Huong_{docs.review.pk}"  # named as the screens name the form
     assert f"{own}.docx" in names and f"{own}.pdf" in names
     assert f"{folder}/Bien-ban-hoi-nghi_Chi-Bo-Xom-Doi.pdf" in names
     assert f"{folder}/Thong-bao-ket-qua_Chi-Bo-Xom-Doi_{world.commune.pk}.docx" in names

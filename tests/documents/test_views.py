@@ -22,7 +22,7 @@ def test_a_member_downloads_their_own_form_and_notice(docs, client_for, fmt):
     assert response["Content-Type"].startswith("application/pdf" if fmt == "pdf" else "application/vnd.openxml")
     assert "attachment" in response["Content-Disposition"] and response["Cache-Control"] == "no-store"
     # The file name is readable Vietnamese (RFC 5987), not an id.
-    assert "filename*=utf-8''M%E1%BA%ABu%202B%20-%20%C4%90%E1%BA%B7ng" in response["Content-Disposition"]
+    assert "filename*=utf-8''M%E1%BA%ABu%2002B%20-%20%C4%90%E1%BA%B7ng" in response["Content-Disposition"]
     assert client.get(review_url(docs.review, "thong-bao", fmt)).status_code == 200
     events = AuditEvent.objects.filter(action=Action.DOCUMENT_DOWNLOADED, actor=docs.user)
     assert events.count() == 2

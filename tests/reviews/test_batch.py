@@ -189,7 +189,7 @@ def test_the_notice_and_the_form_print_the_decisions_number_and_date(opened, tmp
     [(authority, reviews)] = contexts.notice_reviews(opened.period, cell).items()
     reviews = [r for r in reviews if r.quota_group_id == opened.groups["members"].pk]
     prepared = contexts.notice_document(reviews, cell, reviews[0].decision.authority)
-    assert (prepared.context["decision_number"], prepared.context["decision_date"]) == ("125-QĐ/ĐU", "20/12/2026")
+    assert (prepared.context["so_quyet_dinh"], prepared.context["ngay_quyet_dinh"]) == ("125-QĐ/ĐU", "20/12/2026")
     # (pdftotext joins a line broken after a hyphen: the number may read "125QĐ/ĐU".)
     basis = r"Căn cứ Quyết định số 125-?QĐ/ĐU ngày 20/12/2026 của Đảng ủy xã Hòa Bình về đánh giá, xếp loại"
     assert re.search(basis, pdf_text(services.render(prepared, "pdf"), tmp_path))
@@ -200,7 +200,7 @@ def test_the_notice_and_the_form_print_the_decisions_number_and_date(opened, tmp
     # Results of several decisions in one notice: each row says its own; the basis line is left out.
     Decision.objects.filter(review=reviews[0]).update(number="126-QĐ/ĐU")
     mixed = contexts.notice_reviews(opened.period, cell)[authority]
-    assert contexts.notice_document(mixed, cell, reviews[0].decision.authority).context["decision_number"] == ""
+    assert contexts.notice_document(mixed, cell, reviews[0].decision.authority).context["so_quyet_dinh"] == ""
 
 
 # ------------------------------------------------------------------------------------------------ notifications
