@@ -1,7 +1,12 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from danhgia.audit.admin import AuditedModelAdmin
 from danhgia.people.models import Membership, PartyMember, Person, Post, QuotaGroup
+from danhgia.people.quota import check_rate
 
 
 @admin.register(Person)
@@ -37,7 +42,33 @@ class PostAdmin(AuditedModelAdmin):
     search_fields = ["title", "person__search_text"]
 
 
+class QuotaGroupAdminForm(forms.ModelForm):
+    """The admin is one more way to set a group's rate: the same bounds as the group form (quota.check_rate)."""
+
+    class Meta:
+        model = QuotaGroup
+        fields = ["period", "unit", "name", "subject_kind", "rule", "rate", "rate_reason", "rate_decided_by"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        period = data.get("period")
+        if period is not None and not self.has_error("rate"):
+            try:
+                check_rate(
+                    period=period,
+                    rate=data.get("rate"),
+                    reason=data.get("rate_reason") or "",
+                    decided_by=data.get("rate_decided_by") or "",
+                )
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    for message in messages:
+                        self.add_error(field, message)
+        return data
+
+
 @admin.register(QuotaGroup)
 class QuotaGroupAdmin(AuditedModelAdmin):
+    form = QuotaGroupAdminForm
     list_display = ["name", "period", "unit", "subject_kind", "rate"]
     raw_id_fields = ["unit"]

@@ -24,6 +24,7 @@ from danhgia.orgs.models import PARTY_KINDS
 from danhgia.orgs.selectors import scope_root_units, unit_choices
 from danhgia.people.models import PERSON_SUBJECTS, QuotaGroupEntry
 from danhgia.people.quota import (
+    percent,
     quota_group_add,
     quota_group_create,
     quota_group_delete,
@@ -144,7 +145,8 @@ def group_create(request: HttpRequest, period_id: int) -> HttpResponse:
             try:
                 group = quota_group_create(
                     period=period, unit=unit, name=data["name"], subject_kind=data["subject_kind"], rule=form.rule(),
-                    rate=data["rate"], rate_reason=data["rate_reason"], actor=request.user,  # type: ignore[arg-type]
+                    rate=data["rate"], rate_reason=data["rate_reason"], rate_decided_by=data["rate_decided_by"],
+                    actor=request.user,  # type: ignore[arg-type]
                 )  # fmt: skip
                 result = quota_group_fill(group=group, actor=request.user)  # type: ignore[arg-type]
             except ValidationError as exc:
@@ -184,6 +186,7 @@ def group_detail(request: HttpRequest, period_id: int, group_id: int) -> HttpRes
         request, "periods/group.html",
         {"group": group, "period": group.period, "page": page, "page_query": query_without_page(request),
          "rule_text": selectors.rule_text(group), "may_manage": may_manage, "query": query,
+         "rate_text": percent(group.rate) if group.rate is not None else "",
          "add_form": AddEntryForm(choices=choices), "choices": choices},
     )  # fmt: skip
 
