@@ -33,6 +33,7 @@ class Action(models.IntegerChoices):
     QUOTA_GROUP_ENTRY_REMOVED = 313, "Loại khỏi nhóm"
     QUOTA_GROUP_UPDATED = 314, "Sửa nhóm đối tượng tương đồng"
     QUOTA_GROUP_DELETED = 315, "Xóa nhóm đối tượng tương đồng"
+    REVIEW_REGROUPED = 316, "Chuyển bản kiểm điểm theo nhóm tương đồng"
     # 400–499 reviews
     PERIOD_OPENED = 401, "Mở kỳ đánh giá, lập danh sách kiểm điểm"
     REVIEW_SAVED = 410, "Lưu bản tự kiểm điểm"

@@ -1,12 +1,14 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from danhgia.audit.admin import AuditedModelAdmin
 from danhgia.people.models import Membership, PartyMember, Person, Post, QuotaGroup
 from danhgia.people.quota import check_rate
+from danhgia.reviews import regroup
 
 
 @admin.register(Person)
@@ -72,3 +74,17 @@ class QuotaGroupAdmin(AuditedModelAdmin):
     form = QuotaGroupAdminForm
     list_display = ["name", "period", "unit", "subject_kind", "rate"]
     raw_id_fields = ["unit"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Decisions were taken under the group's quota (reviews/regroup.py): the group stays.
+        if obj is not None and regroup.group_decided(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        if regroup.group_decided(obj):
+            messages.error(request, f"Nhóm «{obj.name}» đã có quyết định xếp loại: không xóa được.")
+            return
+        # Its reviews become ungrouped, each audited, as when the group is deleted from its page.
+        regroup.apply(moves=regroup.group_reviews(obj), target=None, actor=request.user)  # type: ignore[arg-type]
+        super().delete_model(request, obj)

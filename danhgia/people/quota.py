@@ -314,11 +314,23 @@ class FillResult:
     total: int
     # Subjects the rule selects but that already belong to another group of the same kind in the period.
     conflicts: list[tuple[int, str]]
+    # Changes refused because decisions were taken under a group's quota (reviews/regroup.py): subject, reason.
+    refused: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _regroup():  # type: ignore[no-untyped-def]
+    """The reviews follow the entries (reviews/regroup.py); imported late, the reviews app being above this one."""
+    from danhgia.reviews import regroup
+
+    return regroup
 
 
 @transaction.atomic
 def quota_group_fill(*, group: QuotaGroup, actor: User | None) -> FillResult:
-    """(Re)apply the group's rule: add what it selects, drop rule entries it no longer selects."""
+    """(Re)apply the group's rule: add what it selects, drop rule entries it no longer selects. After opening, the
+    reviews of the subjects added or dropped move with them; those that cannot move (decisions taken under a
+    group's quota) keep their place and are reported."""
+    regroup = _regroup()
     group = QuotaGroup.objects.select_for_update().select_related("period").get(pk=group.pk)
     rule = parse_rule(group.rule)
     target, ids = rule_candidates(rule, period=group.period)
@@ -327,14 +339,23 @@ def quota_group_fill(*, group: QuotaGroup, actor: User | None) -> FillResult:
     existing = QuotaGroupEntry.objects.filter(group=group)
     rule_entries = {getattr(e, fk): e.pk for e in existing.filter(source=EntrySource.RULE)}
     present = set(existing.values_list(fk, flat=True))
-    stale = [pk for subject, pk in rule_entries.items() if subject not in wanted]
+    stale_subjects = [subject for subject in rule_entries if subject not in wanted]
+    leaving = regroup.plan(period=group.period, subject_kind=group.subject_kind, subjects=stale_subjects, target=None)
+    stale = [rule_entries[subject] for subject in stale_subjects if subject not in leaving.refused]
     QuotaGroupEntry.objects.filter(pk__in=stale).delete()
+    regroup.apply(moves=leaving.movable, target=None, actor=actor)
     taken = dict(
         QuotaGroupEntry.objects.filter(period=group.period, subject_kind=group.subject_kind, **{f"{fk}__in": wanted})
         .exclude(group=group)
         .values_list(fk, "group__name")
     )
-    new = sorted(wanted - present - set(taken))
+    joining = regroup.plan(
+        period=group.period,
+        subject_kind=group.subject_kind,
+        subjects=sorted(wanted - present - set(taken)),
+        target=group,
+    )
+    new = sorted(wanted - present - set(taken) - set(joining.refused))
     QuotaGroupEntry.objects.bulk_create(
         [
             QuotaGroupEntry(
@@ -344,11 +365,13 @@ def quota_group_fill(*, group: QuotaGroup, actor: User | None) -> FillResult:
         ],
         batch_size=2000,
     )
+    regroup.apply(moves=joining.movable, target=group, actor=actor)
     result = FillResult(
         added=len(new),
         removed=len(stale),
         total=QuotaGroupEntry.objects.filter(group=group).count(),
         conflicts=sorted(taken.items()),
+        refused=sorted({**leaving.refused, **joining.refused}.items()),
     )
     record(
         actor=actor,
@@ -360,6 +383,7 @@ def quota_group_fill(*, group: QuotaGroup, actor: User | None) -> FillResult:
             "removed": result.removed,
             "total": result.total,
             "conflicts": len(result.conflicts),
+            "refused": len(result.refused),
         },
     )
     return result
@@ -380,9 +404,15 @@ def quota_group_add(
     )
     if other is not None:
         raise ValidationError({"subject": f"Đối tượng đã thuộc nhóm «{other.group.name}» trong kỳ này."})
+    regroup = _regroup()
+    subject_id = person.pk if person is not None else unit.pk if unit is not None else 0
+    moving = regroup.plan(period=group.period, subject_kind=group.subject_kind, subjects=[subject_id], target=group)
+    if moving.refused:
+        raise ValidationError({"subject": moving.reason()})
     entry = QuotaGroupEntry.objects.create(
         group=group, period=group.period, subject_kind=group.subject_kind, source=EntrySource.MANUAL, **subject
     )
+    regroup.apply(moves=moving.movable, target=group, actor=actor)
     record(
         actor=actor,
         action=Action.QUOTA_GROUP_ENTRY_ADDED,
@@ -395,15 +425,33 @@ def quota_group_add(
 
 @transaction.atomic
 def quota_group_remove(*, entry: QuotaGroupEntry, actor: User | None) -> None:
-    group = entry.group
+    """Take a subject out of its group; after opening, its undecided review leaves the group too (refused while
+    the group has decisions: they were taken under its quota)."""
+    group = QuotaGroup.objects.select_for_update().select_related("period", "unit").get(pk=entry.group_id)
+    regroup = _regroup()
+    subject_id = entry.person_id or entry.unit_id or 0
+    moving = regroup.plan(period=group.period, subject_kind=group.subject_kind, subjects=[subject_id], target=None)
+    if moving.refused:
+        raise ValidationError({"subject": moving.reason()})
     label = str(entry.person or entry.unit)
     old = {"person": entry.person_id, "unit": entry.unit_id, "label": label, "source": entry.source}
     entry.delete()
+    regroup.apply(moves=moving.movable, target=None, actor=actor)
     record(actor=actor, action=Action.QUOTA_GROUP_ENTRY_REMOVED, target=group, unit=group.unit, old=old)
 
 
 @transaction.atomic
 def quota_group_delete(*, group: QuotaGroup, actor: User | None) -> None:
+    """Delete a group; after opening its reviews become ungrouped, each audited. Refused once the group has
+    decisions: they were taken under its quota."""
+    group = QuotaGroup.objects.select_for_update().select_related("unit").get(pk=group.pk)
+    regroup = _regroup()
+    if regroup.group_decided(group):
+        raise ValidationError(
+            {"group": f"Nhóm «{group.name}» đã có quyết định xếp loại: không xóa được, vì các quyết định đã tính "
+             "theo tỷ lệ của nhóm này."}
+        )  # fmt: skip
+    regroup.apply(moves=regroup.group_reviews(group), target=None, actor=actor)
     old = {"name": group.name, "subject_kind": group.subject_kind, "entries": group.entries.count()}
     unit = group.unit
     label = str(group)

@@ -34,6 +34,7 @@ from danhgia.people.quota import (
 from danhgia.periods import selectors, services
 from danhgia.periods.forms import AddEntryForm, PeriodForm, PhaseForm, QuotaGroupForm
 from danhgia.periods.models import PeriodStatus, Phase
+from danhgia.reviews import regroup
 from danhgia.rules.regimes import REGIME_TITLES, Regime
 
 
@@ -187,6 +188,7 @@ def group_detail(request: HttpRequest, period_id: int, group_id: int) -> HttpRes
         {"group": group, "period": group.period, "page": page, "page_query": query_without_page(request),
          "rule_text": selectors.rule_text(group), "may_manage": may_manage, "query": query,
          "rate_text": percent(group.rate) if group.rate is not None else "",
+         "decided": regroup.group_decided(group),
          "add_form": AddEntryForm(choices=choices), "choices": choices},
     )  # fmt: skip
 
@@ -205,6 +207,9 @@ def group_fill(request: HttpRequest, period_id: int, group_id: int) -> HttpRespo
             n,
         ) % {"n": n}
     messages.success(request, text)
+    if result.refused:
+        # Decisions were taken under a group's quota: those subjects stay where they are, each with the reason.
+        messages.warning(request, "; ".join(reason for _subject, reason in result.refused[:20]))
     return redirect("periods-group", period_id=group.period_id, group_id=group.pk)
 
 
@@ -233,8 +238,12 @@ def group_add(request: HttpRequest, period_id: int, group_id: int) -> HttpRespon
 def group_remove(request: HttpRequest, period_id: int, group_id: int, entry_id: int) -> HttpResponse:
     group = access_quota_group(request.user, group_id, for_write=True)
     entry = get_object_or_404(QuotaGroupEntry, pk=entry_id, group=group)
-    quota_group_remove(entry=entry, actor=request.user)  # type: ignore[arg-type]
-    messages.success(request, _("Đã loại khỏi nhóm."))
+    try:
+        quota_group_remove(entry=entry, actor=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã loại khỏi nhóm."))
     return redirect("periods-group", period_id=group.period_id, group_id=group.pk)
 
 
@@ -242,6 +251,10 @@ def group_remove(request: HttpRequest, period_id: int, group_id: int, entry_id: 
 def group_delete(request: HttpRequest, period_id: int, group_id: int) -> HttpResponse:
     group = access_quota_group(request.user, group_id, for_write=True)
     period_id = group.period_id
-    quota_group_delete(group=group, actor=request.user)  # type: ignore[arg-type]
+    try:
+        quota_group_delete(group=group, actor=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("periods-group", period_id=period_id, group_id=group.pk)
     messages.success(request, _("Đã xóa nhóm."))
     return redirect("periods-groups", period_id=period_id)

@@ -601,6 +601,9 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
     if not mine:
         if group is None:
             raise Http404(_("Không có đối tượng nào ngoài các nhóm thuộc thẩm quyền của bạn."))
+        if not reviews and decide_scope.overlaps(group.unit.path):
+            # A group that exists but ranks no review yet (made or emptied after opening): say so, not 404.
+            return render(request, "reviews/decide_empty.html", {"period": period, "group": group})
         refuse(request.user, group, scope_path=group.unit.path, not_found=True)
     errors: dict[str, list[str]] = {}
     confirm = None
