@@ -165,6 +165,16 @@ class Review(models.Model):
     def level(self) -> str:
         return self.decision.level if self.decision_id and self.decision else ""
 
+    @property
+    def unsubmitted(self) -> bool:
+        """Whether what the self-review says is still its author's alone: a draft, a review taken out of the period,
+        or one decided without its self-review ever being submitted (stuck.py)."""
+        if self.state in {ReviewState.DRAFT, ReviewState.EXCLUDED}:
+            return True
+        if self.submitted_at is None and self.state in {ReviewState.DECIDED, ReviewState.COMPLAINED}:
+            return self.decisions.filter(kind=DecisionKind.UNPROPOSED).exists()
+        return False
+
 
 class TaskStatus(models.TextChoices):
     ON_TIME = "on_time", "Hoàn thành đúng hạn"

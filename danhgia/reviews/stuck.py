@@ -128,7 +128,7 @@ def review_decide_unproposed(*, review: Review, level: str, reason: str, actor: 
             "(không có căn cứ để xếp mức cao hơn)."
         )
     if not reason.strip():
-        errors["reason"] = "Hãy ghi lý do quyết định khi không có đề xuất được thông qua (ví dụ: đã nhắc nhiều lần)."
+        errors["reason"] = "Hãy ghi lý do của cấp có thẩm quyền khi quyết định không có đề xuất được thông qua."
     if errors:
         raise ValidationError(errors)
     made = decisions.decide(

@@ -123,16 +123,19 @@ def test_a_draft_is_decided_without_a_proposal_only_after_its_deadline(opened, c
 
 def test_after_a_failed_vote_the_meeting_page_says_what_next_and_the_authority_decides(opened, client):
     world = opened
-    review = failed_vote(world, member(world))
+    # An id of five digits: the page writes it as Vietnamese numbers are written ("12.345") unless told not to.
+    Review.objects.filter(pk=member(world).pk).update(id=12345)
+    review = failed_vote(world, Review.objects.get(pk=12345))
     client.force_login(world.users["secretary_a"])
     meeting_url = reverse("reviews-meeting", args=[world.period.pk, world.cells[0].pk])
     page = client.get(meeting_url).content.decode()
     assert "Đề xuất không đạt — việc tiếp theo" in page and "biểu quyết lại" in page
     assert "Đề nghị cấp có thẩm quyền quyết định" in page
-    response = client.post(reverse("reviews-refer", args=[review.pk]), {f"dn{review.pk}-note": "Đã họp hai lần."})
+    assert 'name="dn12345-note"' in page
+    response = client.post(reverse("reviews-refer", args=[review.pk]), {"dn12345-note": "Đã họp hai lần."})
     assert response.status_code == 302 and response.url == meeting_url
     told = Notification.objects.filter(user=world.users["committee"], text__startswith="Đề nghị quyết định")
-    assert told.count() == 1 and review.subject_name in told.get().text
+    assert told.count() == 1 and review.subject_name in told.get().text and "Đã họp hai lần." in told.get().text
     assert AuditEvent.objects.filter(action=Action.REVIEW_REFERRED, target_id=str(review.pk)).exists()
     # The authority decides, with its reason; the quota and the other rules apply as to any decision.
     made = stuck.review_decide_unproposed(
@@ -229,3 +232,33 @@ def test_only_a_members_undecided_review_is_excluded_and_only_by_the_authority(o
     assert Review.objects.get(pk=review.pk).state == ReviewState.DRAFT
     assert not states.allowed(Review(state=ReviewState.DECIDED), "exclude")
     assert not states.allowed(Review(state=ReviewState.PROPOSED), "decide_unproposed")
+
+
+def test_a_draft_never_submitted_stays_its_authors_when_excluded_or_decided(opened, client):
+    from danhgia.documents.services import plan
+    from danhgia.reviews import services
+
+    world = opened
+    excluded, decided = member(world, index=2), member(world, index=3)
+    for review in (excluded, decided):
+        services.review_save(
+            review=review,
+            actor=world.users[f"member:{review.person_id}"],
+            items={},
+            sections={"uu_diem": "Nội dung riêng chưa nộp."},
+        )
+    committee = world.users["committee"]
+    stuck.review_exclude(review=excluded, ground="illness", note="Nằm viện.", actor=committee)
+    self_review_deadline_passed(world)
+    stuck.review_decide_unproposed(review=decided, level="KHT", reason="Không viết bản kiểm điểm.", actor=committee)
+    client.force_login(world.users["secretary_a"])
+    for review in (excluded, decided):
+        page = client.get(reverse("reviews-detail", args=[review.pk])).content.decode()
+        assert "Nội dung riêng chưa nộp." not in page
+        form = reverse("documents-review", args=[review.pk, "ban-kiem-diem", "pdf"])
+        assert client.get(form).status_code == 403
+    batch = plan(world.period, world.cells[0], subtree=False)
+    assert excluded.pk not in batch.review_ids and decided.pk not in batch.review_ids
+    # The author still reads their own text.
+    client.force_login(world.users[f"member:{excluded.person_id}"])
+    assert "Nội dung riêng chưa nộp." in client.get(reverse("reviews-detail", args=[excluded.pk])).content.decode()
