@@ -259,7 +259,6 @@ def remind_drafts(*, period: Period, unit: Unit, actor: User | None, today: dt.d
         unit=unit,
         new={
             "period": period.pk,
-            "what": "self_review",
             "drafts": len(drafts),
             "sent": sent,
             "already": already,

@@ -234,6 +234,16 @@ def test_only_a_members_undecided_review_is_excluded_and_only_by_the_authority(o
     assert not states.allowed(Review(state=ReviewState.PROPOSED), "decide_unproposed")
 
 
+def test_the_audit_page_labels_what_these_events_record():
+    from danhgia.audit.display import label
+    from danhgia.orgs.models import Unit
+
+    for key in ("group", "note", "reason", "state", "authority", "proposal", "told"):
+        assert label(key, Review) != key, key
+    for key in ("drafts", "sent", "already", "without_account", "period"):
+        assert label(key, Unit) != key, key
+
+
 def test_a_draft_never_submitted_stays_its_authors_when_excluded_or_decided(opened, client):
     from danhgia.documents.services import plan
     from danhgia.reviews import services
