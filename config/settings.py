@@ -6,6 +6,7 @@ variables PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE). docs/operations.md li
 """
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,6 +27,20 @@ def envbool(name: str, default: bool) -> bool:
 def envint(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def envrate(name: str) -> Decimal | None:
+    """A share between 0 (excluded) and 1, e.g. 0.25; None when unset."""
+    value = os.environ.get(name, "").strip().replace(",", ".")
+    if not value:
+        return None
+    try:
+        rate = Decimal(value)
+    except InvalidOperation:
+        rate = Decimal(-1)
+    if not 0 < rate <= 1:
+        raise ValueError(f"{name} must be a share between 0 and 1 (e.g. 0.25), not {value!r}")
+    return rate
 
 
 def envsecret(name: str, default: str = "") -> str:
@@ -237,6 +252,9 @@ DANHGIA_REMIND_DAYS = envint("DANHGIA_REMIND_DAYS", 3)
 # DANHGIA_PERIOD_YEARS_AHEAD after it; a year outside is refused as a typing mistake (periods/services.py).
 DANHGIA_PERIOD_YEARS_BACK = envint("DANHGIA_PERIOD_YEARS_BACK", 10)
 DANHGIA_PERIOD_YEARS_AHEAD = envint("DANHGIA_PERIOD_YEARS_AHEAD", 1)
+# The highest HTXS rate a quota group may be given, when above the regulation's (QĐ 366: 25 % decided by the
+# competent authority; QĐ 132, QĐ 124: 20 %): empty for the regulation's own; it only raises, never above 1.
+DANHGIA_QUOTA_MAX_RATE = envrate("DANHGIA_QUOTA_MAX_RATE")
 # Evidence files: largest accepted size and accepted extensions.
 DANHGIA_MAX_UPLOAD_MB = envint("DANHGIA_MAX_UPLOAD_MB", 20)
 DANHGIA_UPLOAD_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "odt", "ods"]

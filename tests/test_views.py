@@ -264,6 +264,7 @@ def test_a_group_rate_is_typed_the_vietnamese_way(world, client):
             "rule_kind": "members_under",
             "rate": "0,25",
             "rate_reason": "Nghị quyết BTV",
+            "rate_decided_by": "Ban Thường vụ Đảng ủy xã",
         },
     )
     assert response.status_code == 302

@@ -119,7 +119,7 @@ def access_review(user: AnyUser, review_id: int, *, action: str = "view") -> Rev
     The subject sees and writes their own review; a secretary or officer acts within their scope (the review's
     context: the cell or body); the competent authority decides within its scope (the review's authority).
     """
-    from danhgia.reviews.models import Review, ReviewState
+    from danhgia.reviews.models import Review
 
     review = (
         Review.objects.select_related("period", "context", "authority", "person", "unit", "decision")
@@ -145,7 +145,7 @@ def access_review(user: AnyUser, review_id: int, *, action: str = "view") -> Rev
         "write": writes,
         # What a draft says (its text, its evidence files, its form as a document) is its author's until it is
         # submitted; a collective's report is its managers'.
-        "content": review.state != ReviewState.DRAFT or writes,
+        "content": not review.unsubmitted or writes,
         "manage": scope_for(user, Perm.REVIEWS_MANAGE).contains(context),
         "appraise": scope_for(user, Perm.REVIEWS_APPRAISE).contains(context),
         "decide": scope_for(user, Perm.REVIEWS_DECIDE).contains(authority),

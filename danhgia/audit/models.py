@@ -33,6 +33,7 @@ class Action(models.IntegerChoices):
     QUOTA_GROUP_ENTRY_REMOVED = 313, "Loại khỏi nhóm"
     QUOTA_GROUP_UPDATED = 314, "Sửa nhóm đối tượng tương đồng"
     QUOTA_GROUP_DELETED = 315, "Xóa nhóm đối tượng tương đồng"
+    REVIEW_REGROUPED = 316, "Chuyển bản kiểm điểm theo nhóm tương đồng"
     # 400–499 reviews
     PERIOD_OPENED = 401, "Mở kỳ đánh giá, lập danh sách kiểm điểm"
     REVIEW_SAVED = 410, "Lưu bản tự kiểm điểm"
@@ -60,6 +61,10 @@ class Action(models.IntegerChoices):
     SHORTCOMING_UPDATED = 461, "Cập nhật khắc phục hạn chế"
     CRITERIA_LOADED = 470, "Nạp bảng tiêu chí"
     AUTHORITY_SET = 480, "Đặt cấp có thẩm quyền quyết định"
+    REMINDER_SENT = 490, "Nhắc nộp bản tự kiểm điểm"
+    REVIEW_EXCLUDED = 491, "Cho không xếp loại trong kỳ"
+    REVIEW_REINSTATED = 492, "Đưa trở lại kỳ kiểm điểm"
+    REVIEW_REFERRED = 493, "Đề nghị cấp có thẩm quyền quyết định"
     # 500–599 reports: every export, and every screen that lists members' results in bulk (Decree 13/2023)
     REPORT_SYNTHESIS_EXPORTED = 501, "Xuất biểu tổng hợp kết quả xếp loại"
     REPORT_QUOTA_EXPORTED = 502, "Xuất báo cáo tỷ lệ hoàn thành xuất sắc nhiệm vụ"

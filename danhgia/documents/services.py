@@ -38,7 +38,7 @@ from danhgia.documents.models import DocumentJob, DocumentTemplate, JobState
 from danhgia.lib.numbers import number
 from danhgia.orgs.models import Unit, path_ids, subtree_q
 from danhgia.periods.models import Period
-from danhgia.reviews.models import Meeting, Review, ReviewState
+from danhgia.reviews.models import DecisionKind, Meeting, Review, ReviewState
 
 if TYPE_CHECKING:
     from danhgia.accounts.models import User
@@ -225,15 +225,18 @@ def plan(period: Period, unit: Unit, *, subtree: bool) -> Plan:
     reviews = Review.objects.filter(period=period).filter(where)
     result = Plan()
     rows = reviews.order_by("context__path", "kind", "person__sort_key", "unit__sort_key", "pk").values_list(
-        "pk", "state", "context_id", "decision__authority_id"
+        "pk", "state", "context_id", "decision__authority_id", "submitted_at", "decision__kind"
     )
     notices: dict[tuple[int, int], None] = {}
-    for pk, state, context_id, authority_id in rows:
+    for pk, state, context_id, authority_id, submitted_at, decision_kind in rows:
         if state == ReviewState.DRAFT:
             continue
-        result.review_ids.append(pk)
         if authority_id is not None:
             notices[(context_id, authority_id)] = None
+        # Never submitted (Review.unsubmitted): taken out of the period, or decided without its self-review.
+        if state == ReviewState.EXCLUDED or (submitted_at is None and decision_kind == DecisionKind.UNPROPOSED):
+            continue
+        result.review_ids.append(pk)
     result.notices = list(notices)
     drafts = reviews.filter(state=ReviewState.DRAFT).select_related("person", "unit", "context")
     result.drafts = [

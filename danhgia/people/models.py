@@ -215,6 +215,8 @@ class QuotaGroup(models.Model):
     rule = models.JSONField("Quy tắc lập nhóm", default=dict, blank=True)
     rate = models.DecimalField("Tỷ lệ HTXS tối đa", max_digits=4, decimal_places=3, null=True, blank=True)
     rate_reason = models.CharField("Căn cứ điều chỉnh tỷ lệ", max_length=300, blank=True, default="")
+    # Who decided a rate above the regime's (QĐ 366 Art. 11 §1.5: the competent authority, up to 25 %).
+    rate_decided_by = models.CharField("Cấp quyết định tỷ lệ", max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = "Nhóm đối tượng tương đồng"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -33,6 +34,8 @@ from danhgia.people.models import (
     QuotaGroupEntry,
     SubjectKind,
 )
+from danhgia.rules.regimes import Regime
+from danhgia.rules.rulebook import load_spec
 
 if TYPE_CHECKING:
     from danhgia.accounts.models import User
@@ -181,6 +184,78 @@ def rule_candidates(rule: QuotaRule, *, period: Period) -> tuple[str, QuerySet[A
     return "unit", units.values_list("pk", flat=True)
 
 
+@dataclass(frozen=True)
+class RateLimits:
+    """The HTXS rates a group of a period may have.
+
+    `default` is the regime's rate (20 % under every regime so far); `regulation` the highest the regulation lets
+    the competent authority set (QĐ 366 Art. 11 §1.5: 25 % for an outstanding organisation, unit; QĐ 132 and
+    QĐ 124 allow no more than 20 %); `maximum` is that, or the installation's DANHGIA_QUOTA_MAX_RATE when higher
+    (a what-if, a regulation changed before the rulebook), never above 1."""
+
+    regime: str
+    default: Decimal
+    regulation: Decimal
+    maximum: Decimal
+    source: str
+
+    @property
+    def raised(self) -> bool:
+        return self.maximum > self.regulation
+
+
+def rate_limits(period: Period) -> RateLimits:
+    from danhgia.reviews.presentation import clean_source
+
+    spec = load_spec(Regime(period.regime)).quota
+    default = Decimal(str(spec.rate))
+    regulation = Decimal(str(spec.max_rate)) if spec.max_rate is not None else default
+    source = spec.exception.source if spec.max_rate is not None and spec.exception is not None else spec.source
+    configured = getattr(settings, "DANHGIA_QUOTA_MAX_RATE", None)
+    maximum = regulation
+    if configured is not None:
+        maximum = max(regulation, min(Decimal(str(configured)), Decimal(1)))
+    return RateLimits(period.regime, default, regulation, maximum, clean_source(source))
+
+
+def percent(rate: Decimal) -> str:
+    """0.25 → "25%", 0.125 → "12,5%" (the Vietnamese decimal comma)."""
+    text = f"{(rate * 100).normalize():f}".replace(".", ",")
+    return f"{text}%"
+
+
+def check_rate(*, period: Period, rate: Decimal | None, reason: str, decided_by: str) -> None:
+    """Refuse, naming the field and the limit, a rate the regulation of the period does not allow (every way a rate
+    is set comes here: the group form, this module's services, the admin)."""
+    if rate is None:
+        return
+    limits = rate_limits(period)
+    errors: dict[str, str] = {}
+    if rate <= 0:
+        errors["rate"] = f"Tỷ lệ HTXS tối đa phải lớn hơn 0 (để trống: theo quy định, {percent(limits.default)})."
+    elif rate > limits.maximum:
+        if limits.raised:
+            errors["rate"] = (
+                f"Tỷ lệ HTXS tối đa không được vượt quá {percent(limits.maximum)} "
+                f"(mức tối đa cấu hình cho hệ thống; quy định {limits.regime}: {percent(limits.regulation)})."
+            )
+        else:
+            errors["rate"] = (
+                f"Tỷ lệ HTXS tối đa không được vượt quá {percent(limits.maximum)} theo quy định của kỳ "
+                f"({limits.regime}: {limits.source})."
+            )
+    if rate != limits.default and not reason.strip():
+        errors["rate_reason"] = f"Tỷ lệ khác {percent(limits.default)} cần ghi rõ căn cứ, lý do."
+    if rate > limits.default and not decided_by.strip():
+        # QĐ 366 Art. 11 §1.5: "cấp có thẩm quyền quyết định tỉ lệ … không vượt quá 25%".
+        errors["rate_decided_by"] = (
+            f"Tỷ lệ trên {percent(limits.default)} chỉ áp dụng khi cấp có thẩm quyền quyết định: "
+            "hãy ghi cấp quyết định, số và ngày văn bản."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def quota_group_create(
     *,
@@ -192,6 +267,7 @@ def quota_group_create(
     rule: dict[str, Any] | None = None,
     rate: Decimal | None = None,
     rate_reason: str = "",
+    rate_decided_by: str = "",
 ) -> QuotaGroup:
     parsed = parse_rule(rule or {"kind": "manual"})
     if subject_kind not in RULE_SUBJECTS[parsed.kind]:
@@ -202,8 +278,7 @@ def quota_group_create(
             raise ValidationError({"rule": "Đơn vị trong quy tắc phải thuộc phạm vi của nhóm."})
     if not in_subtree(unit.path, period.unit.path):
         raise ValidationError({"unit": "Phạm vi của nhóm phải thuộc phạm vi của kỳ đánh giá."})
-    if rate is not None and rate != Decimal("0.20") and not rate_reason.strip():
-        raise ValidationError({"rate_reason": "Tỷ lệ khác 20% cần ghi rõ căn cứ, người quyết định."})
+    check_rate(period=period, rate=rate, reason=rate_reason, decided_by=rate_decided_by)
     group = QuotaGroup(
         period=period,
         unit=unit,
@@ -212,6 +287,7 @@ def quota_group_create(
         rule=parsed.as_json(),
         rate=rate,
         rate_reason=rate_reason.strip(),
+        rate_decided_by=rate_decided_by.strip(),
     )
     group.full_clean()
     group.save()
@@ -220,7 +296,13 @@ def quota_group_create(
         action=Action.QUOTA_GROUP_CREATED,
         target=group,
         unit=unit,
-        new={"name": group.name, "subject_kind": subject_kind, "rule": group.rule, "rate": rate},
+        new={
+            "name": group.name,
+            "subject_kind": subject_kind,
+            "rule": group.rule,
+            "rate": rate,
+            "rate_decided_by": group.rate_decided_by,
+        },
     )
     return group
 
@@ -232,11 +314,23 @@ class FillResult:
     total: int
     # Subjects the rule selects but that already belong to another group of the same kind in the period.
     conflicts: list[tuple[int, str]]
+    # Changes refused because decisions were taken under a group's quota (reviews/regroup.py): subject, reason.
+    refused: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _regroup():  # type: ignore[no-untyped-def]
+    """The reviews follow the entries (reviews/regroup.py); imported late, the reviews app being above this one."""
+    from danhgia.reviews import regroup
+
+    return regroup
 
 
 @transaction.atomic
 def quota_group_fill(*, group: QuotaGroup, actor: User | None) -> FillResult:
-    """(Re)apply the group's rule: add what it selects, drop rule entries it no longer selects."""
+    """(Re)apply the group's rule: add what it selects, drop rule entries it no longer selects. After opening, the
+    reviews of the subjects added or dropped move with them; those that cannot move (decisions taken under a
+    group's quota) keep their place and are reported."""
+    regroup = _regroup()
     group = QuotaGroup.objects.select_for_update().select_related("period").get(pk=group.pk)
     rule = parse_rule(group.rule)
     target, ids = rule_candidates(rule, period=group.period)
@@ -245,14 +339,23 @@ def quota_group_fill(*, group: QuotaGroup, actor: User | None) -> FillResult:
     existing = QuotaGroupEntry.objects.filter(group=group)
     rule_entries = {getattr(e, fk): e.pk for e in existing.filter(source=EntrySource.RULE)}
     present = set(existing.values_list(fk, flat=True))
-    stale = [pk for subject, pk in rule_entries.items() if subject not in wanted]
+    stale_subjects = [subject for subject in rule_entries if subject not in wanted]
+    leaving = regroup.plan(period=group.period, subject_kind=group.subject_kind, subjects=stale_subjects, target=None)
+    stale = [rule_entries[subject] for subject in stale_subjects if subject not in leaving.refused]
     QuotaGroupEntry.objects.filter(pk__in=stale).delete()
+    regroup.apply(moves=leaving.movable, target=None, actor=actor)
     taken = dict(
         QuotaGroupEntry.objects.filter(period=group.period, subject_kind=group.subject_kind, **{f"{fk}__in": wanted})
         .exclude(group=group)
         .values_list(fk, "group__name")
     )
-    new = sorted(wanted - present - set(taken))
+    joining = regroup.plan(
+        period=group.period,
+        subject_kind=group.subject_kind,
+        subjects=sorted(wanted - present - set(taken)),
+        target=group,
+    )
+    new = sorted(wanted - present - set(taken) - set(joining.refused))
     QuotaGroupEntry.objects.bulk_create(
         [
             QuotaGroupEntry(
@@ -262,11 +365,13 @@ def quota_group_fill(*, group: QuotaGroup, actor: User | None) -> FillResult:
         ],
         batch_size=2000,
     )
+    regroup.apply(moves=joining.movable, target=group, actor=actor)
     result = FillResult(
         added=len(new),
         removed=len(stale),
         total=QuotaGroupEntry.objects.filter(group=group).count(),
         conflicts=sorted(taken.items()),
+        refused=sorted({**leaving.refused, **joining.refused}.items()),
     )
     record(
         actor=actor,
@@ -278,6 +383,7 @@ def quota_group_fill(*, group: QuotaGroup, actor: User | None) -> FillResult:
             "removed": result.removed,
             "total": result.total,
             "conflicts": len(result.conflicts),
+            "refused": len(result.refused),
         },
     )
     return result
@@ -298,9 +404,15 @@ def quota_group_add(
     )
     if other is not None:
         raise ValidationError({"subject": f"Đối tượng đã thuộc nhóm «{other.group.name}» trong kỳ này."})
+    regroup = _regroup()
+    subject_id = person.pk if person is not None else unit.pk if unit is not None else 0
+    moving = regroup.plan(period=group.period, subject_kind=group.subject_kind, subjects=[subject_id], target=group)
+    if moving.refused:
+        raise ValidationError({"subject": moving.reason()})
     entry = QuotaGroupEntry.objects.create(
         group=group, period=group.period, subject_kind=group.subject_kind, source=EntrySource.MANUAL, **subject
     )
+    regroup.apply(moves=moving.movable, target=group, actor=actor)
     record(
         actor=actor,
         action=Action.QUOTA_GROUP_ENTRY_ADDED,
@@ -313,15 +425,33 @@ def quota_group_add(
 
 @transaction.atomic
 def quota_group_remove(*, entry: QuotaGroupEntry, actor: User | None) -> None:
-    group = entry.group
+    """Take a subject out of its group; after opening, its undecided review leaves the group too (refused while
+    the group has decisions: they were taken under its quota)."""
+    group = QuotaGroup.objects.select_for_update().select_related("period", "unit").get(pk=entry.group_id)
+    regroup = _regroup()
+    subject_id = entry.person_id or entry.unit_id or 0
+    moving = regroup.plan(period=group.period, subject_kind=group.subject_kind, subjects=[subject_id], target=None)
+    if moving.refused:
+        raise ValidationError({"subject": moving.reason()})
     label = str(entry.person or entry.unit)
     old = {"person": entry.person_id, "unit": entry.unit_id, "label": label, "source": entry.source}
     entry.delete()
+    regroup.apply(moves=moving.movable, target=None, actor=actor)
     record(actor=actor, action=Action.QUOTA_GROUP_ENTRY_REMOVED, target=group, unit=group.unit, old=old)
 
 
 @transaction.atomic
 def quota_group_delete(*, group: QuotaGroup, actor: User | None) -> None:
+    """Delete a group; after opening its reviews become ungrouped, each audited. Refused once the group has
+    decisions: they were taken under its quota."""
+    group = QuotaGroup.objects.select_for_update().select_related("unit").get(pk=group.pk)
+    regroup = _regroup()
+    if regroup.group_decided(group):
+        raise ValidationError(
+            {"group": f"Nhóm «{group.name}» đã có quyết định xếp loại: không xóa được, vì các quyết định đã tính "
+             "theo tỷ lệ của nhóm này."}
+        )  # fmt: skip
+    regroup.apply(moves=regroup.group_reviews(group), target=None, actor=actor)
     old = {"name": group.name, "subject_kind": group.subject_kind, "entries": group.entries.count()}
     unit = group.unit
     label = str(group)

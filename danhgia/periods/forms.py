@@ -72,7 +72,11 @@ class QuotaGroupForm(forms.Form):
         required=False, localize=True,
         help_text=_("Ví dụ 0,25 cho trường hợp đơn vị có thành tích xuất sắc (QĐ 366 Điều 11)."),
     )  # fmt: skip
-    rate_reason = forms.CharField(label=_("Căn cứ, người quyết định tỷ lệ"), max_length=300, required=False)
+    rate_reason = forms.CharField(label=_("Căn cứ, lý do điều chỉnh tỷ lệ"), max_length=300, required=False)
+    rate_decided_by = forms.CharField(
+        label=_("Cấp có thẩm quyền quyết định tỷ lệ (số, ngày văn bản)"), max_length=200, required=False,
+        help_text=_("Bắt buộc khi tỷ lệ trên 20%."),
+    )  # fmt: skip
 
     def __init__(self, *args: Any, units: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

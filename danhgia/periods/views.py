@@ -24,6 +24,7 @@ from danhgia.orgs.models import PARTY_KINDS
 from danhgia.orgs.selectors import scope_root_units, unit_choices
 from danhgia.people.models import PERSON_SUBJECTS, QuotaGroupEntry
 from danhgia.people.quota import (
+    percent,
     quota_group_add,
     quota_group_create,
     quota_group_delete,
@@ -33,6 +34,7 @@ from danhgia.people.quota import (
 from danhgia.periods import selectors, services
 from danhgia.periods.forms import AddEntryForm, PeriodForm, PhaseForm, QuotaGroupForm
 from danhgia.periods.models import PeriodStatus, Phase
+from danhgia.reviews import regroup
 from danhgia.rules.regimes import REGIME_TITLES, Regime
 
 
@@ -145,7 +147,8 @@ def group_create(request: HttpRequest, period_id: int) -> HttpResponse:
             try:
                 group = quota_group_create(
                     period=period, unit=unit, name=data["name"], subject_kind=data["subject_kind"], rule=form.rule(),
-                    rate=data["rate"], rate_reason=data["rate_reason"], actor=request.user,  # type: ignore[arg-type]
+                    rate=data["rate"], rate_reason=data["rate_reason"], rate_decided_by=data["rate_decided_by"],
+                    actor=request.user,  # type: ignore[arg-type]
                 )  # fmt: skip
                 result = quota_group_fill(group=group, actor=request.user)  # type: ignore[arg-type]
             except ValidationError as exc:
@@ -185,6 +188,8 @@ def group_detail(request: HttpRequest, period_id: int, group_id: int) -> HttpRes
         request, "periods/group.html",
         {"group": group, "period": group.period, "page": page, "page_query": query_without_page(request),
          "rule_text": selectors.rule_text(group), "may_manage": may_manage, "query": query,
+         "rate_text": percent(group.rate) if group.rate is not None else "",
+         "decided": regroup.group_decided(group),
          "add_form": AddEntryForm(choices=choices), "choices": choices},
     )  # fmt: skip
 
@@ -203,6 +208,9 @@ def group_fill(request: HttpRequest, period_id: int, group_id: int) -> HttpRespo
             n,
         ) % {"n": n}
     messages.success(request, text)
+    if result.refused:
+        # Decisions were taken under a group's quota: those subjects stay where they are, each with the reason.
+        messages.warning(request, "; ".join(reason for _subject, reason in result.refused[:20]))
     return redirect("periods-group", period_id=group.period_id, group_id=group.pk)
 
 
@@ -231,8 +239,12 @@ def group_add(request: HttpRequest, period_id: int, group_id: int) -> HttpRespon
 def group_remove(request: HttpRequest, period_id: int, group_id: int, entry_id: int) -> HttpResponse:
     group = access_quota_group(request.user, group_id, for_write=True)
     entry = get_object_or_404(QuotaGroupEntry, pk=entry_id, group=group)
-    quota_group_remove(entry=entry, actor=request.user)  # type: ignore[arg-type]
-    messages.success(request, _("Đã loại khỏi nhóm."))
+    try:
+        quota_group_remove(entry=entry, actor=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã loại khỏi nhóm."))
     return redirect("periods-group", period_id=group.period_id, group_id=group.pk)
 
 
@@ -240,6 +252,10 @@ def group_remove(request: HttpRequest, period_id: int, group_id: int, entry_id: 
 def group_delete(request: HttpRequest, period_id: int, group_id: int) -> HttpResponse:
     group = access_quota_group(request.user, group_id, for_write=True)
     period_id = group.period_id
-    quota_group_delete(group=group, actor=request.user)  # type: ignore[arg-type]
+    try:
+        quota_group_delete(group=group, actor=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("periods-group", period_id=period_id, group_id=group.pk)
     messages.success(request, _("Đã xóa nhóm."))
     return redirect("periods-groups", period_id=period_id)

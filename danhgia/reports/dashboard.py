@@ -135,6 +135,7 @@ def dashboard(unit: Unit, period: Period, viewer: AnyUser, today: dt.date | None
     # period read on its own would scan the whole table again. Only this period is split by unit below.
     rows = (
         Review.objects.filter(in_view(unit, viewer, period=periods), period__in=periods)
+        .exclude(state=ReviewState.EXCLUDED)  # counted with the exclusions (stuck.py)
         .annotate(
             child=Case(
                 When(period=period, then=Substr("context__path", 1, prefix)),

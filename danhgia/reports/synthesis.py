@@ -23,7 +23,7 @@ from danhgia.people.models import Membership, MemberStatus, QuotaGroup, SubjectK
 from danhgia.periods.models import Period
 from danhgia.reports.common import AUTHORITY, MEMBER_KINDS, in_view, rulebook
 from danhgia.reports.dashboard import Levels, omitted_members, present_at
-from danhgia.reviews.models import Exclusion, Review, ReviewKind
+from danhgia.reviews.models import DecisionKind, Exclusion, Review, ReviewKind, ReviewState
 from danhgia.reviews.opening import EXCLUSION_REASONS
 
 if TYPE_CHECKING:
@@ -125,6 +125,9 @@ class Synthesis:
     groups: list[GroupRow]
     kht: list[KhtRow]
     kht_subjects: dict[str, int]  # KHT subjects (not reasons) per column: members, leaders, orgs
+    # Reviews the ordinary steps could not decide (reviews/stuck.py), said apart: decided without a passed proposal
+    # ("unproposed", counted at their level) and excluded by the authority ("excluded", among "Lý do khác").
+    stuck: dict[str, int] = field(default_factory=dict)
 
 
 def _six_months_before(day: dt.date) -> dt.date:
@@ -159,6 +162,8 @@ def review_counts(unit: Unit, period: Period, viewer: AnyUser) -> list[Counted]:
     prefix = len(unit.path) + SEGMENT
     rows = (
         Review.objects.filter(in_view(unit, viewer, period=period), period=period)
+        # An excluded review (stuck.py) is counted with the exclusions, as not reviewed with its reason.
+        .exclude(state=ReviewState.EXCLUDED)
         .annotate(child=Substr("context__path", 1, prefix), new=_too_new(_six_months_before(period.ends_on)))
         .values_list("child", "kind", "unit__kind", "quota_group_id", "decision__level", "new")
         .annotate(n=Count("id"))
@@ -327,7 +332,19 @@ def synthesis(unit: Unit, period: Period, viewer: AnyUser) -> Synthesis:
         groups=by_group(counts),
         kht=kht,
         kht_subjects=kht_subjects,
+        stuck=stuck_counts(unit, period, viewer),
     )
+
+
+def stuck_counts(unit: Unit, period: Period, viewer: AnyUser) -> dict[str, int]:
+    """How many were decided without a passed proposal, and how many excluded by the authority (stuck.py)."""
+    unproposed = Review.objects.filter(
+        in_view(unit, viewer, period=period), period=period, decision__kind=DecisionKind.UNPROPOSED
+    ).count()
+    excluded = Exclusion.objects.filter(
+        in_view(unit, viewer, "unit__path", period=period), period=period, review__isnull=False
+    ).count()
+    return {"unproposed": unproposed, "excluded": excluded}
 
 
 PDF_GROUPS = 60  # above this many quota groups the PDF sums them by kind (the workbook keeps every group)

@@ -327,7 +327,9 @@ def evaluate(
             quota: rules_case.Quota | msgspec.UnsetType = msgspec.UNSET
             if group.rate is not None:
                 quota = rules_case.Quota(
-                    rate=float(group.rate), decided_by=group.rate_reason or None, reason=group.rate_reason
+                    rate=float(group.rate),
+                    decided_by=group.rate_decided_by or group.rate_reason or None,
+                    reason=group.rate_reason,
                 )
             groups.append(rules_case.Group(id=f"g{group.pk}", name=group.name, quota=quota))
     case = rules_case.Case(

@@ -70,6 +70,7 @@ def _for_deciding(period: Period, wanted: Q) -> list[Review]:
     rows = list(
         Review.objects.filter(period=period)
         .filter(wanted)
+        .exclude(state=ReviewState.EXCLUDED)  # not rated: outside every quota (stuck.py)
         .select_related("person", "unit", "decision")
         .defer("sections", "appraisal_note")
         .order_by("pk")
@@ -88,7 +89,11 @@ def group_reviews(period: Period, group: QuotaGroup | None, ids: list[int] | Non
         # The written sections and a decision's stored engine output are not read here. Persons, units and
         # decisions come by primary key in their own queries: joined, PostgreSQL scans and hashes the whole person
         # and decision tables for a thousand rows (80 ms of 115 on a 70,000-member province).
-        rows = list(Review.objects.filter(period=period, quota_group=group).defer("sections"))
+        rows = list(
+            Review.objects.filter(period=period, quota_group=group)
+            .exclude(state=ReviewState.EXCLUDED)  # not rated: outside every quota (stuck.py)
+            .defer("sections")
+        )
         persons = Person.objects.in_bulk({r.person_id for r in rows if r.person_id})
         units = Unit.objects.in_bulk(
             {r.context_id for r in rows} | {r.authority_id for r in rows} | {r.unit_id for r in rows if r.unit_id}
@@ -132,12 +137,16 @@ def _bodies(outcomes: dict[int, Outcome]) -> dict[int, Review]:
     return bodies
 
 
-def _blocked(review: Review, bodies: dict[int, Review]) -> str:
+def _blocked(review: Review, bodies: dict[int, Review], *, stuck: bool = False) -> str:
+    """Why the review cannot be decided now ("" if it can); `stuck`: decided without a passed proposal (stuck.py
+    has checked that it may be), so only the other conditions apply."""
     if review.state == ReviewState.DECIDED:
         return "Đã quyết định"
     if review.state == ReviewState.COMPLAINED:
         return "Đang giải quyết khiếu nại"
-    if review.state not in DECIDABLE:
+    if review.state == ReviewState.EXCLUDED:
+        return "Không xếp loại trong kỳ"
+    if review.state not in DECIDABLE and not stuck:
         return "Chưa có đề xuất của hội nghị" if review.state == ReviewState.SUBMITTED else "Chưa nộp bản kiểm điểm"
     body = bodies.get(review.heads_id) if review.heads_id else None
     if body is not None and body.pk != review.pk and body.state != ReviewState.DECIDED:
@@ -208,8 +217,10 @@ def decide(
     signer: str = "",
     attachment: UploadedFile | None = None,
     supersedes: dict[int, Decision] | None = None,
+    stuck: frozenset[int] = frozenset(),
 ) -> list[Decision]:
-    """Decide `levels` (review id → level) for reviews of one period; refuse everything if any is not allowed."""
+    """Decide `levels` (review id → level) for reviews of one period; refuse everything if any is not allowed.
+    `stuck`: reviews decided without a passed proposal (stuck.py)."""
     if not levels:
         raise ValidationError({"levels": "Chưa chọn đối tượng nào để quyết định."})
     period = reviews[0].period
@@ -228,6 +239,7 @@ def decide(
         signer=signer,
         attachment=attachment,
         supersedes=supersedes or {},
+        stuck=stuck,
     )
 
 
@@ -245,6 +257,7 @@ def _decide_locked(
     supersedes: dict[int, Decision] | None = None,
     loaded: Loaded | None = None,
     computed: dict[int, Result | None] | None = None,
+    stuck: frozenset[int] = frozenset(),
 ) -> list[Decision]:
     """Check and write, the lock held and `everyone` read under it (`decide`); `loaded` if already read;
     `computed`: the engine's own results for these reviews (no level forced), if already computed."""
@@ -264,7 +277,7 @@ def _decide_locked(
         if level not in LEVELS:
             errors[field] = f"{review.subject_name}: mức xếp loại không hợp lệ."
             continue
-        if supersedes.get(review_id) is None and (blocked := _blocked(review, bodies)):
+        if supersedes.get(review_id) is None and (blocked := _blocked(review, bodies, stuck=review_id in stuck)):
             errors[field] = f"{review.subject_name}: {blocked}."
             continue
         if actor is not None and review.person_id is not None and getattr(actor, "person_id", None) == review.person_id:

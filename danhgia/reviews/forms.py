@@ -190,3 +190,31 @@ class RespondentsForm(forms.Form):
                 name, _sep, email = line.partition(";")
                 rows.append((name.strip(), email.strip()))
         return rows
+
+
+# ---------------------------------------------------------------------- stuck reviews (stuck.py): the authority's way
+# The services name what is missing, in Vietnamese, next to the field: the fields themselves require nothing.
+class UnproposedDecisionForm(forms.Form):
+    level = forms.ChoiceField(label=_("Mức xếp loại"), choices=LEVEL_OPTIONS, required=False)
+    reason = forms.CharField(
+        label=_("Lý do quyết định"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+
+
+class ExclusionForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Lý do không xếp loại"), choices=[], required=False)
+    note = forms.CharField(
+        label=_("Ghi rõ lý do, căn cứ"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from danhgia.reviews.stuck import EXCLUSION_GROUNDS
+
+        super().__init__(*args, **kwargs)
+        ground = self.fields["ground"]
+        assert isinstance(ground, forms.ChoiceField)
+        ground.choices = [("", "—"), *EXCLUSION_GROUNDS.items()]
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)

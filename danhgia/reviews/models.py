@@ -55,6 +55,9 @@ class ReviewState(models.TextChoices):
     APPRAISED = "appraised", "Đã thẩm định"
     DECIDED = "decided", "Đã quyết định"
     COMPLAINED = "complained", "Đang giải quyết khiếu nại"
+    # Taken out of the period by the competent authority, with its reason (long illness, work far away …): not an
+    # omission, not rated, outside every quota (stuck.py; the reason is the review's Exclusion).
+    EXCLUDED = "excluded", "Không xếp loại trong kỳ"
 
 
 class Review(models.Model):
@@ -162,6 +165,16 @@ class Review(models.Model):
     def level(self) -> str:
         return self.decision.level if self.decision_id and self.decision else ""
 
+    @property
+    def unsubmitted(self) -> bool:
+        """Whether what the self-review says is still its author's alone: a draft, a review taken out of the period,
+        or one decided without its self-review ever being submitted (stuck.py)."""
+        if self.state in {ReviewState.DRAFT, ReviewState.EXCLUDED}:
+            return True
+        if self.submitted_at is None and self.state in {ReviewState.DECIDED, ReviewState.COMPLAINED}:
+            return self.decisions.filter(kind=DecisionKind.UNPROPOSED).exists()
+        return False
+
 
 class TaskStatus(models.TextChoices):
     ON_TIME = "on_time", "Hoàn thành đúng hạn"
@@ -206,13 +219,25 @@ class Evidence(models.Model):
 
 
 class Exclusion(models.Model):
-    """A member not reviewed in the period, and why (exempt, suspended, admitted less than six months ago …)."""
+    """A member not reviewed in the period, and why (exempt, suspended, admitted less than six months ago …).
+
+    Written when the period is opened (opening.py: no review is drawn up), or later by the competent authority for
+    a review that cannot be completed (stuck.py: the review stays, in state «excluded», and is linked here)."""
 
     period = models.ForeignKey("periods.Period", on_delete=models.CASCADE, related_name="exclusions")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="Chi bộ")
     reason = models.CharField("Lý do", max_length=40)
     basis = models.CharField("Căn cứ", max_length=120)
+    # Set when the authority excluded an opened review: which, who, when, and the written reason.
+    review = models.OneToOneField(
+        "reviews.Review", null=True, blank=True, on_delete=models.CASCADE, related_name="exclusion"
+    )
+    note = models.TextField("Lý do cụ thể", blank=True, default="")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField("Quyết định lúc", null=True, blank=True)
 
     class Meta:
         verbose_name = "Không kiểm điểm"
@@ -297,6 +322,8 @@ class DecisionKind(models.TextChoices):
     SYSTEM = "system", "Quyết định trên hệ thống"
     RECORDED = "recorded", "Ghi nhận quyết định của cấp có thẩm quyền"
     REDECISION = "redecision", "Quyết định lại sau khiếu nại"
+    # A review that could not reach a passed proposal (no self-review by the deadline, a failed vote): stuck.py.
+    UNPROPOSED = "unproposed", "Quyết định khi không có đề xuất được thông qua"
 
 
 class Decision(models.Model):

@@ -10,6 +10,10 @@ often the command runs (the notification's key).
 - decision (phase "decision"): those who decide for a committee with proposals still undecided, one per
   committee;
 - opinions: each respondent with an account whose sheet is still unanswered.
+
+A secretary can also remind, from the cell's page, every member whose self-review is still a draft
+(`remind_drafts`), at any time: the reminder carries the same key as the daily self-review reminder, so a member
+is reminded at most once a day, by the command or by the button.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from django.urls import reverse
 
 from danhgia.accounts.models import User
 from danhgia.accounts.permissions import Perm
+from danhgia.audit.models import Action
+from danhgia.audit.services import record
 from danhgia.lib.dates import today as local_today
 from danhgia.orgs.models import Unit
 from danhgia.periods.models import Period, PeriodStatus
@@ -67,6 +73,11 @@ def due(today: dt.date | None = None, days: int | None = None) -> list[Reminder]
     return reminders
 
 
+def _self_key(review_id: int, today: dt.date) -> str:
+    """One self-review reminder per member and day, whoever sends it (the command or the secretary's button)."""
+    return f"self:{review_id}:{today:%Y%m%d}"
+
+
 def _self_review(period: Period, today: dt.date, days: int) -> list[Reminder]:
     deadline = _window(period, "self_review", today, days)
     if deadline is None:
@@ -79,7 +90,7 @@ def _self_review(period: Period, today: dt.date, days: int) -> list[Reminder]:
         out.append(
             Reminder(
                 user,
-                f"self:{review_id}:{today:%Y%m%d}",
+                _self_key(review_id, today),
                 f"Nhắc việc: bản tự kiểm điểm {period.name} chưa nộp — {_when(deadline, today)}.",
                 reverse("reviews-self", args=[review_id]),
             )
@@ -187,3 +198,69 @@ def send(reminders: list[Reminder]) -> int:
 
 def summary(reminders: list[Reminder]) -> dict[str, int]:
     return dict(Counter(r.key.split(":", 1)[0] for r in reminders))
+
+
+@dataclass(frozen=True)
+class Nudged:
+    """What the secretary's reminder did: sent now, already reminded today, and who has no account to remind."""
+
+    sent: int
+    already: int
+    without_account: list[str]
+
+
+def drafts_in(period: Period, unit: Unit) -> list[Review]:
+    """The members' self-reviews of a cell (or the persons reviewed in a body) still to be submitted."""
+    return list(
+        Review.objects.filter(period=period, context=unit, state=ReviewState.DRAFT, kind__in=PERSON_KINDS)
+        .select_related("person")
+        .order_by("person__sort_key")
+    )
+
+
+def reminded_today(reviews: list[Review], today: dt.date | None = None) -> int:
+    today = today or local_today()
+    keys = [_self_key(r.pk, today) for r in reviews]
+    return Notification.objects.filter(key__in=keys).values("key").distinct().count()
+
+
+@transaction.atomic
+def remind_drafts(*, period: Period, unit: Unit, actor: User | None, today: dt.date | None = None) -> Nudged:
+    """The secretary's button: remind each member of the unit whose self-review is still a draft (not the
+    secretary's own), at most once a day each; audited with what was sent."""
+    today = today or local_today()
+    own = getattr(actor, "person_id", None)
+    drafts = [r for r in drafts_in(period, unit) if r.person_id != own]
+    phase = period.phases.filter(code="self_review").first()
+    when = f" — {_when(phase.deadline, today)}" if phase is not None else ""
+    users: dict[int, list[User]] = {}
+    for user in User.objects.filter(is_active=True, person_id__in=[r.person_id for r in drafts]):
+        users.setdefault(user.person_id, []).append(user)  # type: ignore[arg-type]
+    sender = f" ({unit.name} nhắc)" if unit.name else ""
+    due = [
+        Reminder(
+            user,
+            _self_key(review.pk, today),
+            f"Nhắc việc{sender}: bản tự kiểm điểm {period.name} chưa nộp{when}.",
+            reverse("reviews-self", args=[review.pk]),
+        )
+        for review in drafts
+        for user in users.get(review.person_id or 0, [])
+    ]
+    already = reminded_today([r for r in drafts if r.person_id in users], today)
+    sent = send(due)
+    without = [r.subject_name for r in drafts if r.person_id not in users]
+    record(
+        actor=actor,
+        action=Action.REMINDER_SENT,
+        target=unit,
+        unit=unit,
+        new={
+            "period": period.pk,
+            "drafts": len(drafts),
+            "sent": sent,
+            "already": already,
+            "without_account": len(without),
+        },
+    )
+    return Nudged(sent=sent, already=already, without_account=without)

@@ -17,6 +17,7 @@ from danhgia.periods.models import Period
 from danhgia.reviews.models import (
     Complaint,
     CriteriaTable,
+    DecisionKind,
     Exclusion,
     Meeting,
     Notification,
@@ -162,12 +163,23 @@ def exclusions(period: Period, viewer: AnyUser) -> QuerySet[Exclusion]:
     )
 
 
+def unproposed(period: Period, viewer: AnyUser, limit: int = 500) -> list[Review]:
+    """Reviews decided without a passed proposal (stuck.py), in the viewer's scope: not omissions, said apart."""
+    return list(
+        visible_reviews(period, viewer)
+        .filter(decision__kind=DecisionKind.UNPROPOSED)
+        .select_related("person", "unit", "context", "decision")
+        .order_by("context__path", "person__sort_key")[:limit]
+    )
+
+
 def decision_groups(period: Period, viewer: AnyUser) -> list[dict[str, Any]]:
     """The quota groups with reviews the viewer decides, with how many are ready and how many decided."""
     decide = scope_for(viewer, Perm.REVIEWS_DECIDE)
     rows = (
         Review.objects.filter(period=period)
         .filter(decide.q("authority__path"))
+        .exclude(state=ReviewState.EXCLUDED)  # not rated in the period: nothing left to decide
         .values("quota_group_id", "quota_group__name", "authority__name")
         .annotate(
             total=Count("id"),
@@ -185,7 +197,7 @@ def ungrouped_review_ids(period: Period, viewer: AnyUser) -> list[int]:
     if decide.empty:
         return []
     rows = Review.objects.filter(period=period, quota_group__isnull=True).filter(decide.q("authority__path"))
-    return list(rows.values_list("pk", flat=True))
+    return list(rows.exclude(state=ReviewState.EXCLUDED).values_list("pk", flat=True))
 
 
 def my_reviews(user: AnyUser) -> QuerySet[Review]:

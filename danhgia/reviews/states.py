@@ -5,8 +5,17 @@
       └─────reopen───────┘                      └────────decide────────┴──▶ decided ──complain──▶ complained
                                                                                  ▲                     │
                                                                                  └──uphold / redecide──┘
+    draft, submitted ──decide_unproposed──▶ decided      (no self-review by its deadline; the vote failed)
+    draft, submitted ──exclude──▶ excluded ──reinstate──▶ draft
 
-A proposal can be recorded again until the review is appraised or decided; an appraisal until decided.
+A proposal can be recorded again until the review is appraised or decided; an appraisal until decided. A vote
+that fails leaves the review submitted: the meeting votes again or on another level.
+
+Stuck reviews (stuck.py), the competent authority's way out, each with a written reason and audited:
+- decide_unproposed: a draft whose self-review deadline has passed, or a submitted review whose proposal failed
+  the vote, is decided without a passed proposal (the quota and the head rule still apply);
+- exclude: a member's review that cannot be completed (long illness, work far away …) is taken out of the period:
+  not rated, not an omission, outside every quota; reinstate undoes it (back to draft).
 """
 
 from __future__ import annotations
@@ -32,6 +41,13 @@ ACTIONS: dict[str, tuple[frozenset[str], str, str]] = {
     "complain": (frozenset({S.DECIDED}), S.COMPLAINED, "khiếu nại"),
     "uphold": (frozenset({S.COMPLAINED}), S.DECIDED, "giữ nguyên kết quả"),
     "redecide": (frozenset({S.COMPLAINED}), S.DECIDED, "quyết định lại"),
+    "decide_unproposed": (
+        frozenset({S.DRAFT, S.SUBMITTED}),
+        S.DECIDED,
+        "quyết định xếp loại khi không có đề xuất được thông qua",
+    ),
+    "exclude": (frozenset({S.DRAFT, S.SUBMITTED}), S.EXCLUDED, "cho không xếp loại trong kỳ"),
+    "reinstate": (frozenset({S.EXCLUDED}), S.DRAFT, "đưa trở lại kỳ kiểm điểm"),
 }
 
 

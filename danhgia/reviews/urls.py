@@ -1,6 +1,6 @@
 from django.urls import path
 
-from danhgia.reviews import opinion_views, views
+from danhgia.reviews import opinion_views, stuck_views, views
 
 urlpatterns = [
     path("danh-gia/<int:review_id>/", views.review_detail, name="reviews-detail"),
@@ -23,6 +23,14 @@ urlpatterns = [
     path("danh-gia/<int:review_id>/tham-dinh/", views.appraise, name="reviews-appraise"),
     path("danh-gia/<int:review_id>/han-che/", views.shortcoming_add, name="reviews-shortcoming-add"),
     path("danh-gia/<int:review_id>/khieu-nai/", views.complain, name="reviews-complain"),
+    path(
+        "danh-gia/<int:review_id>/quyet-dinh-khong-de-xuat/",
+        stuck_views.decide_unproposed,
+        name="reviews-decide-unproposed",
+    ),
+    path("danh-gia/<int:review_id>/khong-xep-loai/", stuck_views.exclude, name="reviews-exclude"),
+    path("danh-gia/<int:review_id>/dua-tro-lai/", stuck_views.reinstate, name="reviews-reinstate"),
+    path("danh-gia/<int:review_id>/de-nghi-quyet-dinh/", stuck_views.refer, name="reviews-refer"),
     path("han-che/<int:shortcoming_id>/", views.shortcoming_update, name="reviews-shortcoming"),
     path("khieu-nai/<int:complaint_id>/", views.complaint_detail, name="reviews-complaint"),
     path("thong-bao/", views.notifications, name="notifications"),
@@ -42,6 +50,7 @@ urlpatterns = [
     path("ky-danh-gia/<int:period_id>/kiem-diem/thieu-sot/", views.omissions, name="reviews-omissions"),
     path("ky-danh-gia/<int:period_id>/kiem-diem/don-vi/<int:unit_id>/", views.unit_reviews, name="reviews-unit"),
     path("ky-danh-gia/<int:period_id>/kiem-diem/hop/<int:unit_id>/", views.meeting, name="reviews-meeting"),
+    path("ky-danh-gia/<int:period_id>/kiem-diem/nhac/<int:unit_id>/", stuck_views.remind, name="reviews-remind"),
     path("ky-danh-gia/<int:period_id>/quyet-dinh/", views.decision_index, name="reviews-decisions"),
     path("ky-danh-gia/<int:period_id>/quyet-dinh/nhom/<int:group_id>/", views.decision_page, name="reviews-decide"),
     path("ky-danh-gia/<int:period_id>/khieu-nai/", views.complaint_list, name="reviews-complaints"),

@@ -34,7 +34,7 @@ from danhgia.lib.forms import apply_errors, parse_id
 from danhgia.lib.paging import paginate, query_without_page
 from danhgia.people.models import QuotaGroup
 from danhgia.reviews import complaints as complaint_services
-from danhgia.reviews import criteria, decisions, meetings, selectors, services
+from danhgia.reviews import criteria, decisions, meetings, selectors, services, stuck_views
 from danhgia.reviews.forms import (
     AppraisalForm,
     ComplaintForm,
@@ -137,6 +137,7 @@ def omissions(request: HttpRequest, period_id: int) -> HttpResponse:
             "period": period,
             "omissions": selectors.omissions(period, request.user),
             "exclusions": paginate(request, selectors.exclusions(period, request.user)),
+            "unproposed": selectors.unproposed(period, request.user),
             "page_query": query_without_page(request),
         },
     )
@@ -160,6 +161,7 @@ def unit_reviews(request: HttpRequest, period_id: int, unit_id: int) -> HttpResp
             "counts": [(value, label, counts.get(value, 0)) for value, label in ReviewState.choices],
             "may_manage": scope_for(request.user, Perm.REVIEWS_MANAGE).contains(unit.path),
             "meeting": selectors.meeting_of(period, unit),
+            **stuck_views.unit_context(request, period, unit, reviews),
         },
     )
 
@@ -171,8 +173,11 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
     return _detail(request, access_review(request.user, review_id))
 
 
-def _detail(request: HttpRequest, review: Any, *, shortcoming_form: ShortcomingForm | None = None) -> HttpResponse:
-    """The review page; with a refused shortcoming form, that form again with its errors next to its fields."""
+def _detail(
+    request: HttpRequest, review: Any, *, shortcoming_form: ShortcomingForm | None = None, **refused: Any
+) -> HttpResponse:
+    """The review page; with a refused form (a shortcoming, or one of `stuck_views`' forms passed by name), that
+    form again with its errors next to its fields."""
     user = request.user
     scopes = {
         "manage": scope_for(user, Perm.REVIEWS_MANAGE).contains(review.context.path),
@@ -205,6 +210,7 @@ def _detail(request: HttpRequest, review: Any, *, shortcoming_form: ShortcomingF
             "shortcoming_form": shortcoming_form or ShortcomingForm(),
             "reason_form": ReasonForm(),
             "complaint_form": ComplaintForm(),
+            **stuck_views.context(request, review, decide=scopes["decide"], own=own, refused=refused),
         },
     )
 
@@ -553,6 +559,7 @@ def meeting(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
             "counted": meetings.counted(current) if current else None,
             "post": request.POST,
             "basis": meetings.BASIS,
+            "failed": stuck_views.failed_in(reviews),
         },
     )
 
@@ -610,6 +617,9 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
     if not mine:
         if group is None:
             raise Http404(_("Không có đối tượng nào ngoài các nhóm thuộc thẩm quyền của bạn."))
+        if not reviews and decide_scope.overlaps(group.unit.path):
+            # A group that exists but ranks no review yet (made or emptied after opening): say so, not 404.
+            return render(request, "reviews/decide_empty.html", {"period": period, "group": group})
         refuse(request.user, group, scope_path=group.unit.path, not_found=True)
     errors: dict[str, list[str]] = {}
     confirm = None

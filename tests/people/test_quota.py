@@ -168,6 +168,7 @@ def test_rate_other_than_twenty_percent_needs_a_reason(world):
         subject_kind=SubjectKind.MEMBER,
         rate=Decimal("0.25"),
         rate_reason="Nghị quyết BTV ngày 10/12",
+        rate_decided_by="Ban Thường vụ Đảng ủy xã",
         actor=None,
     )
     assert group.rate == Decimal("0.25")
