@@ -347,14 +347,22 @@ def validate(case: Case) -> None:
         if group.id in group_ids:
             raise CaseError(f"groups[{i}].id", "duplicate_id", f"Mã nhóm «{group.id}» bị trùng.")
         group_ids.add(group.id)
-    kinds: dict[str, str] = {}
-    for i, subject in enumerate(case.subjects):
-        if subject.id in kinds:
-            raise CaseError(f"subjects[{i}].id", "duplicate_id", f"Mã đối tượng «{subject.id}» bị trùng.")
-        kinds[subject.id] = subject.kind
-        if subject.group is not None and subject.group not in group_ids:
-            raise CaseError(f"subjects[{i}].group", "unknown_group", f"Nhóm «{subject.group}» không có trong «groups».")
-    for i, subject in enumerate(case.subjects):
+    subjects = case.subjects
+    kinds = {subject.id: subject.kind for subject in subjects}
+    named = {subject.group for subject in subjects}
+    named.discard(None)
+    if len(kinds) < len(subjects) or not named <= group_ids:
+        # Something is wrong: find the first subject at fault, for its exact path.
+        seen: set[str] = set()
+        for i, subject in enumerate(subjects):
+            if subject.id in seen:
+                raise CaseError(f"subjects[{i}].id", "duplicate_id", f"Mã đối tượng «{subject.id}» bị trùng.")
+            seen.add(subject.id)
+            if subject.group is not None and subject.group not in group_ids:
+                raise CaseError(
+                    f"subjects[{i}].group", "unknown_group", f"Nhóm «{subject.group}» không có trong «groups»."
+                )
+    for i, subject in enumerate(subjects):
         if subject.heads is not None:
             target = kinds.get(subject.heads)
             if target is None:
@@ -367,10 +375,19 @@ def validate(case: Case) -> None:
                     "invalid_reference",
                     f"«{subject.heads}» không phải tổ chức, tập thể hay cơ quan, đơn vị nên không có người đứng đầu.",
                 )
-        for j, other in enumerate(subject.same_level):
-            if other not in kinds:
-                raise CaseError(f"subjects[{i}].same_level[{j}]", "unknown_subject", f"Không có đối tượng «{other}».")
-        _check_counts(subject, i)
+        if subject.same_level:
+            for j, other in enumerate(subject.same_level):
+                if other not in kinds:
+                    raise CaseError(
+                        f"subjects[{i}].same_level[{j}]", "unknown_subject", f"Không có đối tượng «{other}»."
+                    )
+        if (
+            subject.targets is not None
+            or subject.subordinates is not None
+            or subject.leadership_disciplined is not None
+            or subject.led_units is not None
+        ):
+            _check_counts(subject, i)
         if subject.shortcomings is not None and subject.shortcomings.remedied > subject.shortcomings.identified:
             raise CaseError(
                 f"subjects[{i}].shortcomings.remedied",

@@ -116,6 +116,15 @@ class CheckDef:
     # resolution time, after those subjects (see `linked_at_least`).
     fn: Check | None
     params: type[Params]
+    # The facts the check rests on (Subject fields), and its answer when none of them is recorded, whatever the
+    # other facts: the engine gives that answer without calling the check (most subjects record few of the
+    # facts; tests/rules/test_checks.py holds every check to it).
+    reads: tuple[str, ...] = ()
+    when_absent: int = MISSING
+
+    @property
+    def mask(self) -> int:
+        return fact_mask(self.reads)
 
     @property
     def linked(self) -> bool:
@@ -127,13 +136,13 @@ def _score(s: Subject) -> float | None:
 
 
 def score_below(s: Subject, p: Threshold, ctx: Context) -> int:
-    total = _score(s)
-    return MISSING if total is None else TRUE if total < p.threshold else FALSE
+    score = s.score  # (_score inlined: the checks run hundreds of thousands of times a province)
+    return MISSING if score is None else TRUE if score.general + score.task < p.threshold else FALSE
 
 
 def score_at_least(s: Subject, p: Threshold, ctx: Context) -> int:
-    total = _score(s)
-    return MISSING if total is None else TRUE if total >= p.threshold else FALSE
+    score = s.score
+    return MISSING if score is None else TRUE if score.general + score.task >= p.threshold else FALSE
 
 
 def flag(s: Subject, p: FlagParam, ctx: Context) -> int:
@@ -187,41 +196,40 @@ def _shares(s: Subject) -> tuple[int, int | None, int | None, int | None] | None
     return t.total, t.completed, t.on_time, t.exceeded
 
 
-def tasks_all_on_time(s: Subject, p: ShareParam, ctx: Context) -> int:
+# The task checks read `targets` directly (not through `_shares`): a province's case runs them several hundred
+# thousand times. No task list, or an empty one, is missing.
+
+
+def tasks_all_on_time(s: Subject, p: Params, ctx: Context) -> int:
     """Every assigned task completed, on time (QĐ 366 Art. 11: "100% … đúng hạn")."""
-    shares = _shares(s)
-    if shares is None:
+    t = s.targets
+    if t is None or not t.total or t.completed is None or t.on_time is None:
         return MISSING
-    total, completed, on_time, _ = shares
-    if completed is None or on_time is None:
-        return MISSING
-    return TRUE if completed == total and on_time == total else FALSE
+    return TRUE if t.completed == t.total and t.on_time == t.total else FALSE
 
 
 def tasks_all_completed(s: Subject, p: Params, ctx: Context) -> int:
     """Every assigned task completed, on time or not (QĐ 366 Art. 11 §1 for leaders: "hoàn thành 100%")."""
-    shares = _shares(s)
-    if shares is None or shares[1] is None:
+    t = s.targets
+    if t is None or not t.total or t.completed is None:
         return MISSING
-    return TRUE if shares[1] == shares[0] else FALSE
+    return TRUE if t.completed == t.total else FALSE
 
 
 def tasks_exceeded_share_at_least(s: Subject, p: ShareParam, ctx: Context) -> int:
-    shares = _shares(s)
-    if shares is None or shares[3] is None:
+    t = s.targets
+    if t is None or not t.total or t.exceeded is None:
         return MISSING
-    return TRUE if shares[3] >= p.share * shares[0] else FALSE
+    return TRUE if t.exceeded >= p.share * t.total else FALSE
 
 
 def tasks_late_share_at_most(s: Subject, p: ShareParam, ctx: Context) -> int:
     """All tasks completed and those behind schedule at most `share` of them (QĐ 366 Art. 11 §3)."""
-    shares = _shares(s)
-    if shares is None:
+    t = s.targets
+    if t is None or not t.total or t.completed is None or t.on_time is None:
         return MISSING
-    total, completed, on_time, _ = shares
-    if completed is None or on_time is None:
-        return MISSING
-    return TRUE if completed == total and total - on_time <= p.share * total else FALSE
+    total = t.total
+    return TRUE if t.completed == total and total - t.on_time <= p.share * total else FALSE
 
 
 def tasks_not_completed_over(s: Subject, p: ShareParam, ctx: Context) -> int:
@@ -372,33 +380,72 @@ def linked_at_least(linked_levels: list[int], p: LinkParams) -> int:
     return TRUE if min(linked_levels) >= levels.BY_NAME[p.level] else FALSE
 
 
+# The facts a subject may record, each a bit of its presence mask (`present`).
+FACTS: tuple[str, ...] = (
+    "status", "discipline", "findings", "targets", "criteria", "score", "shortcomings", "civil_servant_level",
+    "subordinates", "leadership_disciplined", "led_units", "confidence_low_share",
+)  # fmt: skip
+_BIT = {name: 1 << i for i, name in enumerate(FACTS)}
+
+
+def fact_mask(names: tuple[str, ...]) -> int:
+    mask = 0
+    for name in names:
+        mask |= _BIT[name]
+    return mask
+
+
+def present(s: Subject) -> int:
+    """The presence mask of a subject's facts (0: nothing recorded), bits in the order of FACTS. An empty list
+    is not recorded."""
+    return (
+        (1 if s.status is not None else 0)
+        | (2 if s.discipline else 0)
+        | (4 if s.findings is not None else 0)
+        | (8 if s.targets is not None else 0)
+        | (16 if s.criteria else 0)
+        | (32 if s.score is not None else 0)
+        | (64 if s.shortcomings is not None else 0)
+        | (128 if s.civil_servant_level is not None else 0)
+        | (256 if s.subordinates is not None else 0)
+        | (512 if s.leadership_disciplined is not None else 0)
+        | (1024 if s.led_units is not None else 0)
+        | (2048 if s.confidence_low_share is not None else 0)
+    )
+
+
+ST, DI, FI, TA, CR, SC, SH = "status", "discipline", "findings", "targets", "criteria", "score", "shortcomings"
+CS, SU, LD, LU, CL = (
+    "civil_servant_level", "subordinates", "leadership_disciplined", "led_units", "confidence_low_share"
+)  # fmt: skip
+
 CHECKS: dict[str, CheckDef] = {
-    "score_below": CheckDef(score_below, Threshold),
-    "score_at_least": CheckDef(score_at_least, Threshold),
-    "flag": CheckDef(flag, FlagParam),
-    "joined_within_months": CheckDef(joined_within_months, Months),
-    "sick_leave_at_least": CheckDef(sick_leave_at_least, Months),
-    "finding": CheckDef(finding, FindingParam),
-    "disciplined_in_year": CheckDef(disciplined_in_year, DisciplineParams),
-    "tasks_all_on_time": CheckDef(tasks_all_on_time, NoParams),
-    "tasks_all_completed": CheckDef(tasks_all_completed, NoParams),
-    "tasks_exceeded_share_at_least": CheckDef(tasks_exceeded_share_at_least, ShareParam),
-    "tasks_late_share_at_most": CheckDef(tasks_late_share_at_most, ShareParam),
-    "tasks_not_completed_over": CheckDef(tasks_not_completed_over, ShareParam),
-    "targets_completed_below": CheckDef(targets_completed_below, CompletionParams),
-    "led_units_completion_below": CheckDef(led_units_completion_below, LedUnitsParams),
-    "led_units_kht_over": CheckDef(led_units_kht_over, ShareParam),
-    "confidence_low_over": CheckDef(confidence_low_over, ShareParam),
-    "civil_servant_level_below": CheckDef(civil_servant_level_below, LevelParam),
-    "civil_servant_level_is": CheckDef(civil_servant_level_is, LevelParam),
-    "criteria_all_at_least": CheckDef(criteria_all_at_least, GradeParams),
-    "any_criterion_graded": CheckDef(any_criterion_graded, GradeParams),
-    "shortcomings_remedied": CheckDef(shortcomings_remedied, NoParams),
-    "leadership_disciplined": CheckDef(leadership_disciplined, LeadershipParams),
-    "no_discipline_in_unit": CheckDef(no_discipline_in_unit, SelfDetectedParams),
-    "no_leadership_discipline": CheckDef(no_leadership_discipline, LeadershipParams),
-    "subordinates_disciplined_share_over": CheckDef(subordinates_disciplined_share_over, ShareParam),
-    "subordinates_disciplined_not_self_detected": CheckDef(subordinates_disciplined_not_self_detected, NoParams),
-    "subordinates_disciplined_all_self_detected": CheckDef(subordinates_disciplined_all_self_detected, NoParams),
+    "score_below": CheckDef(score_below, Threshold, (SC,)),
+    "score_at_least": CheckDef(score_at_least, Threshold, (SC,)),
+    "flag": CheckDef(flag, FlagParam, (ST,), FALSE),
+    "joined_within_months": CheckDef(joined_within_months, Months, (ST,)),
+    "sick_leave_at_least": CheckDef(sick_leave_at_least, Months, (ST,), FALSE),
+    "finding": CheckDef(finding, FindingParam, (FI,)),
+    "disciplined_in_year": CheckDef(disciplined_in_year, DisciplineParams, (DI,), FALSE),
+    "tasks_all_on_time": CheckDef(tasks_all_on_time, NoParams, (TA,)),
+    "tasks_all_completed": CheckDef(tasks_all_completed, NoParams, (TA,)),
+    "tasks_exceeded_share_at_least": CheckDef(tasks_exceeded_share_at_least, ShareParam, (TA,)),
+    "tasks_late_share_at_most": CheckDef(tasks_late_share_at_most, ShareParam, (TA,)),
+    "tasks_not_completed_over": CheckDef(tasks_not_completed_over, ShareParam, (TA,)),
+    "targets_completed_below": CheckDef(targets_completed_below, CompletionParams, (TA,)),
+    "led_units_completion_below": CheckDef(led_units_completion_below, LedUnitsParams, (LU,)),
+    "led_units_kht_over": CheckDef(led_units_kht_over, ShareParam, (LU,)),
+    "confidence_low_over": CheckDef(confidence_low_over, ShareParam, (CL,)),
+    "civil_servant_level_below": CheckDef(civil_servant_level_below, LevelParam, (CS,), FALSE),
+    "civil_servant_level_is": CheckDef(civil_servant_level_is, LevelParam, (CS,), FALSE),
+    "criteria_all_at_least": CheckDef(criteria_all_at_least, GradeParams, (CR,)),
+    "any_criterion_graded": CheckDef(any_criterion_graded, GradeParams, (CR,)),
+    "shortcomings_remedied": CheckDef(shortcomings_remedied, NoParams, (SH,)),
+    "leadership_disciplined": CheckDef(leadership_disciplined, LeadershipParams, (LD,)),
+    "no_discipline_in_unit": CheckDef(no_discipline_in_unit, SelfDetectedParams, (SU, LD)),
+    "no_leadership_discipline": CheckDef(no_leadership_discipline, LeadershipParams, (LD,)),
+    "subordinates_disciplined_share_over": CheckDef(subordinates_disciplined_share_over, ShareParam, (SU,)),
+    "subordinates_disciplined_not_self_detected": CheckDef(subordinates_disciplined_not_self_detected, NoParams, (SU,)),
+    "subordinates_disciplined_all_self_detected": CheckDef(subordinates_disciplined_all_self_detected, NoParams, (SU,)),
     "linked_at_least": CheckDef(None, LinkParams),
 }

@@ -23,7 +23,7 @@ from typing import Any
 
 from danhgia.rules import levels, quota
 from danhgia.rules.case import Case, CaseError, Quota, Subject, as_of, resolve_regime
-from danhgia.rules.checks import FALSE, MISSING, MITIGATED, TRUE, Context, LinkParams, linked_at_least
+from danhgia.rules.checks import FALSE, MISSING, MITIGATED, TRUE, Context, LinkParams, linked_at_least, present
 from danhgia.rules.memory import gc_paused
 from danhgia.rules.output import Output, QuotaResult, Reason, Result
 from danhgia.rules.regimes import Regime
@@ -82,25 +82,25 @@ class _Eval:
     not_rated_reason: str | None
     # The conditions of `eligible` that could not be checked for lack of facts (gates answering MISSING).
     unverified: tuple[str, ...] = ()
-    bare: bool = False  # nothing recorded (`_bare`): evaluates like every bare subject of its kind
+    bare: bool = False  # nothing recorded (checks.present is 0): evaluates like every bare subject of its kind
 
 
-def _gaps(s: Subject, gates: list[Rule], ctx: Context) -> list[str]:
-    """The gates of one level whose facts are missing."""
-    return [r.id for r in gates if r.fn(s, r.params, ctx) == MISSING]
-
-
-def _evaluate(s: Subject, kr: KindRules, ctx: Context, reasons: _Reasons, undecided: NamedRule) -> _Eval:
+def _evaluate(
+    s: Subject, kr: KindRules, ctx: Context, reasons: _Reasons, undecided: NamedRule, have: int = -1
+) -> _Eval:
     """One subject on its own: everything but the proposal, the body it heads, linked rules and the quota.
 
     A rule whose facts are missing does not fire (case-format.md): it never makes KHT, never fails a level's
     condition and never caps. It is listed under `missing`; a missing condition of the level reached is also
     listed under `unverified`, so that the competent authority sees the level was not checked against facts.
     Missing data is never evidence against a person.
+
+    `have`: the subject's presence mask (checks.present); a check none of whose facts is recorded is not called,
+    its answer is known (Rule.absent).
     """
     missing: list[str] = []
     for r in kr.not_rated:
-        answer = r.fn(s, r.params, ctx)
+        answer = r.fn(s, r.params, ctx) if r.mask & have else r.absent
         if answer == TRUE:
             return _Eval(False, NONE, (r.hit,), (), False, r.not_rated_reason)
         if answer == MISSING:
@@ -108,7 +108,7 @@ def _evaluate(s: Subject, kr: KindRules, ctx: Context, reasons: _Reasons, undeci
     out: list[Reason] = []
     kht = decide = False
     for r in kr.kht:
-        answer = r.fn(s, r.params, ctx)
+        answer = r.fn(s, r.params, ctx) if r.mask & have else r.absent
         if answer == TRUE:
             kht = True
             out.append(r.hit)
@@ -118,7 +118,7 @@ def _evaluate(s: Subject, kr: KindRules, ctx: Context, reasons: _Reasons, undeci
         elif answer == MISSING:
             missing.append(r.id)
     for r in kr.decide:
-        answer = r.fn(s, r.params, ctx)
+        answer = r.fn(s, r.params, ctx) if r.mask & have else r.absent
         if answer == TRUE:
             decide = True
             out.append(r.hit)
@@ -133,7 +133,7 @@ def _evaluate(s: Subject, kr: KindRules, ctx: Context, reasons: _Reasons, undeci
         failed = False
         gaps = []
         for r in gates:
-            answer = r.fn(s, r.params, ctx)
+            answer = r.fn(s, r.params, ctx) if r.mask & have else r.absent
             if answer == FALSE:
                 failed = True
                 out.append(r.hit)
@@ -154,7 +154,7 @@ def _evaluate(s: Subject, kr: KindRules, ctx: Context, reasons: _Reasons, undeci
         out.append(reasons.get(undecided, "needs_decision"))
         return _Eval(True, NONE, reasons.shared(out), reasons.shared(missing), True, None)
     for r in kr.caps:
-        answer = r.fn(s, r.params, ctx)
+        answer = r.fn(s, r.params, ctx) if r.mask & have else r.absent
         if answer == TRUE and r.level < level:
             out.append(r.capped[level])
             level = r.level
@@ -165,41 +165,25 @@ def _evaluate(s: Subject, kr: KindRules, ctx: Context, reasons: _Reasons, undeci
     )
 
 
-def _bare(s: Subject) -> bool:
-    """Nothing recorded but who it is, its group, head, proposal and rank (past years' records, imports)."""
-    return (
-        s.score is None
-        and not s.criteria
-        and s.targets is None
-        and s.status is None
-        and not s.discipline
-        and s.findings is None
-        and s.shortcomings is None
-        and s.civil_servant_level is None
-        and s.subordinates is None
-        and s.leadership_disciplined is None
-        and s.led_units is None
-        and s.confidence_low_share is None
-    )
-
-
 def _evaluate_all(subjects: list[Subject], compiled: Compiled, ctx: Context, reasons: _Reasons) -> list[_Eval]:
-    """`_evaluate` of every subject. Subjects with no facts evaluate alike: evaluated once per kind and shared (the
-    resolution keeps what it adds to a subject beside the evaluation, never in it)."""
+    """`_evaluate` of every subject. Subjects with no facts (bare: past years' records, imports) evaluate alike:
+    evaluated once per kind and shared (the resolution keeps what it adds to a subject beside the evaluation, never
+    in it)."""
     undecided = compiled.spec.undecided
     by_kind = compiled.by_kind
     bare: dict[str, _Eval] = {}
     evals: list[_Eval] = []
     append = evals.append
     for s in subjects:
-        if _bare(s):
+        have = present(s)
+        if not have:
             e = bare.get(s.kind)
             if e is None:
-                e = bare[s.kind] = _evaluate(s, by_kind[s.kind], ctx, reasons, undecided)
+                e = bare[s.kind] = _evaluate(s, by_kind[s.kind], ctx, reasons, undecided, have)
                 e.bare = True
             append(e)
         else:
-            append(_evaluate(s, by_kind[s.kind], ctx, reasons, undecided))
+            append(_evaluate(s, by_kind[s.kind], ctx, reasons, undecided, have))
     return evals
 
 
@@ -262,7 +246,10 @@ def _order(case: Case, compiled: Compiled, group_of: list[int], index: dict[str,
 
     edges: dict[int, set[int]] = {}
     blame: dict[tuple[int, int], int] = {}
+    links = compiled.uses_links
     for i, s in enumerate(case.subjects):
+        if s.heads is None and not (links and s.same_level):
+            continue  # depends on nobody
         deps = []
         if s.heads is not None:
             deps.append(index[s.heads])
@@ -410,9 +397,20 @@ def _classify(case: Case) -> Output:
         ids = members[node]
         rated = []
         for i in ids:
-            final[i] = pre_quota(i)
-            if evals[i].rated:
-                rated.append(i)
+            e = evals[i]
+            if not e.rated:
+                continue  # no level, no place in the quota
+            s = subjects[i]
+            if (
+                s.heads is None
+                and not linked_rules
+                and not e.decide
+                and (s.proposed is None or by_name[s.proposed] >= e.eligible)
+            ):
+                final[i] = e.eligible  # nothing above it caps it (pre_quota's shortest path)
+            else:
+                final[i] = pre_quota(i)
+            rated.append(i)
         candidates = [i for i in rated if final[i] == HTXS]
         htt = sum(1 for i in rated if final[i] == HTT)
         q = group_quota[node]
@@ -472,7 +470,7 @@ def _classify(case: Case) -> Output:
     undecided = []
     unverified_ids = []
     level_name = {level: levels.name(level) for level in range(NONE, len(NAMES))}
-    bare_gaps: dict[tuple[str, int], list[str]] = {}
+    bare_final: dict[tuple[str, int], tuple[tuple[str, ...], tuple[str, ...]]] = {}
     with_score = regime == Regime.R2025
     for i, s in enumerate(subjects):
         e = evals[i]
@@ -488,19 +486,18 @@ def _classify(case: Case) -> Output:
             undecided.append(s.id)
         level = final[i]
         more = added[i]
-        missing = e.missing
         resolved = added_missing.get(i, ())
-        if resolved:
-            missing = reasons.shared([*missing, *resolved])
-        if level < HT:
-            unverified: tuple[str, ...] = ()  # KHT and "no level" have no conditions to verify
-        elif level == e.eligible:
-            # Found while evaluating (and already under `missing`), and what the resolution could not check.
-            unverified = reasons.shared([*e.unverified, *resolved]) if resolved else e.unverified
+        if not resolved and level == e.eligible:
+            # Its unchecked conditions were found while evaluating (`_unchecked`'s shortest path).
+            unverified, missing = (e.unverified if level >= HT else ()), e.missing
+        elif e.bare and not resolved:
+            # Bare subjects of a kind at the same final level have the same conditions left unchecked.
+            known = bare_final.get((s.kind, level))
+            if known is None:
+                known = bare_final[(s.kind, level)] = _unchecked(s, e, level, compiled, ctx, reasons, resolved)
+            unverified, missing = known
         else:
-            unverified = _unverified(s, e, level, compiled, ctx, reasons, bare_gaps, resolved)
-            if unverified and not set(unverified) <= set(missing):  # a lower level's conditions, checked only now
-                missing = reasons.shared([*missing, *(x for x in unverified if x not in missing)])
+            unverified, missing = _unchecked(s, e, level, compiled, ctx, reasons, resolved)
         if unverified:
             unverified_ids.append(s.id)
         append(
@@ -541,29 +538,30 @@ def _classify(case: Case) -> Output:
     )
 
 
-def _unverified(
-    s: Subject,
-    e: _Eval,
-    final: int,
-    compiled: Compiled,
-    ctx: Context,
-    reasons: _Reasons,
-    bare_gaps: dict[tuple[str, int], list[str]],
-    resolved: tuple[str, ...],
-) -> tuple[str, ...]:
-    """The conditions of a final level below the eligible one (set by the proposal, the body headed or the quota;
-    at least HT) that could not be checked for lack of facts, with what the resolution could not check."""
-    kr = compiled.by_kind[s.kind]
-    if e.bare:
-        # Bare subjects of a kind answer every check alike: their gaps at a level are computed once.
-        key = (s.kind, final)
-        known = bare_gaps.get(key)
-        if known is None:
-            known = bare_gaps[key] = _gaps(s, kr.gates[final], ctx)
-        gaps = [*known, *resolved]
-    else:
-        gaps = [*_gaps(s, kr.gates[final], ctx), *resolved]
-    return reasons.shared(gaps)
+def _unchecked(
+    s: Subject, e: _Eval, level: int, compiled: Compiled, ctx: Context, reasons: _Reasons, resolved: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`unverified` and `missing` of a subject at its final level. `resolved`: what the resolution could not check
+    (the body headed or linked subjects without a level).
+
+    The conditions of the level the rules reached were found while evaluating; a final level set lower by the
+    proposal, the body headed or the quota has conditions of its own, checked here. KHT and "no level" have no
+    conditions to verify."""
+    missing = reasons.shared([*e.missing, *resolved]) if resolved else e.missing
+    if level < HT:
+        return (), missing
+    if level == e.eligible:
+        return (reasons.shared([*e.unverified, *resolved]) if resolved else e.unverified), missing
+    have = present(s)
+    gaps = [
+        r.id
+        for r in compiled.by_kind[s.kind].gates[level]
+        if (r.fn(s, r.params, ctx) if r.mask & have else r.absent) == MISSING
+    ]
+    unverified = reasons.shared([*gaps, *resolved])
+    if gaps and not set(gaps) <= set(missing):  # a lower level's conditions, checked only now
+        missing = reasons.shared([*missing, *(x for x in gaps if x not in missing)])
+    return unverified, missing
 
 
 def _options_report(case: Case, compiled: Compiled) -> dict[str, Any]:

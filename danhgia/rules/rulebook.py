@@ -110,6 +110,9 @@ class Rule:
     # The reasons the rule gives, made once (a province's case gives them hundreds of thousands of times):
     # `hit` when it fires (not rated, KHT, left to the authority, a gate that fails), `mitigated` when a KHT case
     # is left to the authority, `capped[level]` when a cap lowers `level`.
+    # The check's facts as a presence mask, and its answer when none of them is recorded (checks.CheckDef).
+    mask: int = 0
+    absent: int = 0
     hit: Reason = field(default_factory=lambda: NO_REASON)
     mitigated: Reason = field(default_factory=lambda: NO_REASON)
     capped: dict[int, Reason] = field(default_factory=dict)
@@ -125,7 +128,6 @@ class KindRules:
     gates: dict[int, list[Rule]] = field(default_factory=lambda: {levels.HTXS: [], levels.HTT: [], levels.HT: []})
     decide: list[Rule] = field(default_factory=list)
     linked: list[Rule] = field(default_factory=list)
-    gate_ids: dict[int, frozenset[str]] = field(default_factory=dict)  # the ids of `gates`, per level
     levels: list[tuple[int, list[Rule]]] = field(default_factory=list)  # (level, its gates), HTXS first
 
 
@@ -171,6 +173,7 @@ def _compile_rule(spec: RuleSpec | LocalRule, where: str) -> Rule:
             "(kết quả ghi quy tắc đó trong «missing», «unverified»); hãy bỏ trường này.",
         )
     effect, level, reason = _parse_effect(spec.effect, f"{where}.effect")
+    assert check.linked or check.reads, f"check {spec.check} names no facts (checks.CheckDef.reads)"
     if check.linked and effect not in {"max", "requires"}:
         raise RulebookError(f"{where}.effect", "Phép kiểm tra liên kết chỉ dùng với max:<mức> hoặc requires:<mức>.")
 
@@ -191,7 +194,7 @@ def _compile_rule(spec: RuleSpec | LocalRule, where: str) -> Rule:
         capped = {high: given(levels.STEPS[(high, level)]) for high in range(level + 1, len(levels.NAMES))}
     return Rule(
         spec.id, check, params, effect, level, reason, spec.description, spec.source, spec.confirmed, check.fn,
-        hit, mitigated, capped,
+        check.mask, check.when_absent, hit, mitigated, capped,
     )  # fmt: skip
 
 
@@ -273,6 +276,5 @@ def _compile(regime: Regime, options: Options | None, local_rules: list[LocalRul
             else:
                 bucket.decide.append(rule)
     for bucket in compiled.by_kind.values():
-        bucket.gate_ids = {level: frozenset(r.id for r in rules) for level, rules in bucket.gates.items()}
         bucket.levels = [(level, bucket.gates[level]) for level in (levels.HTXS, levels.HTT, levels.HT)]
     return compiled
