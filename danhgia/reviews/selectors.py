@@ -26,7 +26,7 @@ from danhgia.reviews.models import (
     Shortcoming,
     ShortcomingStatus,
 )
-from danhgia.reviews.states import OVERDUE_STEPS, REACHED
+from danhgia.reviews.states import OUT_OF_PERIOD, OVERDUE_STEPS, REACHED
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -122,7 +122,7 @@ class Omission:
 
 
 # phase code → states still counted as late once the phase's deadline has passed (those not yet through it)
-LATE = {code: set(ReviewState.values) - REACHED[code] for code in sorted(OVERDUE_STEPS)}
+LATE = {code: set(ReviewState.values) - REACHED[code] - OUT_OF_PERIOD for code in sorted(OVERDUE_STEPS)}
 
 
 def omissions(period: Period, viewer: AnyUser, today: dt.date | None = None, limit: int = 500) -> list[Omission]:

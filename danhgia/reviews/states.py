@@ -53,6 +53,8 @@ ACTIONS: dict[str, tuple[frozenset[str], str, str]] = {
 
 # Before the meeting's proposal a review's level is a forecast: it cannot be decided and takes no quota place.
 BEFORE_PROPOSAL = frozenset({S.DRAFT, S.SUBMITTED})
+# Taken out of the period (exclude): in no step's work, never late, never an omission.
+OUT_OF_PERIOD = frozenset({S.EXCLUDED})
 
 
 def allowed(review: Review, action: str) -> bool:
@@ -108,7 +110,7 @@ def phase_progress(phase: Any, states: Mapping[str, int], today: dt.date) -> Pha
     if phase.done_on:
         return PhaseProgress("done")
     reached_states = REACHED.get(phase.code)
-    total = sum(states.values()) if reached_states is not None else 0
+    total = sum(n for state, n in states.items() if state not in OUT_OF_PERIOD) if reached_states is not None else 0
     reached = sum(n for state, n in states.items() if state in reached_states) if reached_states else 0
     if total and reached == total:
         return PhaseProgress("past" if phase.deadline < today else "finished", reached, total)

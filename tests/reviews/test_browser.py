@@ -168,7 +168,9 @@ def test_a_long_unbroken_string_does_not_widen_the_complaint_pages(page, world):
 
     officer = world.users["officer"]
     everyone_proposed(world)
-    decisions.decide_suggested(reviews=decisions.group_reviews(world.period, world.groups["members"]), actor=officer)
+    group = decisions.group_reviews(world.period, world.groups["members"])
+    written = {r.pk: "Ban Thường vụ xem xét theo tỷ lệ của nhóm" for r in group}  # the officer's own reasons
+    decisions.decide_suggested(reviews=group, actor=officer, reasons=written)
     person = world.members[CELL_A][2]
     review = Review.objects.get(period=world.period, kind="member", person=person)
     long = "https://vi.wikipedia.org/wiki/" + "Xemxétlại" * 600  # pasted without a space: 5.000+ characters
