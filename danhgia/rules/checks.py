@@ -397,21 +397,31 @@ def fact_mask(names: tuple[str, ...]) -> int:
 
 def present(s: Subject) -> int:
     """The presence mask of a subject's facts (0: nothing recorded), bits in the order of FACTS. An empty list
-    is not recorded."""
-    return (
-        (1 if s.status is not None else 0)
-        | (2 if s.discipline else 0)
-        | (4 if s.findings is not None else 0)
-        | (8 if s.targets is not None else 0)
-        | (16 if s.criteria else 0)
-        | (32 if s.score is not None else 0)
-        | (64 if s.shortcomings is not None else 0)
-        | (128 if s.civil_servant_level is not None else 0)
-        | (256 if s.subordinates is not None else 0)
-        | (512 if s.leadership_disciplined is not None else 0)
-        | (1024 if s.led_units is not None else 0)
-        | (2048 if s.confidence_low_share is not None else 0)
-    )
+    is not recorded. (Written as tests, not as one expression of ors: most subjects record few facts.)"""
+    mask = 1 if s.status is not None else 0
+    if s.discipline:
+        mask |= 2
+    if s.findings is not None:
+        mask |= 4
+    if s.targets is not None:
+        mask |= 8
+    if s.criteria:
+        mask |= 16
+    if s.score is not None:
+        mask |= 32
+    if s.shortcomings is not None:
+        mask |= 64
+    if s.civil_servant_level is not None:
+        mask |= 128
+    if s.subordinates is not None:
+        mask |= 256
+    if s.leadership_disciplined is not None:
+        mask |= 512
+    if s.led_units is not None:
+        mask |= 1024
+    if s.confidence_low_share is not None:
+        mask |= 2048
+    return mask
 
 
 ST, DI, FI, TA, CR, SC, SH = "status", "discipline", "findings", "targets", "criteria", "score", "shortcomings"
