@@ -239,6 +239,11 @@ def meeting_of(period: Period, unit: Unit) -> Meeting | None:
     return Meeting.objects.filter(period=period, unit=unit).first()
 
 
+def exclusion_of(review: Review) -> Exclusion | None:
+    """Why a review was taken out of the period, by whom (stuck.review_exclude)."""
+    return Exclusion.objects.filter(review=review).select_related("decided_by").first()
+
+
 def criteria_tables(period: Period) -> QuerySet[CriteriaTable]:
     """The province's loaded tables for the period's year, newest version first."""
     return CriteriaTable.objects.filter(province=period.unit, year=period.year).order_by("form_code", "-version")

@@ -17,13 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from danhgia.accounts.access import access_period, access_review, access_unit, refuse
-from danhgia.accounts.permissions import Perm
-from danhgia.accounts.scope import scope_for
+from danhgia.accounts.access import access_period
 from danhgia.lib.forms import apply_errors
-from danhgia.reviews import reminders, stuck
+from danhgia.reviews import reminders, selectors, stuck
+from danhgia.reviews.access import access_review, access_review_unit
 from danhgia.reviews.forms import LEVEL_OPTIONS, ExclusionForm, NoteForm, UnproposedDecisionForm
-from danhgia.reviews.models import LEVEL_ORDER, Exclusion, ReviewState
+from danhgia.reviews.models import LEVEL_ORDER, ReviewState
 
 PREFIXES = {"unproposed": "qd", "exclusion": "loai", "reinstate": "lai"}
 
@@ -46,9 +45,7 @@ def context(request: HttpRequest, review: Any, *, decide: bool, own: bool, refus
         and review.kind in stuck.EXCLUDABLE_KINDS
         and review.state in {ReviewState.DRAFT, ReviewState.SUBMITTED},
         "exclusion_form": refused.get("exclusion_form") or ExclusionForm(prefix=PREFIXES["exclusion"]),
-        "exclusion": Exclusion.objects.filter(review=review).select_related("decided_by").first()
-        if review.state == ReviewState.EXCLUDED
-        else None,
+        "exclusion": selectors.exclusion_of(review) if review.state == ReviewState.EXCLUDED else None,
         "may_reinstate": acts and review.state == ReviewState.EXCLUDED,
         "reinstate_form": refused.get("reinstate_form") or NoteForm(prefix=PREFIXES["reinstate"]),
         "failed_proposal": stuck.failed_proposal(review),
@@ -166,14 +163,7 @@ def refer(request: HttpRequest, review_id: int) -> HttpResponse:
 def remind(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
     """The secretary's button on the cell's page: remind the members whose self-review is still a draft."""
     period = access_period(request.user, period_id)
-    unit = access_unit(request.user, unit_id)
-    if not scope_for(request.user, Perm.REVIEWS_MANAGE).contains(unit.path):
-        refuse(
-            request.user,
-            unit,
-            scope_path=unit.path,
-            not_found=not scope_for(request.user, Perm.REVIEWS_VIEW).contains(unit.path),
-        )
+    unit = access_review_unit(request.user, unit_id, for_write=True)
     done = reminders.remind_drafts(period=period, unit=unit, actor=request.user)  # type: ignore[arg-type]
     parts = [
         ngettext(
