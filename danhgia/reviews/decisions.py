@@ -32,6 +32,7 @@ from danhgia.orgs.models import SEGMENT, Unit
 from danhgia.people.models import CivilServant, Person, QuotaGroup
 from danhgia.periods.models import Period
 from danhgia.reviews import notify, presentation
+from danhgia.reviews.access import is_own
 from danhgia.reviews.case_builder import Loaded, Outcome, evaluate, load, parse_facts
 from danhgia.reviews.models import (
     LEVEL_CHOICES,
@@ -280,7 +281,7 @@ def _decide_locked(
         if supersedes.get(review_id) is None and (blocked := _blocked(review, bodies, stuck=review_id in stuck)):
             errors[field] = f"{review.subject_name}: {blocked}."
             continue
-        if actor is not None and review.person_id is not None and getattr(actor, "person_id", None) == review.person_id:
+        if is_own(actor, review):
             errors[field] = f"{review.subject_name}: không ai tự quyết định trên hồ sơ của chính mình."
             continue
         if machine_written(reasons.get(review_id, "")):
@@ -572,7 +573,6 @@ def batch_plan(
     """
     reasons = reasons or {}
     capped = {int(subject[1:]) for quota in output.quota for subject in quota.downgraded}
-    own = getattr(actor, "person_id", None)
     levels: dict[int, str] = {}
     written: dict[int, str] = {}
     needs: list[Review] = []
@@ -589,7 +589,7 @@ def batch_plan(
             done += 1
         elif row.blocked:
             left[row.blocked].append(review)
-        elif own is not None and own == review.person_id:
+        elif is_own(actor, review):
             left["Không ai tự quyết định trên hồ sơ của chính mình"].append(review)
         elif result is None or result.level is None:
             why = (

@@ -37,6 +37,9 @@ class ReviewKind(models.TextChoices):
 
 
 PERSON_KINDS = frozenset({ReviewKind.MEMBER, ReviewKind.LEADER, ReviewKind.MEMBER_OUTSIDE})
+# Only a member's review is taken out of a period (stuck.review_exclude): the members' tables reconcile with the
+# exclusions (one per person and period).
+EXCLUDABLE_KINDS = frozenset({ReviewKind.MEMBER, ReviewKind.MEMBER_OUTSIDE})
 # Quota groups rank members and leaders; a member outside the political system is grouped as a member.
 GROUP_KIND = {
     ReviewKind.MEMBER: SubjectKind.MEMBER,
@@ -174,6 +177,19 @@ class Review(models.Model):
         if self.submitted_at is None and self.state in {ReviewState.DECIDED, ReviewState.COMPLAINED}:
             return self.decisions.filter(kind=DecisionKind.UNPROPOSED).exists()
         return False
+
+    # What the state means, for the pages (templates compare no state strings); the sets are states.py's, which
+    # imports this module.
+    @property
+    def is_draft(self) -> bool:
+        return self.state == ReviewState.DRAFT
+
+    @property
+    def is_proposable(self) -> bool:
+        """The meeting may record its proposal and vote (again, until appraised or decided)."""
+        from danhgia.reviews import states
+
+        return states.allowed(self, "propose")
 
 
 class TaskStatus(models.TextChoices):

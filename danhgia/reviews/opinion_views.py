@@ -19,7 +19,13 @@ from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
 from danhgia.lib.forms import apply_errors, parse_id
 from danhgia.reviews import opinions, selectors
-from danhgia.reviews.access import access_evaluator_group, access_respondent, access_review, access_review_unit
+from danhgia.reviews.access import (
+    access_evaluator_group,
+    access_respondent,
+    access_review,
+    access_review_unit,
+    review_rights,
+)
 from danhgia.reviews.forms import EvaluatorGroupForm, RespondentsForm
 from danhgia.reviews.models import Anonymity, EvaluatorGroup, Respondent
 from danhgia.reviews.opinions import CHOICE_LABELS
@@ -29,9 +35,7 @@ def review_opinions(request: HttpRequest, review_id: int) -> HttpResponse:
     """The opinions on one subject: each group's summary (anonymous groups only from their threshold up)."""
     review = access_review(request.user, review_id)
     groups = opinions.summaries(review)
-    own = getattr(request.user, "person_id", None) is not None and request.user.person_id == review.person_id  # type: ignore[union-attr]
-    # Named answers with their authors: for those who run the review, never for the subject themself.
-    can_read_named = not own and scope_for(request.user, Perm.REVIEWS_MANAGE).contains(review.context.path)
+    can_read_named = review_rights(request.user, review).can_read_named_opinions
     return render(
         request,
         "reviews/opinions/review.html",

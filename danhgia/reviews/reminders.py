@@ -36,6 +36,7 @@ from danhgia.lib.dates import today as local_today
 from danhgia.orgs.models import Unit
 from danhgia.periods.models import Period, PeriodStatus
 from danhgia.reviews import notify
+from danhgia.reviews.access import is_own
 from danhgia.reviews.models import PERSON_KINDS, Notification, Respondent, Review, ReviewState
 
 
@@ -229,8 +230,7 @@ def remind_drafts(*, period: Period, unit: Unit, actor: User | None, today: dt.d
     """The secretary's button: remind each member of the unit whose self-review is still a draft (not the
     secretary's own), at most once a day each; audited with what was sent."""
     today = today or local_today()
-    own = getattr(actor, "person_id", None)
-    drafts = [r for r in drafts_in(period, unit) if r.person_id != own]
+    drafts = [r for r in drafts_in(period, unit) if not is_own(actor, r)]
     phase = period.phases.filter(code="self_review").first()
     when = f" — {_when(phase.deadline, today)}" if phase is not None else ""
     users: dict[int, list[User]] = {}

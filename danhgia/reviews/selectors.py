@@ -106,11 +106,14 @@ def context_progress(period: Period, viewer: AnyUser) -> QuerySet[Any, Any]:
 
 def unit_reviews(period: Period, unit: Unit) -> list[Review]:
     """The reviews held in a unit (its members, and the unit itself): the meeting's agenda."""
-    return list(
+    reviews = list(
         Review.objects.filter(period=period, context=unit)
         .select_related("person", "unit", "decision", "proposal")
         .order_by("kind", "person__sort_key", "unit__sort_key")
     )
+    for review in reviews:
+        review.context = unit  # known: what the rows' rights are read from (access.ReviewRights), without a query each
+    return reviews
 
 
 @dataclass

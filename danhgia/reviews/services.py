@@ -24,6 +24,7 @@ from danhgia.lib import files
 from danhgia.lib.text import too_long
 from danhgia.people.models import Person
 from danhgia.reviews import criteria, notify, states
+from danhgia.reviews.access import is_own
 from danhgia.reviews.case_builder import parse_facts
 from danhgia.reviews.models import (
     LEVEL_CHOICES,
@@ -86,7 +87,7 @@ def table_for(review: Review) -> criteria.Table:
 
 def _not_own(review: Review, actor: User | None, field: str = "review") -> None:
     """Nobody acts on their own record: a secretary's own review goes to their deputy or the superior."""
-    if actor is not None and review.person_id is not None and getattr(actor, "person_id", None) == review.person_id:
+    if is_own(actor, review):
         raise ValidationError(
             {field: "Không ai tự quyết định trên hồ sơ của chính mình: việc này do cấp phó hoặc cấp trên thực hiện."}
         )

@@ -53,6 +53,8 @@ ACTIONS: dict[str, tuple[frozenset[str], str, str]] = {
 
 # Before the meeting's proposal a review's level is a forecast: it cannot be decided and takes no quota place.
 BEFORE_PROPOSAL = frozenset({S.DRAFT, S.SUBMITTED})
+# Decided, or decided and under complaint: the level stands (a correction is a new decision), facts are final.
+LOCKED = frozenset({S.DECIDED, S.COMPLAINED})
 # Taken out of the period (exclude): in no step's work, never late, never an omission.
 OUT_OF_PERIOD = frozenset({S.EXCLUDED})
 

@@ -20,17 +20,16 @@ from django.views.decorators.http import require_POST
 from danhgia.accounts.access import access_period
 from danhgia.lib.forms import apply_errors
 from danhgia.reviews import reminders, selectors, stuck
-from danhgia.reviews.access import access_review, access_review_unit
+from danhgia.reviews.access import ReviewRights, access_review, access_review_unit, is_own
 from danhgia.reviews.forms import LEVEL_OPTIONS, ExclusionForm, NoteForm, UnproposedDecisionForm
 from danhgia.reviews.models import LEVEL_ORDER, ReviewState
 
 PREFIXES = {"unproposed": "qd", "exclusion": "loai", "reinstate": "lai"}
 
 
-def context(request: HttpRequest, review: Any, *, decide: bool, own: bool, refused: dict[str, Any]) -> dict[str, Any]:
+def context(request: HttpRequest, review: Any, *, rights: ReviewRights, refused: dict[str, Any]) -> dict[str, Any]:
     """What the review page shows of the authority's way out: which forms, and the exclusion if there is one."""
-    acts = decide and not own
-    unproposed = acts and stuck.is_stuck(review)
+    unproposed = rights.acts_as_authority and stuck.is_stuck(review)
     form = refused.get("unproposed_form") or UnproposedDecisionForm(prefix=PREFIXES["unproposed"])
     if unproposed and review.state == ReviewState.DRAFT:
         cap = LEVEL_ORDER[stuck.WITHOUT_SELF_REVIEW_MAX]
@@ -41,12 +40,8 @@ def context(request: HttpRequest, review: Any, *, decide: bool, own: bool, refus
         "unproposed": unproposed,
         "unproposed_ground": _ground(review) if unproposed else "",
         "unproposed_form": form,
-        "excludable": acts
-        and review.kind in stuck.EXCLUDABLE_KINDS
-        and review.state in {ReviewState.DRAFT, ReviewState.SUBMITTED},
         "exclusion_form": refused.get("exclusion_form") or ExclusionForm(prefix=PREFIXES["exclusion"]),
         "exclusion": selectors.exclusion_of(review) if review.state == ReviewState.EXCLUDED else None,
-        "may_reinstate": acts and review.state == ReviewState.EXCLUDED,
         "reinstate_form": refused.get("reinstate_form") or NoteForm(prefix=PREFIXES["reinstate"]),
         "failed_proposal": stuck.failed_proposal(review),
     }
@@ -54,8 +49,7 @@ def context(request: HttpRequest, review: Any, *, decide: bool, own: bool, refus
 
 def unit_context(request: HttpRequest, period: Any, unit: Any, reviews: list[Any]) -> dict[str, Any]:
     """The cell's page: the members' self-reviews still drafts, and how many were reminded today."""
-    own = getattr(request.user, "person_id", None)
-    drafts = [r for r in reviews if r.state == ReviewState.DRAFT and r.is_person and r.person_id != own]
+    drafts = [r for r in reviews if r.state == ReviewState.DRAFT and r.is_person and not is_own(request.user, r)]
     return {"drafts": drafts, "reminded_today": reminders.reminded_today(drafts) if drafts else 0}
 
 

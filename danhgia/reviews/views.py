@@ -35,6 +35,7 @@ from danhgia.reviews.access import (
     access_review,
     access_review_unit,
     access_shortcoming,
+    review_rights,
 )
 from danhgia.reviews.forms import (
     AppraisalForm,
@@ -169,13 +170,7 @@ def _detail(
 ) -> HttpResponse:
     """The review page; with a refused form (a shortcoming, or one of `stuck_views`' forms passed by name), that
     form again with its errors next to its fields."""
-    user = request.user
-    scopes = {
-        "manage": scope_for(user, Perm.REVIEWS_MANAGE).contains(review.context.path),
-        "appraise": scope_for(user, Perm.REVIEWS_APPRAISE).contains(review.context.path),
-        "decide": scope_for(user, Perm.REVIEWS_DECIDE).contains(review.authority.path),
-    }
-    own = getattr(user, "person_id", None) is not None and user.person_id == review.person_id  # type: ignore[union-attr]
+    rights = review_rights(request.user, review)
     table = services.table_for(review)
     return render(
         request,
@@ -192,16 +187,13 @@ def _detail(
             "complaints": review.complaints.all(),
             "shortcomings": selectors.shortcomings_of(review),
             "proposal": getattr(review, "proposal", None),
-            "own": own,
-            **scopes,
+            "rights": rights,
             "complaint_deadline": complaint_services.deadline(review),
-            "may_complain": (own or (scopes["manage"] and not review.is_person))
-            and review.state == ReviewState.DECIDED,
             "appraisal_form": AppraisalForm(initial={"level": review.appraised_level, "note": review.appraisal_note}),
             "shortcoming_form": shortcoming_form or ShortcomingForm(),
             "reason_form": ReasonForm(),
             "complaint_form": ComplaintForm(),
-            **stuck_views.context(request, review, decide=scopes["decide"], own=own, refused=refused),
+            **stuck_views.context(request, review, rights=rights, refused=refused),
         },
     )
 
@@ -249,6 +241,7 @@ def self_review(request: HttpRequest, review_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Đã lưu."))
                 return redirect("reviews-self", review_id=review.pk)
+    rights = review_rights(request.user, review)
     table = services.table_for(review)
     items = (
         {k.removeprefix("item_"): v for k, v in request.POST.items() if k.startswith("item_")}
@@ -282,14 +275,12 @@ def self_review(request: HttpRequest, review_id: int) -> HttpResponse:
             "levels": LEVEL_CHOICES,
             "grades": criteria.GRADES,
             "errors": errors,
-            "editable": review.state == ReviewState.DRAFT,
-            "missing": services.missing_for_submission(review) if review.state == ReviewState.DRAFT else [],
+            "rights": rights,
+            "missing": services.missing_for_submission(review) if rights.can_edit_self_review else [],
             "earlier": selectors.open_shortcomings_before(review),
             "evidence": review.evidence.all(),
             "evidence_form": EvidenceForm(),
             "self_level": request.POST.get("self_level", review.self_level),
-            "may_reopen": review.state == ReviewState.SUBMITTED
-            and scope_for(request.user, Perm.REVIEWS_MANAGE).contains(review.context.path),
             "reason_form": ReasonForm(),
         },
     )
@@ -532,6 +523,7 @@ def meeting(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
             "reviews": reviews,
             "levels": LEVEL_CHOICES,
             "row_errors": row_errors,
+            "row_rights": {r.pk: review_rights(request.user, r) for r in reviews},
             "counted": meetings.counted(current) if current else None,
             "post": request.POST,
             "basis": meetings.BASIS,
@@ -718,8 +710,7 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
 @require_POST
 def complain(request: HttpRequest, review_id: int) -> HttpResponse:
     review = access_review(request.user, review_id)
-    own = getattr(request.user, "person_id", None) is not None and request.user.person_id == review.person_id  # type: ignore[union-attr]
-    if not own and (review.is_person or not scope_for(request.user, Perm.REVIEWS_MANAGE).contains(review.context.path)):
+    if not review_rights(request.user, review).is_author:
         raise PermissionDenied(_("Chỉ người được xếp loại (hoặc người quản lý tập thể) được khiếu nại."))
     form = ComplaintForm(request.POST)
     try:
@@ -746,9 +737,6 @@ def complaint_list(request: HttpRequest, period_id: int) -> HttpResponse:
 def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
     complaint = access_complaint(request.user, complaint_id, for_write=request.method == "POST")
     review = complaint.review
-    handles = scope_for(request.user, Perm.COMPLAINTS_HANDLE).contains(
-        review.authority.path[:-8] if len(review.authority.path) > 8 else review.authority.path
-    )
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         action = request.POST.get("action")
@@ -785,7 +773,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
         {
             "complaint": complaint,
             "review": review,
-            "handles": handles,
+            "rights": review_rights(request.user, review),
             "levels": LEVEL_CHOICES,
             "decisions": review.decisions.select_related("decided_by", "authority").order_by("decided_at", "pk"),
             "errors": errors,
