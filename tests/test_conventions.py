@@ -68,6 +68,30 @@ def test_each_access_helper_lives_in_the_app_that_owns_its_rows():
     assert misplaced == []
 
 
+REVIEW_STATES = "draft|submitted|proposed|appraised|decided|complained|excluded"
+
+
+def test_the_sets_of_review_states_are_named_in_states_py_only():
+    # A rule about "decided or under complaint" is written once (reviews/states.py: LOCKED, DECIDABLE, …); pages ask
+    # the review (review.is_locked) or the user's rights on it (rights.can_…), never compare states.
+    in_code = re.compile(
+        rf"[{{\[(]\s*(ReviewState\.[A-Z_]+|[\"'](?:{REVIEW_STATES})[\"'])\s*,\s*(ReviewState\.|[\"'](?:{REVIEW_STATES})[\"'])"
+    )
+    in_templates = re.compile(rf"\bstate\s*[!=]=\s*[\"'](?:{REVIEW_STATES})[\"']")
+    offenders = []
+    for module in ROOT.rglob("*.py"):
+        if module.name == "states.py" or "migrations" in module.parts or "demo" in module.parts:
+            continue
+        for number, line in enumerate(module.read_text(encoding="utf-8").splitlines(), start=1):
+            if in_code.search(line):
+                offenders.append(f"{module.relative_to(ROOT)}:{number}: {line.strip()}")
+    for template in (ROOT / "templates").rglob("*.html"):
+        for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), start=1):
+            if in_templates.search(line):
+                offenders.append(f"{template.relative_to(ROOT)}:{number}")
+    assert offenders == [], "name the set in reviews/states.py:\n" + "\n".join(offenders)
+
+
 def test_migrations_do_not_import_app_code():
     for migration in ROOT.glob("*/migrations/0*.py"):
         text = migration.read_text(encoding="utf-8")

@@ -45,12 +45,12 @@ from danhgia.reviews.models import (
     ReviewState,
 )
 from danhgia.reviews.services import LEVELS, check_upload, departs
+from danhgia.reviews.states import DECIDABLE, LOCKED, OUT_OF_PERIOD
 from danhgia.rules.output import Output, Result
 
 if TYPE_CHECKING:
     from danhgia.accounts.models import User
 
-DECIDABLE = {ReviewState.PROPOSED, ReviewState.APPRAISED}
 BODY_KINDS = {ReviewKind.PARTY_ORG, ReviewKind.UNIT, ReviewKind.COLLECTIVE}
 # The reviews that cap a head: the unit's review as a party organization or as a body (case_builder.body_reviews).
 HEADED_KINDS = [ReviewKind.PARTY_ORG, ReviewKind.UNIT]
@@ -71,7 +71,7 @@ def _for_deciding(period: Period, wanted: Q) -> list[Review]:
     rows = list(
         Review.objects.filter(period=period)
         .filter(wanted)
-        .exclude(state=ReviewState.EXCLUDED)  # not rated: outside every quota (stuck.py)
+        .exclude(state__in=OUT_OF_PERIOD)  # not rated: outside every quota (stuck.py)
         .select_related("person", "unit", "decision")
         .defer("sections", "appraisal_note")
         .order_by("pk")
@@ -92,7 +92,7 @@ def group_reviews(period: Period, group: QuotaGroup | None, ids: list[int] | Non
         # and decision tables for a thousand rows (80 ms of 115 on a 70,000-member province).
         rows = list(
             Review.objects.filter(period=period, quota_group=group)
-            .exclude(state=ReviewState.EXCLUDED)  # not rated: outside every quota (stuck.py)
+            .exclude(state__in=OUT_OF_PERIOD)  # not rated: outside every quota (stuck.py)
             .defer("sections")
         )
         persons = Person.objects.in_bulk({r.person_id for r in rows if r.person_id})
@@ -585,7 +585,7 @@ def batch_plan(
         if review.pk not in mine:
             continue
         considered[review.pk] = review
-        if review.state in (ReviewState.DECIDED, ReviewState.COMPLAINED):
+        if review.state in LOCKED:
             done += 1
         elif row.blocked:
             left[row.blocked].append(review)

@@ -172,9 +172,11 @@ class Review(models.Model):
     def unsubmitted(self) -> bool:
         """Whether what the self-review says is still its author's alone: a draft, a review taken out of the period,
         or one decided without its self-review ever being submitted (stuck.py)."""
-        if self.state in {ReviewState.DRAFT, ReviewState.EXCLUDED}:
+        from danhgia.reviews import states
+
+        if self.state == ReviewState.DRAFT or self.state in states.OUT_OF_PERIOD:
             return True
-        if self.submitted_at is None and self.state in {ReviewState.DECIDED, ReviewState.COMPLAINED}:
+        if self.submitted_at is None and self.state in states.LOCKED:
             return self.decisions.filter(kind=DecisionKind.UNPROPOSED).exists()
         return False
 
@@ -189,7 +191,18 @@ class Review(models.Model):
         """The meeting may record its proposal and vote (again, until appraised or decided)."""
         from danhgia.reviews import states
 
-        return states.allowed(self, "propose")
+        return self.state in states.PROPOSABLE
+
+    @property
+    def is_locked(self) -> bool:
+        """Decided, or decided and under complaint: its level stands."""
+        from danhgia.reviews import states
+
+        return self.state in states.LOCKED
+
+    @property
+    def under_complaint(self) -> bool:
+        return self.state == ReviewState.COMPLAINED
 
 
 class TaskStatus(models.TextChoices):

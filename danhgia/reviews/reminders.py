@@ -38,6 +38,7 @@ from danhgia.periods.models import Period, PeriodStatus
 from danhgia.reviews import notify
 from danhgia.reviews.access import is_own
 from danhgia.reviews.models import PERSON_KINDS, Notification, Respondent, Review, ReviewState
+from danhgia.reviews.states import DECIDABLE
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def _unit_steps(period: Period, today: dt.date, days: int) -> list[Reminder]:
     deadline = _window(period, "decision", today, days)
     if deadline is not None:
         waiting = (
-            Review.objects.filter(period=period, state__in=[ReviewState.PROPOSED, ReviewState.APPRAISED])
+            Review.objects.filter(period=period, state__in=DECIDABLE)
             .values_list("authority_id")
             .annotate(n=Count("id"))
         )

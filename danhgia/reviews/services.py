@@ -319,7 +319,7 @@ def evidence_remove(*, evidence: Evidence, actor: User | None) -> None:
 def facts_record(*, review: Review, facts: dict[str, Any], actor: User | None) -> Review:
     """Record what the rules read but the subject does not write: discipline, conclusions, civil-servant rating …"""
     review = Review.objects.select_for_update(of=("self",)).select_related("context").get(pk=review.pk)
-    if review.state in {ReviewState.DECIDED, ReviewState.COMPLAINED}:
+    if review.state in states.LOCKED:
         raise ValidationError({"facts": "Đã có quyết định xếp loại: dữ kiện không thay đổi được (hãy dùng khiếu nại)."})
     _not_own(review, actor, "facts")
     parse_facts(facts)

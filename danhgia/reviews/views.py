@@ -488,7 +488,7 @@ def meeting(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
             if recorded is not None:
                 for review in selectors.unit_reviews(period, unit):
                     level = request.POST.get(f"level_{review.pk}", "")
-                    if not level or review.state not in {ReviewState.SUBMITTED, ReviewState.PROPOSED}:
+                    if not level or not review.is_proposable:
                         continue
                     try:
                         meetings.proposal_record(
