@@ -7,7 +7,6 @@ state machine (states.py) or the rules of the process do not allow; every change
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -452,7 +451,3 @@ def criteria_load(*, province: Any, year: int, form_code: str, items: Any, actor
         new={"form": form_code, "year": year, "version": loaded.version},
     )
     return loaded
-
-
-def total_points(review: Review) -> Decimal | None:
-    return None if review.score is None else Decimal(str(review.score))
