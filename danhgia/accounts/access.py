@@ -1,5 +1,9 @@
 """access_* helpers: the only way views fetch guarded rows.
 
+This module holds the generic machinery (the refusal and its audit) and the guards of the rows every app shares:
+units, persons, periods, quota groups. Each app guards its own rows in its own access module (reviews/access.py,
+documents/access.py) on top of it; accounts imports none of them.
+
 Each returns the row or refuses. A row outside the user's scope answers 404, so that its existence
 does not leak; a row the user may see but not change answers 403. Every refusal is audited.
 """
@@ -25,7 +29,6 @@ if TYPE_CHECKING:
     from django.db import models
 
     from danhgia.accounts.models import User
-    from danhgia.reviews.models import EvaluatorGroup, Respondent, Review
 
     AnyUser = User | AnonymousUser
 
@@ -111,80 +114,6 @@ def require_perm(user: AnyUser, perm: Perm) -> None:
     """For pages that list within the user's scope: the user must hold `perm` somewhere."""
     if scope_for(user, perm).empty:
         refuse(user, None, not_found=False)
-
-
-def access_review(user: AnyUser, review_id: int, *, action: str = "view") -> Review:
-    """A review, for an action: view, write (the self-review), manage, appraise, decide.
-
-    The subject sees and writes their own review; a secretary or officer acts within their scope (the review's
-    context: the cell or body); the competent authority decides within its scope (the review's authority).
-    """
-    from danhgia.reviews.models import Review
-
-    review = (
-        Review.objects.select_related("period", "context", "authority", "person", "unit", "decision")
-        .filter(pk=review_id)
-        .first()
-    )
-    if review is None:
-        raise Http404("Không tìm thấy bản kiểm điểm.")
-    own = (
-        user.is_authenticated and review.person_id is not None and getattr(user, "person_id", None) == review.person_id
-    )
-    context, authority = review.context.path, review.authority.path
-    visible = (
-        own
-        or scope_for(user, Perm.REVIEWS_VIEW).contains(context)
-        or scope_for(user, Perm.REVIEWS_DECIDE).contains(authority)
-    )
-    if not visible:
-        refuse(user, review, scope_path=context, not_found=True)
-    writes = own if review.is_person else scope_for(user, Perm.REVIEWS_MANAGE).contains(context)
-    allowed = {
-        "view": True,
-        "write": writes,
-        # What a draft says (its text, its evidence files, its form as a document) is its author's until it is
-        # submitted; a collective's report is its managers'.
-        "content": not review.unsubmitted or writes,
-        "manage": scope_for(user, Perm.REVIEWS_MANAGE).contains(context),
-        "appraise": scope_for(user, Perm.REVIEWS_APPRAISE).contains(context),
-        "decide": scope_for(user, Perm.REVIEWS_DECIDE).contains(authority),
-        # Complaints go to the committee above the one that decided.
-        "complaints": scope_for(user, Perm.COMPLAINTS_HANDLE).contains(
-            authority[:-8] if len(authority) > 8 else authority
-        ),
-    }[action]
-    if not allowed:
-        refuse(user, review, scope_path=context, not_found=False)
-    return review
-
-
-def access_evaluator_group(user: AnyUser, group_id: int, *, for_write: bool = False) -> EvaluatorGroup:
-    """An evaluator group: seen by those who see reviews of the unit that asked; run by those who manage it."""
-    from danhgia.reviews.models import EvaluatorGroup
-
-    group = EvaluatorGroup.objects.select_related("period", "unit").filter(pk=group_id).first()
-    if group is None:
-        raise Http404("Không tìm thấy nhóm lấy ý kiến.")
-    if not scope_for(user, Perm.REVIEWS_VIEW).contains(group.unit.path):
-        refuse(user, group, scope_path=group.unit.path, not_found=True)
-    if for_write and not scope_for(user, Perm.REVIEWS_MANAGE).contains(group.unit.path):
-        refuse(user, group, scope_path=group.unit.path, not_found=False)
-    return group
-
-
-def access_respondent(user: AnyUser, respondent_id: int) -> Respondent:
-    """A sheet to answer while logged in: only the user it was issued to (anyone else: not found)."""
-    from danhgia.reviews.models import Respondent
-
-    respondent = (
-        Respondent.objects.select_related("group", "group__period", "group__unit").filter(pk=respondent_id).first()
-    )
-    if respondent is None:
-        raise Http404("Không tìm thấy phiếu lấy ý kiến.")
-    if not user.is_authenticated or respondent.user_id != user.pk:
-        refuse(user, respondent.group, scope_path=respondent.group.unit.path, not_found=True)
-    return respondent
 
 
 def ancestor_paths(path: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""access_* helpers for the documents app's own rows (accounts/access.py covers reviews, units and periods)."""
+"""access_* helpers for the documents app's own rows (reviews/access.py guards reviews, accounts/access.py units and
+periods)."""
 
 from __future__ import annotations
 

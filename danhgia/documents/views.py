@@ -1,7 +1,7 @@
 """Downloads of the forms, batch jobs with their progress, and the province's Word templates.
 
-Each view: one access check (a review through access_review, a place through access_period + access_unit and
-the review scope, a batch through access_job), one service, a response. Every document handed out is audited
+Each view: one access check (a review through access_review, a place through access_period + access_review_unit,
+a batch through access_job), one service, a response. Every document handed out is audited
 by the service that renders it.
 """
 
@@ -17,9 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from danhgia.accounts.access import access_period, access_review, access_unit, refuse
-from danhgia.accounts.permissions import Perm
-from danhgia.accounts.scope import scope_for
+from danhgia.accounts.access import access_period
 from danhgia.documents import catalogue, contexts, engine, selectors, services
 from danhgia.documents.access import access_job, access_template, access_template_unit
 from danhgia.documents.forms import BatchForm, TemplateUploadForm
@@ -28,6 +26,7 @@ from danhgia.documents.templatetags.documents import block_context
 from danhgia.lib.forms import apply_errors
 from danhgia.orgs.models import Unit
 from danhgia.periods.models import Period
+from danhgia.reviews.access import access_review, access_review_unit
 
 
 def _file(data: bytes, fmt: str, filename: str) -> HttpResponse:
@@ -64,11 +63,7 @@ def review_document(request: HttpRequest, review_id: int, kind: str, fmt: str) -
 
 
 def _place(request: HttpRequest, period_id: int, unit_id: int) -> tuple[Period, Unit]:
-    period = access_period(request.user, period_id)
-    unit = access_unit(request.user, unit_id)
-    if not scope_for(request.user, Perm.REVIEWS_VIEW).contains(unit.path):
-        refuse(request.user, unit, scope_path=unit.path, not_found=True)
-    return period, unit
+    return access_period(request.user, period_id), access_review_unit(request.user, unit_id)
 
 
 def minutes_document(request: HttpRequest, period_id: int, unit_id: int, fmt: str) -> HttpResponse:

@@ -20,8 +20,8 @@ from danhgia.orgs.models import PARTY_KINDS, SEGMENT, Unit
 from danhgia.people.models import PRESENT_STATUSES, Membership
 from danhgia.periods.models import Period, Phase
 from danhgia.reports.common import LEVELS, MEMBER_KINDS, SECTIONS, history, in_view, rulebook, share
-from danhgia.reviews.models import Exclusion, Review, ReviewState
-from danhgia.reviews.states import PhaseProgress, phase_progress
+from danhgia.reviews.models import Exclusion, Review
+from danhgia.reviews.states import LOCKED, OUT_OF_PERIOD, PhaseProgress, phase_progress
 
 if TYPE_CHECKING:
     from danhgia.reports.common import AnyUser
@@ -105,8 +105,7 @@ class Dashboard:
 
     @property
     def decided_share(self) -> float:
-        return share(self.states.get(ReviewState.DECIDED, 0) + self.states.get(ReviewState.COMPLAINED, 0),
-                     self.total_reviews)  # fmt: skip
+        return share(sum(self.states.get(state, 0) for state in LOCKED), self.total_reviews)
 
 
 def present_at(period: Period) -> Q:
@@ -135,7 +134,7 @@ def dashboard(unit: Unit, period: Period, viewer: AnyUser, today: dt.date | None
     # period read on its own would scan the whole table again. Only this period is split by unit below.
     rows = (
         Review.objects.filter(in_view(unit, viewer, period=periods), period__in=periods)
-        .exclude(state=ReviewState.EXCLUDED)  # counted with the exclusions (stuck.py)
+        .exclude(state__in=OUT_OF_PERIOD)  # counted with the exclusions (stuck.py)
         .annotate(
             child=Case(
                 When(period=period, then=Substr("context__path", 1, prefix)),

@@ -27,7 +27,8 @@ from danhgia.periods.models import Period
 from danhgia.reports.common import in_view, rulebook, share
 from danhgia.reports.dashboard import Levels
 from danhgia.reviews.decisions import HEADED_KINDS
-from danhgia.reviews.models import Review, ReviewState
+from danhgia.reviews.models import Review
+from danhgia.reviews.states import OUT_OF_PERIOD
 from danhgia.rules import quota
 
 if TYPE_CHECKING:
@@ -185,7 +186,7 @@ def quota_report(unit: Unit, period: Period, viewer: AnyUser) -> QuotaReport:
     bodies = htxs_bodies(period)
     counts = list(
         Review.objects.filter(in_view(unit, viewer, period=period), period=period, quota_group__isnull=False)
-        .exclude(state=ReviewState.EXCLUDED)  # not rated: outside every quota (stuck.py)
+        .exclude(state__in=OUT_OF_PERIOD)  # not rated: outside every quota (stuck.py)
         .annotate(candidate=_candidate(bodies))
         .values_list("quota_group_id", "decision__level", "candidate")
         .annotate(n=Count("id"))

@@ -23,8 +23,9 @@ from danhgia.people.models import Membership, MemberStatus, QuotaGroup, SubjectK
 from danhgia.periods.models import Period
 from danhgia.reports.common import AUTHORITY, MEMBER_KINDS, in_view, rulebook
 from danhgia.reports.dashboard import Levels, omitted_members, present_at
-from danhgia.reviews.models import DecisionKind, Exclusion, Review, ReviewKind, ReviewState
+from danhgia.reviews.models import DecisionKind, Exclusion, Review, ReviewKind
 from danhgia.reviews.opening import EXCLUSION_REASONS
+from danhgia.reviews.states import OUT_OF_PERIOD
 
 if TYPE_CHECKING:
     from danhgia.reports.common import AnyUser
@@ -163,7 +164,7 @@ def review_counts(unit: Unit, period: Period, viewer: AnyUser) -> list[Counted]:
     rows = (
         Review.objects.filter(in_view(unit, viewer, period=period), period=period)
         # An excluded review (stuck.py) is counted with the exclusions, as not reviewed with its reason.
-        .exclude(state=ReviewState.EXCLUDED)
+        .exclude(state__in=OUT_OF_PERIOD)
         .annotate(child=Substr("context__path", 1, prefix), new=_too_new(_six_months_before(period.ends_on)))
         .values_list("child", "kind", "unit__kind", "quota_group_id", "decision__level", "new")
         .annotate(n=Count("id"))

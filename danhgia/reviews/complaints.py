@@ -26,8 +26,6 @@ from danhgia.reviews.models import Complaint, ComplaintState, DecisionKind, Revi
 if TYPE_CHECKING:
     from danhgia.accounts.models import User
 
-OPEN_STATES = {ComplaintState.FILED, ComplaintState.ASSIGNED, ComplaintState.VERIFIED}
-
 
 def handling_unit(review: Review) -> object:
     """The committee above the one that decided (the authority's parent), or the authority at the top."""

@@ -32,6 +32,7 @@ from danhgia.orgs.models import SEGMENT, Unit
 from danhgia.people.models import CivilServant, Person, QuotaGroup
 from danhgia.periods.models import Period
 from danhgia.reviews import notify, presentation
+from danhgia.reviews.access import is_own
 from danhgia.reviews.case_builder import Loaded, Outcome, evaluate, load, parse_facts
 from danhgia.reviews.models import (
     LEVEL_CHOICES,
@@ -44,12 +45,12 @@ from danhgia.reviews.models import (
     ReviewState,
 )
 from danhgia.reviews.services import LEVELS, check_upload, departs
+from danhgia.reviews.states import DECIDABLE, LOCKED, OUT_OF_PERIOD
 from danhgia.rules.output import Output, Result
 
 if TYPE_CHECKING:
     from danhgia.accounts.models import User
 
-DECIDABLE = {ReviewState.PROPOSED, ReviewState.APPRAISED}
 BODY_KINDS = {ReviewKind.PARTY_ORG, ReviewKind.UNIT, ReviewKind.COLLECTIVE}
 # The reviews that cap a head: the unit's review as a party organization or as a body (case_builder.body_reviews).
 HEADED_KINDS = [ReviewKind.PARTY_ORG, ReviewKind.UNIT]
@@ -70,7 +71,7 @@ def _for_deciding(period: Period, wanted: Q) -> list[Review]:
     rows = list(
         Review.objects.filter(period=period)
         .filter(wanted)
-        .exclude(state=ReviewState.EXCLUDED)  # not rated: outside every quota (stuck.py)
+        .exclude(state__in=OUT_OF_PERIOD)  # not rated: outside every quota (stuck.py)
         .select_related("person", "unit", "decision")
         .defer("sections", "appraisal_note")
         .order_by("pk")
@@ -91,7 +92,7 @@ def group_reviews(period: Period, group: QuotaGroup | None, ids: list[int] | Non
         # and decision tables for a thousand rows (80 ms of 115 on a 70,000-member province).
         rows = list(
             Review.objects.filter(period=period, quota_group=group)
-            .exclude(state=ReviewState.EXCLUDED)  # not rated: outside every quota (stuck.py)
+            .exclude(state__in=OUT_OF_PERIOD)  # not rated: outside every quota (stuck.py)
             .defer("sections")
         )
         persons = Person.objects.in_bulk({r.person_id for r in rows if r.person_id})
@@ -280,7 +281,7 @@ def _decide_locked(
         if supersedes.get(review_id) is None and (blocked := _blocked(review, bodies, stuck=review_id in stuck)):
             errors[field] = f"{review.subject_name}: {blocked}."
             continue
-        if actor is not None and review.person_id is not None and getattr(actor, "person_id", None) == review.person_id:
+        if is_own(actor, review):
             errors[field] = f"{review.subject_name}: không ai tự quyết định trên hồ sơ của chính mình."
             continue
         if machine_written(reasons.get(review_id, "")):
@@ -572,7 +573,6 @@ def batch_plan(
     """
     reasons = reasons or {}
     capped = {int(subject[1:]) for quota in output.quota for subject in quota.downgraded}
-    own = getattr(actor, "person_id", None)
     levels: dict[int, str] = {}
     written: dict[int, str] = {}
     needs: list[Review] = []
@@ -585,11 +585,11 @@ def batch_plan(
         if review.pk not in mine:
             continue
         considered[review.pk] = review
-        if review.state in (ReviewState.DECIDED, ReviewState.COMPLAINED):
+        if review.state in LOCKED:
             done += 1
         elif row.blocked:
             left[row.blocked].append(review)
-        elif own is not None and own == review.person_id:
+        elif is_own(actor, review):
             left["Không ai tự quyết định trên hồ sơ của chính mình"].append(review)
         elif result is None or result.level is None:
             why = (

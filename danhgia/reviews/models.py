@@ -37,6 +37,9 @@ class ReviewKind(models.TextChoices):
 
 
 PERSON_KINDS = frozenset({ReviewKind.MEMBER, ReviewKind.LEADER, ReviewKind.MEMBER_OUTSIDE})
+# Only a member's review is taken out of a period (stuck.review_exclude): the members' tables reconcile with the
+# exclusions (one per person and period).
+EXCLUDABLE_KINDS = frozenset({ReviewKind.MEMBER, ReviewKind.MEMBER_OUTSIDE})
 # Quota groups rank members and leaders; a member outside the political system is grouped as a member.
 GROUP_KIND = {
     ReviewKind.MEMBER: SubjectKind.MEMBER,
@@ -169,11 +172,37 @@ class Review(models.Model):
     def unsubmitted(self) -> bool:
         """Whether what the self-review says is still its author's alone: a draft, a review taken out of the period,
         or one decided without its self-review ever being submitted (stuck.py)."""
-        if self.state in {ReviewState.DRAFT, ReviewState.EXCLUDED}:
+        from danhgia.reviews import states
+
+        if self.state == ReviewState.DRAFT or self.state in states.OUT_OF_PERIOD:
             return True
-        if self.submitted_at is None and self.state in {ReviewState.DECIDED, ReviewState.COMPLAINED}:
+        if self.submitted_at is None and self.state in states.LOCKED:
             return self.decisions.filter(kind=DecisionKind.UNPROPOSED).exists()
         return False
+
+    # What the state means, for the pages (templates compare no state strings); the sets are states.py's, which
+    # imports this module.
+    @property
+    def is_draft(self) -> bool:
+        return self.state == ReviewState.DRAFT
+
+    @property
+    def is_proposable(self) -> bool:
+        """The meeting may record its proposal and vote (again, until appraised or decided)."""
+        from danhgia.reviews import states
+
+        return self.state in states.PROPOSABLE
+
+    @property
+    def is_locked(self) -> bool:
+        """Decided, or decided and under complaint: its level stands."""
+        from danhgia.reviews import states
+
+        return self.state in states.LOCKED
+
+    @property
+    def under_complaint(self) -> bool:
+        return self.state == ReviewState.COMPLAINED
 
 
 class TaskStatus(models.TextChoices):

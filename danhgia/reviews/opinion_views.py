@@ -14,18 +14,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from danhgia.accounts.access import (
-    access_evaluator_group,
-    access_period,
-    access_respondent,
-    access_review,
-    access_unit,
-    refuse,
-)
+from danhgia.accounts.access import access_period
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
 from danhgia.lib.forms import apply_errors, parse_id
 from danhgia.reviews import opinions, selectors
+from danhgia.reviews.access import (
+    access_evaluator_group,
+    access_respondent,
+    access_review,
+    access_review_unit,
+    review_rights,
+)
 from danhgia.reviews.forms import EvaluatorGroupForm, RespondentsForm
 from danhgia.reviews.models import Anonymity, EvaluatorGroup, Respondent
 from danhgia.reviews.opinions import CHOICE_LABELS
@@ -35,9 +35,7 @@ def review_opinions(request: HttpRequest, review_id: int) -> HttpResponse:
     """The opinions on one subject: each group's summary (anonymous groups only from their threshold up)."""
     review = access_review(request.user, review_id)
     groups = opinions.summaries(review)
-    own = getattr(request.user, "person_id", None) is not None and request.user.person_id == review.person_id  # type: ignore[union-attr]
-    # Named answers with their authors: for those who run the review, never for the subject themself.
-    can_read_named = not own and scope_for(request.user, Perm.REVIEWS_MANAGE).contains(review.context.path)
+    can_read_named = review_rights(request.user, review).can_read_named_opinions
     return render(
         request,
         "reviews/opinions/review.html",
@@ -53,36 +51,31 @@ def review_opinions(request: HttpRequest, review_id: int) -> HttpResponse:
 def unit_groups(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
     """A unit's evaluator groups for the period, and the form to ask a new one."""
     period = access_period(request.user, period_id)
-    unit = access_unit(request.user, unit_id)
+    unit = access_review_unit(request.user, unit_id, for_write=request.method == "POST")
     can_manage = scope_for(request.user, Perm.REVIEWS_MANAGE).contains(unit.path)
-    if not can_manage and not scope_for(request.user, Perm.REVIEWS_VIEW).contains(unit.path):
-        refuse(request.user, unit, scope_path=unit.path, not_found=True)
     subjects = selectors.opinion_subjects(period, unit)
     form = EvaluatorGroupForm(request.POST or None, initial={"min_respondents": opinions.anonymity_floor()})
     chosen = {n for v in request.POST.getlist("review") if (n := parse_id(v)) is not None}
-    if request.method == "POST":
-        if not can_manage:
-            refuse(request.user, unit, scope_path=unit.path, not_found=False)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                group = opinions.group_create(
-                    period=period,
-                    unit=unit,
-                    kind=data["kind"],
-                    name=data["name"],
-                    reviews=[r for r in subjects if r.pk in chosen],
-                    deadline=data["deadline"],
-                    weight=data["weight"],
-                    anonymity=data["anonymity"],
-                    min_respondents=data["min_respondents"],
-                    actor=request.user,  # type: ignore[arg-type]
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("Đã tạo nhóm lấy ý kiến. Hãy thêm người cho ý kiến."))
-                return redirect("opinions-group", group.pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            group = opinions.group_create(
+                period=period,
+                unit=unit,
+                kind=data["kind"],
+                name=data["name"],
+                reviews=[r for r in subjects if r.pk in chosen],
+                deadline=data["deadline"],
+                weight=data["weight"],
+                anonymity=data["anonymity"],
+                min_respondents=data["min_respondents"],
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã tạo nhóm lấy ý kiến. Hãy thêm người cho ý kiến."))
+            return redirect("opinions-group", group.pk)
     return render(
         request,
         "reviews/opinions/unit.html",

@@ -19,14 +19,13 @@ from django.utils.translation import gettext as _
 
 from danhgia.lib import numbers
 from danhgia.reviews.criteria import GRADES
+from danhgia.reviews.states import DECIDABLE, LOCKED
 from danhgia.rules.regimes import Regime
 from danhgia.rules.rulebook import RuleSpec, load_spec
 
 # "[G2]", "[G2, G3]", "[S6, S25]", "[G26b]": the markers of the notes the rulebooks were written from.
 _MARKERS = re.compile(r"\s*\[[A-Z]+\d+[a-z]?(?:\s*,\s*[A-Z]+\d+[a-z]?)*\]")
 _CASE_IDS = re.compile(r"«(r\d+)»")
-_LOCKED = {"decided", "complained"}
-_DECIDABLE = {"proposed", "appraised"}
 
 
 def clean_source(text: str) -> str:
@@ -299,7 +298,7 @@ def _filter_labels() -> dict[str, str]:
 
 def _matches(key: str, row: Any, capped: set[int]) -> bool:
     review, result = row.review, row.result
-    if review.state in _LOCKED:
+    if review.state in LOCKED:
         return False
     if key == "chua-quyet-dinh":
         return True
@@ -310,7 +309,7 @@ def _matches(key: str, row: Any, capped: set[int]) -> bool:
     if key == "xem-xet":
         return bool(result and result.needs_decision and not result.level)
     if key == "chua-kiem-chung":
-        return review.state in _DECIDABLE and bool(result and getattr(result, "unverified", None))
+        return review.state in DECIDABLE and bool(result and getattr(result, "unverified", None))
     return True
 
 
@@ -385,7 +384,7 @@ def decision_view(
         departs = bool(result and result.level and review.self_level and result.level != review.self_level)
         reason = engine_reason(result, local) if departs else ""
         # A forecast (a review not yet proposed) is not decided now: its missing facts are not the authority's concern.
-        unverified = unverified_facts(result, regime) if review.state in _DECIDABLE else []
+        unverified = unverified_facts(result, regime) if review.state in DECIDABLE else []
         lines.append(Line(number, row, _chips(row, regime, local), reason, unverified))
     return DecisionView(current, lines, len(rows), filters, page)
 

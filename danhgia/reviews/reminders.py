@@ -36,7 +36,9 @@ from danhgia.lib.dates import today as local_today
 from danhgia.orgs.models import Unit
 from danhgia.periods.models import Period, PeriodStatus
 from danhgia.reviews import notify
+from danhgia.reviews.access import is_own
 from danhgia.reviews.models import PERSON_KINDS, Notification, Respondent, Review, ReviewState
+from danhgia.reviews.states import DECIDABLE
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def _unit_steps(period: Period, today: dt.date, days: int) -> list[Reminder]:
     deadline = _window(period, "decision", today, days)
     if deadline is not None:
         waiting = (
-            Review.objects.filter(period=period, state__in=[ReviewState.PROPOSED, ReviewState.APPRAISED])
+            Review.objects.filter(period=period, state__in=DECIDABLE)
             .values_list("authority_id")
             .annotate(n=Count("id"))
         )
@@ -229,8 +231,7 @@ def remind_drafts(*, period: Period, unit: Unit, actor: User | None, today: dt.d
     """The secretary's button: remind each member of the unit whose self-review is still a draft (not the
     secretary's own), at most once a day each; audited with what was sent."""
     today = today or local_today()
-    own = getattr(actor, "person_id", None)
-    drafts = [r for r in drafts_in(period, unit) if r.person_id != own]
+    drafts = [r for r in drafts_in(period, unit) if not is_own(actor, r)]
     phase = period.phases.filter(code="self_review").first()
     when = f" — {_when(phase.deadline, today)}" if phase is not None else ""
     users: dict[int, list[User]] = {}

@@ -26,7 +26,7 @@ from danhgia.reviews.models import (
     Shortcoming,
     ShortcomingStatus,
 )
-from danhgia.reviews.states import OUT_OF_PERIOD, OVERDUE_STEPS, REACHED
+from danhgia.reviews.states import DECIDABLE, OUT_OF_PERIOD, OVERDUE_STEPS, REACHED
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -106,11 +106,14 @@ def context_progress(period: Period, viewer: AnyUser) -> QuerySet[Any, Any]:
 
 def unit_reviews(period: Period, unit: Unit) -> list[Review]:
     """The reviews held in a unit (its members, and the unit itself): the meeting's agenda."""
-    return list(
+    reviews = list(
         Review.objects.filter(period=period, context=unit)
         .select_related("person", "unit", "decision", "proposal")
         .order_by("kind", "person__sort_key", "unit__sort_key")
     )
+    for review in reviews:
+        review.context = unit  # known: what the rows' rights are read from (access.ReviewRights), without a query each
+    return reviews
 
 
 @dataclass
@@ -179,11 +182,11 @@ def decision_groups(period: Period, viewer: AnyUser) -> list[dict[str, Any]]:
     rows = (
         Review.objects.filter(period=period)
         .filter(decide.q("authority__path"))
-        .exclude(state=ReviewState.EXCLUDED)  # not rated in the period: nothing left to decide
+        .exclude(state__in=OUT_OF_PERIOD)  # not rated in the period: nothing left to decide
         .values("quota_group_id", "quota_group__name", "authority__name")
         .annotate(
             total=Count("id"),
-            ready=Count("id", filter=Q(state__in=[ReviewState.PROPOSED, ReviewState.APPRAISED])),
+            ready=Count("id", filter=Q(state__in=DECIDABLE)),
             decided=Count("id", filter=Q(state=ReviewState.DECIDED)),
         )
         .order_by("authority__name", "quota_group__name")
@@ -197,7 +200,7 @@ def ungrouped_review_ids(period: Period, viewer: AnyUser) -> list[int]:
     if decide.empty:
         return []
     rows = Review.objects.filter(period=period, quota_group__isnull=True).filter(decide.q("authority__path"))
-    return list(rows.exclude(state=ReviewState.EXCLUDED).values_list("pk", flat=True))
+    return list(rows.exclude(state__in=OUT_OF_PERIOD).values_list("pk", flat=True))
 
 
 def my_reviews(user: AnyUser) -> QuerySet[Review]:
@@ -237,6 +240,11 @@ def complaints_for(period: Period, viewer: AnyUser) -> QuerySet[Complaint]:
 
 def meeting_of(period: Period, unit: Unit) -> Meeting | None:
     return Meeting.objects.filter(period=period, unit=unit).first()
+
+
+def exclusion_of(review: Review) -> Exclusion | None:
+    """Why a review was taken out of the period, by whom (stuck.review_exclude)."""
+    return Exclusion.objects.filter(review=review).select_related("decided_by").first()
 
 
 def criteria_tables(period: Period) -> QuerySet[CriteriaTable]:

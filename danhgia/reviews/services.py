@@ -7,7 +7,6 @@ state machine (states.py) or the rules of the process do not allow; every change
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,7 @@ from danhgia.lib import files
 from danhgia.lib.text import too_long
 from danhgia.people.models import Person
 from danhgia.reviews import criteria, notify, states
+from danhgia.reviews.access import is_own
 from danhgia.reviews.case_builder import parse_facts
 from danhgia.reviews.models import (
     LEVEL_CHOICES,
@@ -86,7 +86,7 @@ def table_for(review: Review) -> criteria.Table:
 
 def _not_own(review: Review, actor: User | None, field: str = "review") -> None:
     """Nobody acts on their own record: a secretary's own review goes to their deputy or the superior."""
-    if actor is not None and review.person_id is not None and getattr(actor, "person_id", None) == review.person_id:
+    if is_own(actor, review):
         raise ValidationError(
             {field: "Không ai tự quyết định trên hồ sơ của chính mình: việc này do cấp phó hoặc cấp trên thực hiện."}
         )
@@ -318,7 +318,7 @@ def evidence_remove(*, evidence: Evidence, actor: User | None) -> None:
 def facts_record(*, review: Review, facts: dict[str, Any], actor: User | None) -> Review:
     """Record what the rules read but the subject does not write: discipline, conclusions, civil-servant rating …"""
     review = Review.objects.select_for_update(of=("self",)).select_related("context").get(pk=review.pk)
-    if review.state in {ReviewState.DECIDED, ReviewState.COMPLAINED}:
+    if review.state in states.LOCKED:
         raise ValidationError({"facts": "Đã có quyết định xếp loại: dữ kiện không thay đổi được (hãy dùng khiếu nại)."})
     _not_own(review, actor, "facts")
     parse_facts(facts)
@@ -451,7 +451,3 @@ def criteria_load(*, province: Any, year: int, form_code: str, items: Any, actor
         new={"form": form_code, "year": year, "version": loaded.version},
     )
     return loaded
-
-
-def total_points(review: Review) -> Decimal | None:
-    return None if review.score is None else Decimal(str(review.score))

@@ -31,30 +31,34 @@ from danhgia.reviews.models import Review, ReviewState
 
 S = ReviewState
 
+# The sets of states the rules speak of (code elsewhere names them, never lists states; pages ask the review's
+# properties or its rights).
+# Before the meeting's proposal a review's level is a forecast: it cannot be decided and takes no quota place; a
+# stuck one is decided without a proposal or taken out of the period from here.
+BEFORE_PROPOSAL = frozenset({S.DRAFT, S.SUBMITTED})
+# The meeting records its proposal and vote, again until the review is appraised or decided.
+PROPOSABLE = frozenset({S.SUBMITTED, S.PROPOSED})
+# Proposed (and perhaps appraised): the competent authority decides; the appraisal may be recorded again.
+DECIDABLE = frozenset({S.PROPOSED, S.APPRAISED})
+# Decided, or decided and under complaint: the level stands (a correction is a new decision), facts are final.
+LOCKED = frozenset({S.DECIDED, S.COMPLAINED})
+# Taken out of the period (exclude): in no step's work, never late, never an omission, outside every quota.
+OUT_OF_PERIOD = frozenset({S.EXCLUDED})
+
 ACTIONS: dict[str, tuple[frozenset[str], str, str]] = {
     # action: (from states, to state, what it is called in messages)
     "submit": (frozenset({S.DRAFT}), S.SUBMITTED, "nộp bản kiểm điểm"),
     "reopen": (frozenset({S.SUBMITTED}), S.DRAFT, "mở lại bản kiểm điểm"),
-    "propose": (frozenset({S.SUBMITTED, S.PROPOSED}), S.PROPOSED, "ghi đề xuất của hội nghị"),
-    "appraise": (frozenset({S.PROPOSED, S.APPRAISED}), S.APPRAISED, "thẩm định"),
-    "decide": (frozenset({S.PROPOSED, S.APPRAISED}), S.DECIDED, "quyết định xếp loại"),
+    "propose": (PROPOSABLE, S.PROPOSED, "ghi đề xuất của hội nghị"),
+    "appraise": (DECIDABLE, S.APPRAISED, "thẩm định"),
+    "decide": (DECIDABLE, S.DECIDED, "quyết định xếp loại"),
     "complain": (frozenset({S.DECIDED}), S.COMPLAINED, "khiếu nại"),
     "uphold": (frozenset({S.COMPLAINED}), S.DECIDED, "giữ nguyên kết quả"),
     "redecide": (frozenset({S.COMPLAINED}), S.DECIDED, "quyết định lại"),
-    "decide_unproposed": (
-        frozenset({S.DRAFT, S.SUBMITTED}),
-        S.DECIDED,
-        "quyết định xếp loại khi không có đề xuất được thông qua",
-    ),
-    "exclude": (frozenset({S.DRAFT, S.SUBMITTED}), S.EXCLUDED, "cho không xếp loại trong kỳ"),
-    "reinstate": (frozenset({S.EXCLUDED}), S.DRAFT, "đưa trở lại kỳ kiểm điểm"),
+    "decide_unproposed": (BEFORE_PROPOSAL, S.DECIDED, "quyết định xếp loại khi không có đề xuất được thông qua"),
+    "exclude": (BEFORE_PROPOSAL, S.EXCLUDED, "cho không xếp loại trong kỳ"),
+    "reinstate": (OUT_OF_PERIOD, S.DRAFT, "đưa trở lại kỳ kiểm điểm"),
 }
-
-
-# Before the meeting's proposal a review's level is a forecast: it cannot be decided and takes no quota place.
-BEFORE_PROPOSAL = frozenset({S.DRAFT, S.SUBMITTED})
-# Taken out of the period (exclude): in no step's work, never late, never an omission.
-OUT_OF_PERIOD = frozenset({S.EXCLUDED})
 
 
 def allowed(review: Review, action: str) -> bool:
@@ -75,11 +79,11 @@ def next_state(review: Review, action: str, *, field: str = "state") -> str:
 # "under way", and a step every review has gone through is "finished" («Họp kiểm điểm: Chưa đến» was shown while
 # 284 reviews were decided). For each step that moves reviews, the states a review is in once it has gone through it.
 REACHED: dict[str, frozenset[str]] = {
-    "self_review": frozenset({S.SUBMITTED, S.PROPOSED, S.APPRAISED, S.DECIDED, S.COMPLAINED}),
-    "meeting": frozenset({S.PROPOSED, S.APPRAISED, S.DECIDED, S.COMPLAINED}),
+    "self_review": frozenset({S.SUBMITTED}) | DECIDABLE | LOCKED,
+    "meeting": DECIDABLE | LOCKED,
     # Optional (a proposal may go straight to the decision): a decided review is past it.
-    "appraisal": frozenset({S.APPRAISED, S.DECIDED, S.COMPLAINED}),
-    "decision": frozenset({S.DECIDED, S.COMPLAINED}),
+    "appraisal": frozenset({S.APPRAISED}) | LOCKED,
+    "decision": LOCKED,
     # The result is notified when decided; a complaint keeps the review in this step until it is settled.
     "notification": frozenset({S.DECIDED}),
 }

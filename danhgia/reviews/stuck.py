@@ -37,13 +37,13 @@ from danhgia.audit.services import record
 from danhgia.lib.dates import today as local_today
 from danhgia.reviews import decisions, meetings, notify, states
 from danhgia.reviews.models import (
+    EXCLUDABLE_KINDS,
     LEVEL_ORDER,
     Decision,
     DecisionKind,
     Exclusion,
     Proposal,
     Review,
-    ReviewKind,
     ReviewState,
 )
 from danhgia.reviews.services import LEVELS, _not_own
@@ -61,8 +61,6 @@ EXCLUSION_GROUNDS = {
     "other": "Lý do khác",
 }
 EXCLUSION_BASIS = "HD 21-HD/BTCTW mục II.6; quyết định của cấp có thẩm quyền"
-# Only a member's review is excluded: the members' tables reconcile with the exclusions (one per person and period).
-EXCLUDABLE_KINDS = frozenset({ReviewKind.MEMBER, ReviewKind.MEMBER_OUTSIDE})
 
 
 def failed_proposal(review: Review) -> Proposal | None:

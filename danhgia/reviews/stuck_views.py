@@ -17,21 +17,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from danhgia.accounts.access import access_period, access_review, access_unit, refuse
-from danhgia.accounts.permissions import Perm
-from danhgia.accounts.scope import scope_for
+from danhgia.accounts.access import access_period
 from danhgia.lib.forms import apply_errors
-from danhgia.reviews import reminders, stuck
+from danhgia.reviews import reminders, selectors, stuck
+from danhgia.reviews.access import ReviewRights, access_review, access_review_unit, is_own
 from danhgia.reviews.forms import LEVEL_OPTIONS, ExclusionForm, NoteForm, UnproposedDecisionForm
-from danhgia.reviews.models import LEVEL_ORDER, Exclusion, ReviewState
+from danhgia.reviews.models import LEVEL_ORDER, ReviewState
 
 PREFIXES = {"unproposed": "qd", "exclusion": "loai", "reinstate": "lai"}
 
 
-def context(request: HttpRequest, review: Any, *, decide: bool, own: bool, refused: dict[str, Any]) -> dict[str, Any]:
+def context(request: HttpRequest, review: Any, *, rights: ReviewRights, refused: dict[str, Any]) -> dict[str, Any]:
     """What the review page shows of the authority's way out: which forms, and the exclusion if there is one."""
-    acts = decide and not own
-    unproposed = acts and stuck.is_stuck(review)
+    unproposed = rights.acts_as_authority and stuck.is_stuck(review)
     form = refused.get("unproposed_form") or UnproposedDecisionForm(prefix=PREFIXES["unproposed"])
     if unproposed and review.state == ReviewState.DRAFT:
         cap = LEVEL_ORDER[stuck.WITHOUT_SELF_REVIEW_MAX]
@@ -42,14 +40,8 @@ def context(request: HttpRequest, review: Any, *, decide: bool, own: bool, refus
         "unproposed": unproposed,
         "unproposed_ground": _ground(review) if unproposed else "",
         "unproposed_form": form,
-        "excludable": acts
-        and review.kind in stuck.EXCLUDABLE_KINDS
-        and review.state in {ReviewState.DRAFT, ReviewState.SUBMITTED},
         "exclusion_form": refused.get("exclusion_form") or ExclusionForm(prefix=PREFIXES["exclusion"]),
-        "exclusion": Exclusion.objects.filter(review=review).select_related("decided_by").first()
-        if review.state == ReviewState.EXCLUDED
-        else None,
-        "may_reinstate": acts and review.state == ReviewState.EXCLUDED,
+        "exclusion": selectors.exclusion_of(review) if review.state == ReviewState.EXCLUDED else None,
         "reinstate_form": refused.get("reinstate_form") or NoteForm(prefix=PREFIXES["reinstate"]),
         "failed_proposal": stuck.failed_proposal(review),
     }
@@ -57,8 +49,7 @@ def context(request: HttpRequest, review: Any, *, decide: bool, own: bool, refus
 
 def unit_context(request: HttpRequest, period: Any, unit: Any, reviews: list[Any]) -> dict[str, Any]:
     """The cell's page: the members' self-reviews still drafts, and how many were reminded today."""
-    own = getattr(request.user, "person_id", None)
-    drafts = [r for r in reviews if r.state == ReviewState.DRAFT and r.is_person and r.person_id != own]
+    drafts = [r for r in reviews if r.state == ReviewState.DRAFT and r.is_person and not is_own(request.user, r)]
     return {"drafts": drafts, "reminded_today": reminders.reminded_today(drafts) if drafts else 0}
 
 
@@ -166,14 +157,7 @@ def refer(request: HttpRequest, review_id: int) -> HttpResponse:
 def remind(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
     """The secretary's button on the cell's page: remind the members whose self-review is still a draft."""
     period = access_period(request.user, period_id)
-    unit = access_unit(request.user, unit_id)
-    if not scope_for(request.user, Perm.REVIEWS_MANAGE).contains(unit.path):
-        refuse(
-            request.user,
-            unit,
-            scope_path=unit.path,
-            not_found=not scope_for(request.user, Perm.REVIEWS_VIEW).contains(unit.path),
-        )
+    unit = access_review_unit(request.user, unit_id, for_write=True)
     done = reminders.remind_drafts(period=period, unit=unit, actor=request.user)  # type: ignore[arg-type]
     parts = [
         ngettext(

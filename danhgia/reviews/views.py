@@ -14,20 +14,13 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from danhgia.accounts.access import (
-    access_period,
-    access_quota_group,
-    access_review,
-    access_unit,
-    refuse,
-    require_perm,
-)
+from danhgia.accounts.access import access_period, access_quota_group, refuse, require_perm
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
 from danhgia.lib.forms import apply_errors, parse_id
@@ -35,6 +28,15 @@ from danhgia.lib.paging import paginate, query_without_page
 from danhgia.people.models import QuotaGroup
 from danhgia.reviews import complaints as complaint_services
 from danhgia.reviews import criteria, decisions, meetings, selectors, services, stuck_views
+from danhgia.reviews.access import (
+    access_complaint,
+    access_decision_scan,
+    access_evidence,
+    access_review,
+    access_review_unit,
+    access_shortcoming,
+    review_rights,
+)
 from danhgia.reviews.forms import (
     AppraisalForm,
     ComplaintForm,
@@ -48,15 +50,7 @@ from danhgia.reviews.forms import (
     ShortcomingForm,
     ShortcomingUpdateForm,
 )
-from danhgia.reviews.models import (
-    LEVEL_CHOICES,
-    Complaint,
-    DecisionKind,
-    Evidence,
-    ReviewState,
-    Shortcoming,
-    TaskStatus,
-)
+from danhgia.reviews.models import LEVEL_CHOICES, DecisionKind, ReviewState, TaskStatus
 from danhgia.reviews.opening import period_open_reviews, readiness
 
 
@@ -146,9 +140,7 @@ def omissions(request: HttpRequest, period_id: int) -> HttpResponse:
 def unit_reviews(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
     """The reviews held in a cell or body: the secretary's overview and the meeting's agenda."""
     period = access_period(request.user, period_id)
-    unit = access_unit(request.user, unit_id)
-    if not scope_for(request.user, Perm.REVIEWS_VIEW).contains(unit.path):
-        refuse(request.user, unit, scope_path=unit.path, not_found=True)
+    unit = access_review_unit(request.user, unit_id)
     reviews = selectors.unit_reviews(period, unit)
     counts = Counter(r.state for r in reviews)
     return render(
@@ -178,13 +170,7 @@ def _detail(
 ) -> HttpResponse:
     """The review page; with a refused form (a shortcoming, or one of `stuck_views`' forms passed by name), that
     form again with its errors next to its fields."""
-    user = request.user
-    scopes = {
-        "manage": scope_for(user, Perm.REVIEWS_MANAGE).contains(review.context.path),
-        "appraise": scope_for(user, Perm.REVIEWS_APPRAISE).contains(review.context.path),
-        "decide": scope_for(user, Perm.REVIEWS_DECIDE).contains(review.authority.path),
-    }
-    own = getattr(user, "person_id", None) is not None and user.person_id == review.person_id  # type: ignore[union-attr]
+    rights = review_rights(request.user, review)
     table = services.table_for(review)
     return render(
         request,
@@ -201,16 +187,13 @@ def _detail(
             "complaints": review.complaints.all(),
             "shortcomings": selectors.shortcomings_of(review),
             "proposal": getattr(review, "proposal", None),
-            "own": own,
-            **scopes,
+            "rights": rights,
             "complaint_deadline": complaint_services.deadline(review),
-            "may_complain": (own or (scopes["manage"] and not review.is_person))
-            and review.state == ReviewState.DECIDED,
             "appraisal_form": AppraisalForm(initial={"level": review.appraised_level, "note": review.appraisal_note}),
             "shortcoming_form": shortcoming_form or ShortcomingForm(),
             "reason_form": ReasonForm(),
             "complaint_form": ComplaintForm(),
-            **stuck_views.context(request, review, decide=scopes["decide"], own=own, refused=refused),
+            **stuck_views.context(request, review, rights=rights, refused=refused),
         },
     )
 
@@ -258,6 +241,7 @@ def self_review(request: HttpRequest, review_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Đã lưu."))
                 return redirect("reviews-self", review_id=review.pk)
+    rights = review_rights(request.user, review)
     table = services.table_for(review)
     items = (
         {k.removeprefix("item_"): v for k, v in request.POST.items() if k.startswith("item_")}
@@ -291,14 +275,12 @@ def self_review(request: HttpRequest, review_id: int) -> HttpResponse:
             "levels": LEVEL_CHOICES,
             "grades": criteria.GRADES,
             "errors": errors,
-            "editable": review.state == ReviewState.DRAFT,
-            "missing": services.missing_for_submission(review) if review.state == ReviewState.DRAFT else [],
+            "rights": rights,
+            "missing": services.missing_for_submission(review) if rights.can_edit_self_review else [],
             "earlier": selectors.open_shortcomings_before(review),
             "evidence": review.evidence.all(),
             "evidence_form": EvidenceForm(),
             "self_level": request.POST.get("self_level", review.self_level),
-            "may_reopen": review.state == ReviewState.SUBMITTED
-            and scope_for(request.user, Perm.REVIEWS_MANAGE).contains(review.context.path),
             "reason_form": ReasonForm(),
         },
     )
@@ -355,30 +337,29 @@ def evidence_add(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @require_POST
 def evidence_remove(request: HttpRequest, review_id: int, evidence_id: int) -> HttpResponse:
-    review = access_review(request.user, review_id, action="write")
-    evidence = get_object_or_404(Evidence, pk=evidence_id, review=review)
+    evidence = access_evidence(request.user, review_id, evidence_id, action="write")
     try:
         services.evidence_remove(evidence=evidence, actor=_actor(request))
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
-    return redirect("reviews-self", review_id=review.pk)
+    return redirect("reviews-self", review_id=evidence.review_id)
 
 
 def evidence_file(request: HttpRequest, review_id: int, evidence_id: int) -> FileResponse:
-    review = access_review(request.user, review_id, action="content")
-    evidence = get_object_or_404(Evidence, pk=evidence_id, review=review)
-    handle = services.attachment_open(review=review, file=evidence.file, name=evidence.name, actor=_actor(request))
+    evidence = access_evidence(request.user, review_id, evidence_id)
+    handle = services.attachment_open(
+        review=evidence.review, file=evidence.file, name=evidence.name, actor=_actor(request)
+    )
     return FileResponse(handle, as_attachment=True, filename=evidence.name)
 
 
 def decision_file(request: HttpRequest, review_id: int, decision_id: int) -> FileResponse:
     """The scanned decision attached when a decision taken outside the system was recorded."""
-    review = access_review(request.user, review_id)
-    decision = review.decisions.filter(pk=decision_id).exclude(attachment="").first()
-    if decision is None:
-        raise Http404(_("Không có bản quét quyết định."))
+    decision = access_decision_scan(request.user, review_id, decision_id)
     name = (decision.attachment.name or "quyet-dinh").rsplit("/", 1)[-1]
-    handle = services.attachment_open(review=review, file=decision.attachment, name=name, actor=_actor(request))
+    handle = services.attachment_open(
+        review=decision.review, file=decision.attachment, name=name, actor=_actor(request)
+    )
     return FileResponse(handle, as_attachment=True, filename=name)
 
 
@@ -442,14 +423,7 @@ def shortcoming_add(request: HttpRequest, review_id: int) -> HttpResponse:
 
 def shortcoming_update(request: HttpRequest, shortcoming_id: int) -> HttpResponse:
     """The remedy's progress: the owner (the subject) or the managers of the review update it."""
-    item = get_object_or_404(Shortcoming.objects.select_related("review"), pk=shortcoming_id)
-    review = access_review(request.user, item.review_id)
-    own = getattr(request.user, "person_id", None) is not None and request.user.person_id in {  # type: ignore[union-attr]
-        item.person_id,
-        item.owner_id,
-    }
-    if not own and not scope_for(request.user, Perm.REVIEWS_MANAGE).contains(review.context.path):
-        refuse(request.user, review, scope_path=review.context.path, not_found=False)
+    item = access_shortcoming(request.user, shortcoming_id)
     form = ShortcomingUpdateForm(request.POST or None, initial={"status": item.status, "evidence": item.evidence})
     if request.method == "POST" and form.is_valid():
         try:
@@ -468,14 +442,7 @@ def shortcoming_update(request: HttpRequest, shortcoming_id: int) -> HttpRespons
 def meeting(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
     """One grid for the whole cell: the meeting, then each subject's proposed level and vote."""
     period = access_period(request.user, period_id)
-    unit = access_unit(request.user, unit_id)
-    if not scope_for(request.user, Perm.REVIEWS_MANAGE).contains(unit.path):
-        refuse(
-            request.user,
-            unit,
-            scope_path=unit.path,
-            not_found=not scope_for(request.user, Perm.REVIEWS_VIEW).contains(unit.path),
-        )
+    unit = access_review_unit(request.user, unit_id, for_write=True)
     current = selectors.meeting_of(period, unit)
     initial: dict[str, Any] = {}
     if current is not None:
@@ -521,7 +488,7 @@ def meeting(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
             if recorded is not None:
                 for review in selectors.unit_reviews(period, unit):
                     level = request.POST.get(f"level_{review.pk}", "")
-                    if not level or review.state not in {ReviewState.SUBMITTED, ReviewState.PROPOSED}:
+                    if not level or not review.is_proposable:
                         continue
                     try:
                         meetings.proposal_record(
@@ -556,6 +523,7 @@ def meeting(request: HttpRequest, period_id: int, unit_id: int) -> HttpResponse:
             "reviews": reviews,
             "levels": LEVEL_CHOICES,
             "row_errors": row_errors,
+            "row_rights": {r.pk: review_rights(request.user, r) for r in reviews},
             "counted": meetings.counted(current) if current else None,
             "post": request.POST,
             "basis": meetings.BASIS,
@@ -742,8 +710,7 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
 @require_POST
 def complain(request: HttpRequest, review_id: int) -> HttpResponse:
     review = access_review(request.user, review_id)
-    own = getattr(request.user, "person_id", None) is not None and request.user.person_id == review.person_id  # type: ignore[union-attr]
-    if not own and (review.is_person or not scope_for(request.user, Perm.REVIEWS_MANAGE).contains(review.context.path)):
+    if not review_rights(request.user, review).is_author:
         raise PermissionDenied(_("Chỉ người được xếp loại (hoặc người quản lý tập thể) được khiếu nại."))
     form = ComplaintForm(request.POST)
     try:
@@ -768,17 +735,10 @@ def complaint_list(request: HttpRequest, period_id: int) -> HttpResponse:
 
 
 def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
-    complaint = get_object_or_404(
-        Complaint.objects.select_related("review", "decision", "assigned_to"), pk=complaint_id
-    )
-    review = access_review(request.user, complaint.review_id)
-    handles = scope_for(request.user, Perm.COMPLAINTS_HANDLE).contains(
-        review.authority.path[:-8] if len(review.authority.path) > 8 else review.authority.path
-    )
+    complaint = access_complaint(request.user, complaint_id, for_write=request.method == "POST")
+    review = complaint.review
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        if not handles:
-            refuse(request.user, review, scope_path=review.context.path, not_found=False)
         action = request.POST.get("action")
         try:
             if action == "assign":
@@ -813,7 +773,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
         {
             "complaint": complaint,
             "review": review,
-            "handles": handles,
+            "rights": review_rights(request.user, review),
             "levels": LEVEL_CHOICES,
             "decisions": review.decisions.select_related("decided_by", "authority").order_by("decided_at", "pk"),
             "errors": errors,
