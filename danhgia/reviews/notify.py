@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from danhgia.accounts.models import RoleAssignment, User
 from danhgia.accounts.permissions import ROLE_PERMISSIONS, Perm
@@ -32,6 +33,25 @@ def notify(users: Iterable[User], text: str, url: str = "") -> int:
     unique = {u.pk: u for u in users if u is not None and u.is_active}
     Notification.objects.bulk_create([Notification(user=u, text=text[:300], url=url) for u in unique.values()])
     _mail_after_commit([(u, text, url) for u in unique.values()])
+    return len(unique)
+
+
+def notify_tally(users: Iterable[User], *, key: str, text: str, url: str = "") -> int:
+    """Notices that add up (a unit's submissions of the day): one row per user and `key`, rewritten with the latest
+    text and shown unread again at each event, instead of one more row each time. E-mailed once per user and key,
+    when first written."""
+    unique = {u.pk: u for u in users if u is not None and u.is_active}
+    if not unique:
+        return 0
+    existing = {n.user_id: n for n in Notification.objects.filter(user_id__in=list(unique), key=key)}
+    fresh = [Notification(user=u, text=text[:300], url=url, key=key) for pk, u in unique.items() if pk not in existing]
+    # Two submissions at the same moment may both find no row: the second's insert is dropped, not an error.
+    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+    now = timezone.now()
+    for n in existing.values():
+        n.text, n.url, n.read_at, n.created_at = text[:300], url, None, now
+    Notification.objects.bulk_update(list(existing.values()), ["text", "url", "read_at", "created_at"])
+    _mail_after_commit([(u, text, url) for u in unique.values() if u.pk not in existing])
     return len(unique)
 
 

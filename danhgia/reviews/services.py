@@ -222,12 +222,26 @@ def review_submit(*, review: Review, actor: User | None) -> Review:
         unit=review.context,
         new={"score": review.score, "self_level": review.self_level},
     )
-    notify.notify(
-        notify.managers_of(review.context),
-        f"{review.subject_name} đã nộp bản kiểm điểm ({review.period.name}).",
-        reverse("reviews-detail", args=[review.pk]),
-    )
+    _tell_submitted(review)
     return review
+
+
+def _tell_submitted(review: Review) -> None:
+    """Tell the unit's managers: one notice per unit and day that counts the day's submissions (a commune's
+    secretary got one per member, some 160 in a small commune), rewritten and shown unread at each one."""
+    day = timezone.localdate()
+    today = Review.objects.filter(period=review.period, context=review.context, submitted_at__date=day).count()
+    if today <= 1:
+        text = f"{review.subject_name} đã nộp bản kiểm điểm ({review.period.name})."
+        url = reverse("reviews-detail", args=[review.pk])
+    else:
+        text = (
+            f"{today} bản kiểm điểm của {review.context.name} đã nộp ngày {day:%d/%m/%Y} ({review.period.name}); "
+            f"mới nhất: {review.subject_name}."
+        )
+        url = reverse("reviews-unit", args=[review.period_id, review.context_id])
+    key = f"submitted:{review.period_id}:{review.context_id}:{day:%Y%m%d}"
+    notify.notify_tally(notify.managers_of(review.context), key=key, text=text, url=url)
 
 
 @transaction.atomic
