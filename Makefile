@@ -40,8 +40,12 @@ system-packages: ## Install the Debian packages the tests need, when missing
 	    $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi; \
 	fi
 
+# The suite runs in parallel, one worker per core (PYTEST_WORKERS=0: in this process, e.g. to debug); a test
+# module runs whole on one worker, so that the tests of a shared world (tests/shared.py) share its build.
+PYTEST_WORKERS ?= auto
+
 test: system-packages venv ## Run the tests (SQLite; DANHGIA_DB=postgres for PostgreSQL). T=path selects tests
-	$(BIN)/pytest $(if $(T),$(T),) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(if $(T),$(T),) $(PYTEST_ARGS)
 
 lint: venv ## ruff (lint, format check) and mypy
 	$(BIN)/ruff check .

@@ -18,13 +18,52 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests import shared
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's event loop and live_server
+
+
+@pytest.fixture(scope="session")
+def _held_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The shared world held for the tests (tests/shared.py); rolled back before the test database goes."""
+    shared.HELD = shared.Held(django_db_blocker, tmp_path_factory.mktemp("shared"))
+    yield shared.HELD
+    shared.HELD.release()
+    shared.HELD = None
+
+
+@pytest.fixture(autouse=True)
+def _shared_world(request):
+    # Autouse, so that the world is built before the test's own transaction (`db`) opens inside it.
+    spec = shared.wanted(request.node)
+    if spec is not None:
+        request.getfixturevalue("_held_world").hold(*spec)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # A test on another world, or on the database without a shared world, does not see the held one.
+    held = shared.HELD
+    if held is not None and shared.uses_database(item):
+        spec = shared.wanted(item)
+        if spec is None or spec[0] is not held.build:
+            held.release()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    shared.order(items)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if shared.BUILDS:
+        terminalreporter.write_line(f"shared worlds built: {shared.BUILDS}")
 
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     # Argon2 is deliberately slow; tests only need a hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = shared.FAST_HASHERS
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
 
@@ -167,9 +206,7 @@ def build_world() -> World:
     return World(province, commune_a, commune_b, cell_a1, cell_a2, cell_b1, ubnd_a, period, people, users)
 
 
-@pytest.fixture
-def world(db) -> World:
-    return build_world()
+world = shared.shared("world", build_world)
 
 
 @pytest.fixture

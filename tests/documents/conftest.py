@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.utils import timezone
 
 from danhgia.accounts.models import Role
@@ -25,6 +26,7 @@ from danhgia.reviews.opening import period_open_reviews
 from tests.conftest import make_user
 from tests.reviews.conftest import Commune, build_commune
 from tests.reviews.helpers import fill, meet, points, propose
+from tests.shared import shared
 
 NAME = "Đặng Ngọc Hường"
 SIGNER = "Trần Văn Lễ"
@@ -50,6 +52,7 @@ class Docs:
     draft: Review  # another member's, never written
     cell: object
     meeting: object
+    media: Path  # where the build wrote its files
 
 
 def build_docs() -> Docs:
@@ -118,15 +121,24 @@ def build_docs() -> Docs:
         draft=others[3],
         cell=cell,
         meeting=meeting,
+        media=Path(django_settings.MEDIA_ROOT),
     )
 
 
+INLINE_DOCUMENTS = {"DANHGIA_DOCUMENT_JOBS": "inline", "DANHGIA_DOCUMENT_WORKERS": 0}
+_docs = shared("_docs", build_docs, MEDIA_ROOT=lambda own: own / "media", **INLINE_DOCUMENTS)
+
+
 @pytest.fixture
-def docs(db, settings, tmp_path) -> Docs:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.DANHGIA_DOCUMENT_JOBS = "inline"
-    settings.DANHGIA_DOCUMENT_WORKERS = 0
-    return build_docs()
+def docs(_docs, settings, tmp_path) -> Docs:
+    # The test's own copy of the files the build wrote, under its own media directory.
+    media = tmp_path / "media"
+    if _docs.media.exists():
+        shutil.copytree(_docs.media, media)
+    settings.MEDIA_ROOT = media
+    for name, value in INLINE_DOCUMENTS.items():
+        setattr(settings, name, value)
+    return _docs
 
 
 def nfc(text: str) -> str:

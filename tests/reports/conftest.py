@@ -18,8 +18,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
-
 from danhgia.orgs.models import UnitKind
 from danhgia.people.models import SubjectKind
 from danhgia.people.quota import quota_group_create, quota_group_fill
@@ -31,6 +29,7 @@ from danhgia.reviews.models import Review
 from danhgia.reviews.opening import period_open_reviews
 from tests.reviews.conftest import YEAR, Commune, build_commune
 from tests.reviews.helpers import fill, meet, propose, reasons_for
+from tests.shared import shared
 
 DOI, MIT, VO = "Chi bộ Xóm Đồi", "Chi bộ Xóm Mít", "Chi bộ Xóm Vố"
 # (general, task) per member index and cell; the level proposed is the one the points give.
@@ -124,6 +123,4 @@ def build_two_years() -> TwoYears:
     return TwoYears(world, previous, world.period, people)
 
 
-@pytest.fixture
-def two_years(db) -> TwoYears:
-    return build_two_years()
+two_years = shared("two_years", build_two_years)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
 from django.urls import reverse
 
 from danhgia.periods.models import Period
@@ -26,19 +25,22 @@ from danhgia.reviews.opening import period_open_reviews
 from tests.reports.conftest import YEAR
 from tests.reports.test_exports import download, find_row, header_row, pdf_text, workbooks
 from tests.reviews.conftest import build_commune
+from tests.shared import shared
 
 # Days of the default annual timeline (periods/timeline.py) of this year's period.
 SELF_REVIEW_DAY = dt.date(YEAR, 12, 1)  # self-review and opinions running; the plan's deadline (25/11) past
 MEETING_DAY = dt.date(YEAR, 12, 15)  # meeting and appraisal running; the self-review's deadline (10/12) past
 
 
-@pytest.fixture
-def opened(db) -> Any:
+def build_open_period() -> Any:
     commune: Any = build_commune()
     period_open_reviews(period=commune.period, actor=commune.users["officer"])
     Period.objects.filter(pk=commune.period.pk).update(status="open")
     commune.period.refresh_from_db()
     return commune
+
+
+opened = shared("opened", build_open_period)
 
 
 def member_review(world: Any, person) -> Review:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-
-import pytest
+from typing import Any
 
 from danhgia.accounts.models import Role
 from danhgia.orgs.models import Locality, UnitKind
@@ -14,7 +13,10 @@ from danhgia.people.models import SubjectKind
 from danhgia.people.quota import quota_group_create, quota_group_fill
 from danhgia.people.services import member_admit, person_create, post_assign
 from danhgia.periods.services import period_create
+from danhgia.reviews.opening import period_open_reviews
 from tests.conftest import make_user
+from tests.reviews.helpers import everyone_proposed
+from tests.shared import shared
 
 YEAR = dt.date.today().year
 
@@ -123,6 +125,18 @@ def build_commune(year: int = YEAR) -> Commune:
     return world
 
 
-@pytest.fixture
-def commune(db) -> Commune:
-    return build_commune()
+def build_opened() -> Commune:
+    world: Any = build_commune()  # `period` is typed `object` on the dataclass
+    period_open_reviews(period=world.period, actor=world.users["officer"])
+    return world
+
+
+def build_proposed() -> Commune:
+    world = build_opened()
+    everyone_proposed(world)
+    return world
+
+
+commune = shared("commune", build_commune)
+opened = shared("opened", build_opened)  # the commune with its period's reviews opened
+proposed = shared("proposed", build_proposed)  # every member and cell proposed, the cells decided

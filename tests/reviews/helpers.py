@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from danhgia.reviews import meetings, services
+from danhgia.reviews import decisions, meetings, services
 from danhgia.reviews.models import Review
 
 
@@ -76,3 +76,26 @@ def reasons_for(reviews) -> dict[int, str]:
     """A reason written by the authority for each review: the batch takes it for those whose level departs from
     the self-assessment (and leaves them out without one)."""
     return {r.pk: f"Cấp ủy xem xét kết quả của {r.subject_name}." for r in reviews}
+
+
+def cell_review(world, cell) -> Review:
+    return Review.objects.get(period=world.period, kind="party_org", unit=cell)
+
+
+def everyone_proposed(world):
+    """Every member and cell self-reviewed and proposed at their meeting, cells decided: the members' group is ready."""
+    officer = world.users["officer"]
+    scores = [(28, 65), (29, 66), (27, 64), (26, 60), (25, 50)]
+    for c, cell in enumerate(world.cells):
+        meeting = meet(world.period, cell, officer)
+        for i, person in enumerate(world.members[cell.name]):
+            review = Review.objects.get(period=world.period, kind="member", person=person)
+            general, task = scores[i]
+            fill(review, world.users.get(f"member:{person.pk}") or officer, general=general, task=task,
+                 level="HTXS" if general + task >= 90 else "HTT")  # fmt: skip
+            propose(meeting, review, "HTXS" if general + task >= 90 else "HTT", officer)
+        body = cell_review(world, cell)
+        fill(body, officer, general=28, task=64 if c else 55, level="HTXS" if c else "HTT")
+        propose(meeting, body, "HTXS" if c else "HTT", officer)
+    cells = decisions.group_reviews(world.period, world.groups["cells"])
+    decisions.decide_suggested(reviews=cells, actor=officer, reasons=reasons_for(cells))

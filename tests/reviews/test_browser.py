@@ -9,8 +9,8 @@ import pytest
 from danhgia.reviews.models import Decision, Review, ReviewState
 from danhgia.reviews.opening import period_open_reviews
 from tests.reviews.conftest import build_commune
-from tests.reviews.helpers import points
-from tests.reviews.test_views import CELL_A, everyone_proposed
+from tests.reviews.helpers import everyone_proposed, points
+from tests.reviews.test_views import CELL_A
 from tests.test_browser import ARGS, CHROMIUM, login
 
 pytestmark = [pytest.mark.browser]
@@ -164,7 +164,6 @@ def test_a_text_over_its_limit_is_marked_not_saved_and_kept(page, world):
 
 def test_a_long_unbroken_string_does_not_widen_the_complaint_pages(page, world):
     from danhgia.reviews import complaints, decisions
-    from tests.reviews.test_views import everyone_proposed
 
     officer = world.users["officer"]
     everyone_proposed(world)

@@ -13,7 +13,6 @@ from danhgia.reviews import decisions, presentation
 from danhgia.reviews.models import Decision
 from danhgia.rules.output import QuotaResult, Reason, Result
 from tests.reviews.helpers import NUMBER
-from tests.reviews.test_views import everyone_proposed, opened  # noqa: F401 (a fixture)
 
 RAW = ("needs_decision", "min_cap", "htt_final", "[G", "[S", "decided_by", "base, rounding")
 
@@ -24,9 +23,8 @@ def _page(client, world, query=""):
     return client.get(url + query).content.decode()
 
 
-def test_the_page_shows_no_engine_codes(opened, client):  # noqa: F811
-    everyone_proposed(opened)
-    body = _page(client, opened)
+def test_the_page_shows_no_engine_codes(proposed, client):
+    body = _page(client, proposed)
     for code in RAW:
         assert code not in body, code
     assert not re.search(r"«r\d+»", body)  # a head's body is named, not the case id
@@ -39,12 +37,11 @@ def test_the_page_shows_no_engine_codes(opened, client):  # noqa: F811
     assert "Mã quy tắc: R57" in body  # in the tooltip, to look the rule up in docs/rules.md
 
 
-def test_the_reason_is_an_empty_textarea_with_the_engine_explanation_beside_it(opened, client):  # noqa: F811
-    everyone_proposed(opened)
-    group = opened.groups["members"]
-    rows, _ = decisions.preview(decisions.group_reviews(opened.period, group))
+def test_the_reason_is_an_empty_textarea_with_the_engine_explanation_beside_it(proposed, client):
+    group = proposed.groups["members"]
+    rows, _ = decisions.preview(decisions.group_reviews(proposed.period, group))
     row = next(r for r in rows if r.result.level and r.result.level != r.review.self_level and not r.blocked)
-    body = _page(client, opened)
+    body = _page(client, proposed)
     assert '<textarea name="reason_' in body
     assert '<input name="reason_' not in body
     # The reason is the authority's own: never prefilled with the engine's text, which is a hint beside the box.
@@ -56,17 +53,16 @@ def test_the_reason_is_an_empty_textarea_with_the_engine_explanation_beside_it(o
     assert "Theo kết quả tính:" not in body
 
 
-def test_the_filter_shows_only_the_rows_that_need_attention(opened, client):  # noqa: F811
-    everyone_proposed(opened)
-    group = opened.groups["members"]
-    rows, output = decisions.preview(decisions.group_reviews(opened.period, group))
+def test_the_filter_shows_only_the_rows_that_need_attention(proposed, client):
+    group = proposed.groups["members"]
+    rows, output = decisions.preview(decisions.group_reviews(proposed.period, group))
     capped = {int(s[1:]) for s in output.quota[0].downgraded}
     assert capped and len(capped) < len(rows)
-    everything = _page(client, opened)
+    everything = _page(client, proposed)
     assert everything.count('name="level_') > len(capped)
     assert f"Bị chuyển xuống do tỷ lệ ({len(capped)})" in everything
 
-    body = _page(client, opened, "?xem=chuyen-xuong")
+    body = _page(client, proposed, "?xem=chuyen-xuong")
     assert body.count('<tr class="capped') == len(capped)
     assert body.count('name="level_') == len(capped)
     assert "Đang hiện" in body and "chỉ ghi các dòng đang hiện" in body
@@ -75,16 +71,15 @@ def test_the_filter_shows_only_the_rows_that_need_attention(opened, client):  # 
     first = min(i for i, row in enumerate(rows, start=1) if row.review.pk in capped)
     assert f'<td class="num">{first}</td>' in body
 
-    assert _page(client, opened, "?xem=bogus").count('name="level_') == everything.count('name="level_')
+    assert _page(client, proposed, "?xem=bogus").count('name="level_') == everything.count('name="level_')
 
 
-def test_deciding_from_a_filtered_page_decides_the_rows_shown(opened, client):  # noqa: F811
-    everyone_proposed(opened)
-    group = opened.groups["members"]
-    rows, _ = decisions.preview(decisions.group_reviews(opened.period, group))
+def test_deciding_from_a_filtered_page_decides_the_rows_shown(proposed, client):
+    group = proposed.groups["members"]
+    rows, _ = decisions.preview(decisions.group_reviews(proposed.period, group))
     first = next(row.review for row in rows if row.result.level == "HTXS" and not row.blocked)
-    client.force_login(opened.users["officer"])
-    url = reverse("reviews-decide", args=[opened.period.pk, group.pk]) + "?xem=chua-quyet-dinh"
+    client.force_login(proposed.users["officer"])
+    url = reverse("reviews-decide", args=[proposed.period.pk, group.pk]) + "?xem=chua-quyet-dinh"
     data = {f"level_{first.pk}": "HTXS"}
     body = client.post(url, data).content.decode()
     assert "Sẽ ghi quyết định cho 1 đối tượng" in body
@@ -94,22 +89,21 @@ def test_deciding_from_a_filtered_page_decides_the_rows_shown(opened, client):  
     assert Decision.objects.filter(review=first).count() == 1
 
 
-def test_a_large_group_comes_a_page_at_a_time_and_saving_stays_on_the_page(opened, client, monkeypatch):  # noqa: F811
+def test_a_large_group_comes_a_page_at_a_time_and_saving_stays_on_the_page(proposed, client, monkeypatch):
     monkeypatch.setattr(presentation, "PAGE_ROWS", 4)
-    everyone_proposed(opened)
-    group = opened.groups["members"]
-    rows, _ = decisions.preview(decisions.group_reviews(opened.period, group))
+    group = proposed.groups["members"]
+    rows, _ = decisions.preview(decisions.group_reviews(proposed.period, group))
     pages = -(-len(rows) // 4)
-    body = _page(client, opened)
+    body = _page(client, proposed)
     assert f"Trang 1 / {pages}" in body and "?trang=2" in body
     assert body.count('name="level_') == 4
     assert "chỉ ghi các dòng đang hiện" in body  # the form records the rows shown, said on the page
-    second = _page(client, opened, "?trang=2")
+    second = _page(client, proposed, "?trang=2")
     assert f"Trang 2 / {pages}" in second and rows[4].review.subject_name in second
     assert rows[0].review.subject_name not in second.split("<tbody>")[1]
     # Deciding a row of page 2 comes back to page 2.
     row = next(r for r in rows[4:8] if r.result.level and not r.blocked and r.result.level == r.review.self_level)
-    url = reverse("reviews-decide", args=[opened.period.pk, group.pk]) + "?trang=2"
+    url = reverse("reviews-decide", args=[proposed.period.pk, group.pk]) + "?trang=2"
     response = client.post(url, {f"level_{row.review.pk}": row.result.level, "confirm": "1"} | NUMBER)
     assert response.status_code == 302 and response["Location"].endswith("?trang=2")
 

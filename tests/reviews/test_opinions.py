@@ -12,16 +12,9 @@ from django.test import Client
 from danhgia.audit.models import Action, AuditEvent
 from danhgia.reviews import opinions
 from danhgia.reviews.models import EvaluatorGroup, Opinion, Respondent, Review
-from danhgia.reviews.opening import period_open_reviews
 
 # Ten days ahead, but never after the decision step of the period (31/12 of this year).
 DEADLINE = min(dt.date.today() + dt.timedelta(days=10), dt.date(dt.date.today().year, 12, 31))
-
-
-@pytest.fixture
-def opened(commune):
-    period_open_reviews(period=commune.period, actor=commune.users["officer"])
-    return commune
 
 
 def cell_reviews(world, cell):

@@ -18,8 +18,7 @@ from danhgia.reviews import decisions
 from danhgia.reviews.models import Review
 from danhgia.reviews.opening import period_open_reviews
 from danhgia.reviews.states import phase_progress
-from tests.reviews.helpers import fill, meet, propose
-from tests.reviews.test_views import everyone_proposed
+from tests.reviews.helpers import everyone_proposed, fill, meet, propose
 
 DAY = dt.date(2026, 12, 3)
 

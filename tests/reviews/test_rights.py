@@ -3,23 +3,15 @@ check alike: who the user is for the review, and what its state lets them do now
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from danhgia.accounts.models import Role
 from danhgia.reviews import services
 from danhgia.reviews.access import review_rights
 from danhgia.reviews.models import Review, ReviewState
-from danhgia.reviews.opening import period_open_reviews
 from tests.conftest import make_user
-from tests.reviews.helpers import fill, meet, propose
-from tests.reviews.test_views import CELL_A, cell_review, decided_member, member_review, owner
-
-
-@pytest.fixture
-def opened(commune):
-    period_open_reviews(period=commune.period, actor=commune.users["officer"])
-    return commune
+from tests.reviews.helpers import cell_review, fill, meet, propose
+from tests.reviews.test_views import CELL_A, decided_member, member_review, owner
 
 
 def rights_in(review: Review, user, state: str):

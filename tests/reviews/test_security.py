@@ -9,16 +9,9 @@ from django.urls import reverse
 from danhgia.audit.models import AuditEvent
 from danhgia.reviews import decisions, opinions
 from danhgia.reviews.models import Decision, EvaluatorGroup, Review
-from danhgia.reviews.opening import period_open_reviews
 from tests.reviews.helpers import fill
 from tests.reviews.test_opinions import DEADLINE
-from tests.reviews.test_views import everyone_proposed, member_review, owner
-
-
-@pytest.fixture
-def opened(commune):
-    period_open_reviews(period=commune.period, actor=commune.users["officer"])
-    return commune
+from tests.reviews.test_views import member_review, owner
 
 
 def test_a_drafts_evidence_is_its_authors_alone(opened, client, settings, tmp_path):
@@ -56,18 +49,17 @@ def test_an_evidence_download_is_audited(opened, client, settings, tmp_path):
     response.close()
 
 
-def test_a_decision_scan_download_is_audited(opened, client, settings, tmp_path):
+def test_a_decision_scan_download_is_audited(proposed, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    everyone_proposed(opened)
-    group = opened.groups["members"]
-    rows, _ = decisions.preview(decisions.group_reviews(opened.period, group))
+    group = proposed.groups["members"]
+    rows, _ = decisions.preview(decisions.group_reviews(proposed.period, group))
     row = next(r for r in rows if r.result.level == "HTT" and r.review.self_level == "HTT" and not r.blocked)
     [decision] = decisions.decide(
-        reviews=decisions.group_reviews(opened.period, group), levels={row.review.pk: "HTT"},
-        actor=opened.users["officer"], kind="recorded", number="1-QĐ/ĐU", signer="Bí thư",
+        reviews=decisions.group_reviews(proposed.period, group), levels={row.review.pk: "HTT"},
+        actor=proposed.users["officer"], kind="recorded", number="1-QĐ/ĐU", signer="Bí thư",
         attachment=SimpleUploadedFile("qd.pdf", b"%PDF-1.4"),
     )  # fmt: skip
-    client.force_login(opened.users["officer"])
+    client.force_login(proposed.users["officer"])
     before = AuditEvent.objects.count()
     response = client.get(reverse("reviews-decision-file", args=[row.review.pk, decision.pk]))
     assert response.status_code == 200
@@ -76,14 +68,13 @@ def test_a_decision_scan_download_is_audited(opened, client, settings, tmp_path)
     response.close()
 
 
-def test_a_recorded_decisions_scan_is_validated_like_evidence(opened, client, settings, tmp_path):
+def test_a_recorded_decisions_scan_is_validated_like_evidence(proposed, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    everyone_proposed(opened)
-    group = opened.groups["members"]
-    rows, _ = decisions.preview(decisions.group_reviews(opened.period, group))
+    group = proposed.groups["members"]
+    rows, _ = decisions.preview(decisions.group_reviews(proposed.period, group))
     row = next(r for r in rows if r.result.level == "HTT" and r.review.self_level == "HTT" and not r.blocked)
-    client.force_login(opened.users["officer"])
-    url = reverse("reviews-decide", args=[opened.period.pk, group.pk])
+    client.force_login(proposed.users["officer"])
+    url = reverse("reviews-decide", args=[proposed.period.pk, group.pk])
     data = {
         f"level_{row.review.pk}": "HTT", "recorded": "1", "number": "1-QĐ/ĐU", "signed_on": "20/12/2026",
         "signer": "Bí thư", "attachment": SimpleUploadedFile("qd.html", b"<script>alert(1)</script>"),

@@ -17,14 +17,7 @@ from danhgia.periods.services import phase_update
 from danhgia.reports.synthesis import synthesis
 from danhgia.reviews import decisions, selectors, states, stuck
 from danhgia.reviews.models import DecisionKind, Exclusion, Notification, Review, ReviewState
-from danhgia.reviews.opening import period_open_reviews
 from tests.reviews.helpers import fill, meet, propose
-
-
-@pytest.fixture
-def opened(commune):
-    period_open_reviews(period=commune.period, actor=commune.users["officer"])
-    return commune
 
 
 def member(world, cell=0, index=2) -> Review:

@@ -6,7 +6,6 @@ from django.core import mail
 
 from danhgia.reviews.models import Notification, Review
 from tests.reviews.helpers import fill
-from tests.reviews.test_views import opened  # noqa: F401 (a fixture)
 
 
 def _submit(world, person):
@@ -14,7 +13,7 @@ def _submit(world, person):
     fill(review, world.users.get(f"member:{person.pk}") or world.users["officer"])
 
 
-def test_a_day_of_submissions_is_one_notice_per_manager(opened, django_capture_on_commit_callbacks):  # noqa: F811
+def test_a_day_of_submissions_is_one_notice_per_manager(opened, django_capture_on_commit_callbacks):
     world = opened
     cell = world.cells[0]
     secretary, committee = world.users["secretary_a"], world.users["committee"]

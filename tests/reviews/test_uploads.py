@@ -15,7 +15,7 @@ from danhgia.reviews import decisions
 from danhgia.reviews.models import Decision
 from danhgia.reviews.opening import period_open_reviews
 from danhgia.reviews.services import check_upload
-from tests.reviews.test_views import everyone_proposed, member_review, owner
+from tests.reviews.test_views import member_review, owner
 
 
 def docx() -> bytes:
@@ -122,18 +122,16 @@ def test_the_evidence_page_refuses_a_renamed_text_file_and_keeps_nothing(commune
     assert review.evidence.get().name == "bao-cao.docx"
 
 
-def test_a_decision_scan_that_is_not_a_pdf_is_refused(commune, settings, tmp_path):
+def test_a_decision_scan_that_is_not_a_pdf_is_refused(proposed, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    period_open_reviews(period=commune.period, actor=commune.users["officer"])
-    everyone_proposed(commune)
-    group = commune.groups["members"]
-    rows, _ = decisions.preview(decisions.group_reviews(commune.period, group))
+    group = proposed.groups["members"]
+    rows, _ = decisions.preview(decisions.group_reviews(proposed.period, group))
     row = next(r for r in rows if r.result.level == "HTT" and r.review.self_level == "HTT" and not r.blocked)
     with pytest.raises(ValidationError) as exc:
         decisions.decide(
-            reviews=decisions.group_reviews(commune.period, group),
+            reviews=decisions.group_reviews(proposed.period, group),
             levels={row.review.pk: "HTT"},
-            actor=commune.users["officer"],
+            actor=proposed.users["officer"],
             kind="recorded",
             number="1-QĐ/ĐU",
             signer="Bí thư",

@@ -23,15 +23,9 @@ from danhgia.reviews.models import (
     Shortcoming,
 )
 from danhgia.reviews.opening import period_open_reviews
-from tests.reviews.helpers import NUMBER, fill, meet, points, propose, reasons_for
+from tests.reviews.helpers import NUMBER, everyone_proposed, fill, meet, points, propose, reasons_for
 
 CELL_A = "Chi bộ Xóm Đồi"
-
-
-@pytest.fixture
-def opened(commune):
-    period_open_reviews(period=commune.period, actor=commune.users["officer"])
-    return commune
 
 
 def member_review(world, cell=CELL_A, index=2) -> Review:
@@ -41,29 +35,6 @@ def member_review(world, cell=CELL_A, index=2) -> Review:
 
 def owner(world, review):
     return world.users[f"member:{review.person_id}"]
-
-
-def cell_review(world, cell) -> Review:
-    return Review.objects.get(period=world.period, kind="party_org", unit=cell)
-
-
-def everyone_proposed(world):
-    """Every member and cell self-reviewed and proposed at their meeting, cells decided: the members' group is ready."""
-    officer = world.users["officer"]
-    scores = [(28, 65), (29, 66), (27, 64), (26, 60), (25, 50)]
-    for c, cell in enumerate(world.cells):
-        meeting = meet(world.period, cell, officer)
-        for i, person in enumerate(world.members[cell.name]):
-            review = Review.objects.get(period=world.period, kind="member", person=person)
-            general, task = scores[i]
-            fill(review, world.users.get(f"member:{person.pk}") or officer, general=general, task=task,
-                 level="HTXS" if general + task >= 90 else "HTT")  # fmt: skip
-            propose(meeting, review, "HTXS" if general + task >= 90 else "HTT", officer)
-        body = cell_review(world, cell)
-        fill(body, officer, general=28, task=64 if c else 55, level="HTXS" if c else "HTT")
-        propose(meeting, body, "HTXS" if c else "HTT", officer)
-    cells = decisions.group_reviews(world.period, world.groups["cells"])
-    decisions.decide_suggested(reviews=cells, actor=officer, reasons=reasons_for(cells))
 
 
 # --------------------------------------------------------------------------------------------- who sees what
@@ -454,26 +425,26 @@ def test_a_bad_row_in_the_grid_changes_nothing(opened, client):
 # --------------------------------------------------------------------------------------------- deciding
 
 
-def test_the_decision_page_shows_the_engine_and_the_quota(opened, client):
-    everyone_proposed(opened)
-    client.force_login(opened.users["committee"])
-    body = client.get(reverse("reviews-decide", args=[opened.period.pk, opened.groups["members"].pk])).content.decode()
+def test_the_decision_page_shows_the_engine_and_the_quota(proposed, client):
+    client.force_login(proposed.users["committee"])
+    body = client.get(
+        reverse("reviews-decide", args=[proposed.period.pk, proposed.groups["members"].pk])
+    ).content.decode()
     assert "Được xếp HTXS:" in body and "sẽ chuyển xuống HTT" in body
     assert "QĐ 366-QĐ/TW Điều 11 khoản 1.5" in body
     assert "Vượt tỷ lệ 20% của nhóm «Đảng viên xã»" in body  # a reason chip's text
     assert ">Theo mức tập thể mình đứng đầu<" in body  # cell A was rated HTT: its secretary cannot be above it
     assert "Mã quy tắc: R23" in body  # the rule, to look it up in docs/rules.md
-    body = client.get(reverse("reviews-decisions", args=[opened.period.pk])).content.decode()
+    body = client.get(reverse("reviews-decisions", args=[proposed.period.pk])).content.decode()
     assert "Đảng viên xã" in body
 
 
-def test_deciding_confirms_first_then_writes(opened, client):
-    everyone_proposed(opened)
-    group = opened.groups["members"]
-    rows, _ = decisions.preview(decisions.group_reviews(opened.period, group))
+def test_deciding_confirms_first_then_writes(proposed, client):
+    group = proposed.groups["members"]
+    rows, _ = decisions.preview(decisions.group_reviews(proposed.period, group))
     first = [row.review for row in rows if row.result.level == "HTXS" and not row.blocked][:1]
-    client.force_login(opened.users["officer"])
-    url = reverse("reviews-decide", args=[opened.period.pk, group.pk])
+    client.force_login(proposed.users["officer"])
+    url = reverse("reviews-decide", args=[proposed.period.pk, group.pk])
     data = {f"level_{r.pk}": "HTXS" for r in first}
     body = client.post(url, data).content.decode()
     assert "Sẽ ghi quyết định cho 1 đối tượng" in body
@@ -483,14 +454,13 @@ def test_deciding_confirms_first_then_writes(opened, client):
     assert Review.objects.get(pk=first[0].pk).level == "HTXS"
 
 
-def test_exceeding_the_quota_is_refused_on_the_row_and_nothing_is_decided(opened, client):
-    everyone_proposed(opened)
-    group = opened.groups["members"]
-    rows, output = decisions.preview(decisions.group_reviews(opened.period, group))
+def test_exceeding_the_quota_is_refused_on_the_row_and_nothing_is_decided(proposed, client):
+    group = proposed.groups["members"]
+    rows, output = decisions.preview(decisions.group_reviews(proposed.period, group))
     wanted = {row.review.pk: "HTXS" for row in rows if row.result.eligible == "HTXS" and not row.blocked}
     assert len(wanted) > (output.quota[0].cap or 0)
-    client.force_login(opened.users["officer"])
-    url = reverse("reviews-decide", args=[opened.period.pk, group.pk])
+    client.force_login(proposed.users["officer"])
+    url = reverse("reviews-decide", args=[proposed.period.pk, group.pk])
     data = {f"level_{pk}": lv for pk, lv in wanted.items()} | {f"reason_{pk}": "Vượt trội" for pk in wanted}
     body = client.post(url, data | {"confirm": "1"} | NUMBER).content.decode()
     assert "Chưa ghi quyết định nào." in body
@@ -499,26 +469,24 @@ def test_exceeding_the_quota_is_refused_on_the_row_and_nothing_is_decided(opened
     assert not Decision.objects.filter(review__quota_group=group).exists()
 
 
-def test_a_departing_level_needs_a_reason(opened, client):
-    everyone_proposed(opened)
-    group = opened.groups["members"]
-    rows, _ = decisions.preview(decisions.group_reviews(opened.period, group))
+def test_a_departing_level_needs_a_reason(proposed, client):
+    group = proposed.groups["members"]
+    rows, _ = decisions.preview(decisions.group_reviews(proposed.period, group))
     row = next(row for row in rows if row.review.self_level == "HTT" and not row.blocked)
-    client.force_login(opened.users["officer"])
-    url = reverse("reviews-decide", args=[opened.period.pk, group.pk])
+    client.force_login(proposed.users["officer"])
+    url = reverse("reviews-decide", args=[proposed.period.pk, group.pk])
     body = client.post(url, {f"level_{row.review.pk}": "HT", "confirm": "1"} | NUMBER).content.decode()
     assert "mức HT khác mức tự đánh giá (HTT) — hãy ghi lý do." in body
     assert not Decision.objects.exists() or not Decision.objects.filter(review=row.review).exists()
 
 
-def test_recording_a_signed_decision(opened, client, settings, tmp_path):
+def test_recording_a_signed_decision(proposed, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    everyone_proposed(opened)
-    group = opened.groups["members"]
-    rows, _ = decisions.preview(decisions.group_reviews(opened.period, group))
+    group = proposed.groups["members"]
+    rows, _ = decisions.preview(decisions.group_reviews(proposed.period, group))
     row = next(row for row in rows if row.result.level == "HTT" and row.review.self_level == "HTT" and not row.blocked)
-    client.force_login(opened.users["officer"])
-    url = reverse("reviews-decide", args=[opened.period.pk, group.pk])
+    client.force_login(proposed.users["officer"])
+    url = reverse("reviews-decide", args=[proposed.period.pk, group.pk])
     body = client.post(url, {f"level_{row.review.pk}": "HTT", "recorded": "1", "number": ""}).content.decode()
     assert "Chưa ghi quyết định nào." in body and "This field is required" not in body
     assert not Decision.objects.filter(review=row.review).exists()
@@ -540,8 +508,8 @@ def test_recording_a_signed_decision(opened, client, settings, tmp_path):
         and file_url in client.get(reverse("reviews-detail", args=[row.review.pk])).content.decode()
     )
     assert b"".join(client.get(file_url).streaming_content) == b"%PDF-1.4"
-    client.force_login(opened.users["secretary_b"])
-    if row.review.context_id != opened.cells[1].pk:
+    client.force_login(proposed.users["secretary_b"])
+    if row.review.context_id != proposed.cells[1].pk:
         assert client.get(file_url).status_code == 404
 
 
