@@ -23,6 +23,20 @@ from tests import shared
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's event loop and live_server
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _connections_outlive_responses():
+    """A response the test closes does not close the database connection, as Django does after each request:
+    the test's connection holds its transaction, and a shared world's (tests/shared.py)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(scope="session")
 def _held_world(django_db_setup, django_db_blocker, tmp_path_factory):
     """The shared world held for the tests (tests/shared.py); rolled back before the test database goes."""

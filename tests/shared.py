@@ -41,10 +41,10 @@ class Held:
         self.outer: Any = None
 
     def hold(self, build: Callable[[], Any], overrides: dict[str, Any]) -> Any:
-        from django.db import transaction
+        from django.db import connection, transaction
         from django.test import override_settings
 
-        if self.build is build:
+        if self.build is build and not connection.closed_in_transaction:
             return self.built
         self.release()
         global BUILDS

@@ -44,7 +44,6 @@ def test_an_evidence_download_is_audited(opened, client, settings, tmp_path):
     before = AuditEvent.objects.count()
     response = client.get(reverse("reviews-evidence", args=[review.pk, evidence.pk]))
     assert response.status_code == 200
-    # Read before closing: closing a response ends the request, which closes the test's PostgreSQL connection.
     assert AuditEvent.objects.count() > before, "an evidence file (personal data) was handed out without audit"
     response.close()
 
@@ -63,7 +62,6 @@ def test_a_decision_scan_download_is_audited(proposed, client, settings, tmp_pat
     before = AuditEvent.objects.count()
     response = client.get(reverse("reviews-decision-file", args=[row.review.pk, decision.pk]))
     assert response.status_code == 200
-    # Read before closing: closing a response ends the request, which closes the test's PostgreSQL connection.
     assert AuditEvent.objects.count() > before, "a decision scan (personal data) was handed out without audit"
     response.close()
 
