@@ -1,0 +1,1 @@
+"""Tests of the import's reading layer (issue 10)."""
