@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "danhgia.reports",
     "danhgia.reviews",
     "danhgia.documents",
+    "danhgia.imports",
     "danhgia.demo",
 ]
 

@@ -21,6 +21,7 @@ class Action(models.IntegerChoices):
     MEMBER_RECOGNISED = 204, "Công nhận đảng viên chính thức"
     MEMBER_TRANSFERRED = 205, "Chuyển sinh hoạt đảng"
     MEMBER_STATUS_CHANGED = 206, "Thay đổi trạng thái sinh hoạt đảng"
+    MEMBER_CORRECTED = 207, "Sửa ngày vào Đảng, ngày chính thức, số thẻ đảng viên"
     POST_ASSIGNED = 210, "Bổ nhiệm, phân công chức vụ"
     POST_ENDED = 211, "Thôi giữ chức vụ"
     # 300–399 periods and quota groups
@@ -78,6 +79,10 @@ class Action(models.IntegerChoices):
     ATTACHMENT_DOWNLOADED = 604, "Tải tệp đính kèm (minh chứng, bản quét quyết định)"
     DOCUMENT_TEMPLATE_UPLOADED = 610, "Nạp mẫu văn bản Word"
     DOCUMENT_TEMPLATE_WITHDRAWN = 611, "Ngừng dùng mẫu văn bản Word"
+    # 700–799 imports
+    IMPORT_PLANNED = 701, "Chạy thử nhập dữ liệu từ tệp"
+    IMPORT_APPLIED = 702, "Nhập dữ liệu từ tệp"
+    IMPORT_DISCARDED = 703, "Hủy lần nhập dữ liệu"
     # 900–999 accounts, access, administration
     LOGIN = 901, "Đăng nhập"
     LOGIN_FAILED = 902, "Đăng nhập không thành công"
@@ -113,6 +118,9 @@ class AuditEvent(models.Model):
     scope_path = models.CharField(max_length=255, blank=True, default="", db_index=True)
     old = models.JSONField("Giá trị cũ", null=True, blank=True)
     new = models.JSONField("Giá trị mới", null=True, blank=True)
+    # Where a change came from when not from a page: an import («import:12»), so that every row an import
+    # created or changed can be listed from the import. Empty for a page or a service called directly.
+    source = models.CharField("Nguồn", max_length=40, blank=True, default="", db_index=True)
 
     class Meta:
         verbose_name = "Sự kiện nhật ký"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -13,6 +16,19 @@ from danhgia.audit.models import Action, AuditEvent
 if TYPE_CHECKING:
     from danhgia.accounts.models import User
     from danhgia.orgs.models import Unit
+
+
+_source: ContextVar[str] = ContextVar("audit_source", default="")
+
+
+@contextlib.contextmanager
+def source(name: str) -> Iterator[None]:
+    """Every event recorded inside is marked as coming from `name` (an import: «import:12»)."""
+    token = _source.set(name)
+    try:
+        yield
+    finally:
+        _source.reset(token)
 
 
 def _jsonable(value: Any) -> Any:
@@ -56,6 +72,7 @@ def record(
         scope_path=scope_path if scope_path is not None else (unit.path if unit is not None else ""),
         old=_jsonable(old) if old is not None else None,
         new=_jsonable(new) if new is not None else None,
+        source=_source.get(),
     )
 
 
@@ -84,4 +101,5 @@ def event(
         scope_path=unit.path if unit is not None else "",
         old=_jsonable(old) if old is not None else None,
         new=_jsonable(new) if new is not None else None,
+        source=_source.get(),
     )

@@ -33,7 +33,7 @@ CELL_PARENTS = frozenset({UnitKind.GRASSROOTS_COMMITTEE, UnitKind.PARTIAL_COMMIT
 UNIT_FIELDS = ["name", "kind", "locality", "is_grassroots", "code", "collective_name", "founded_on", "dissolved_on"]
 
 
-def _check_placement(kind: str, parent: Unit | None) -> None:
+def check_placement(kind: str, parent: Unit | None) -> None:
     if parent is None:
         if kind not in PARTY_KINDS:
             raise ValidationError({"parent": "Cơ quan, đơn vị phải trực thuộc một tổ chức đảng hoặc một cơ quan khác."})
@@ -69,7 +69,7 @@ def unit_create(
     collective_name: str = "",
     founded_on: dt.date | None = None,
 ) -> Unit:
-    _check_placement(kind, parent)
+    check_placement(kind, parent)
     unit = Unit(
         parent=parent,
         kind=kind,
@@ -131,7 +131,7 @@ def unit_move(*, unit: Unit, new_parent: Unit, actor: User | None) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if Unit.objects.filter(subtree_q(unit.path), pk=new_parent.pk).exists():
         raise ValidationError({"parent": "Không thể chuyển một đơn vị vào chính nó hoặc đơn vị trực thuộc nó."})
-    _check_placement(unit.kind, new_parent)
+    check_placement(unit.kind, new_parent)
     old_path, old_parent_id = unit.path, unit.parent_id
     new_path = new_parent.path + path_segment(unit.pk)
     # One statement rewrites the prefix of every path in the subtree.

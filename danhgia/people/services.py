@@ -158,6 +158,36 @@ def member_recognise(*, member: PartyMember, official_on: dt.date, actor: User |
     return member
 
 
+@transaction.atomic
+def member_correct(
+    *,
+    member: PartyMember,
+    actor: User | None,
+    admitted_on: dt.date | None = None,
+    official_on: dt.date | None = None,
+    card_number: str | None = None,
+) -> PartyMember:
+    """Correct the party record's dates or card number as the archive has them (an import, a typing mistake)."""
+    old = snapshot(member, ["admitted_on", "official_on", "card_number"])
+    if admitted_on is not None:
+        member.admitted_on = admitted_on
+    if official_on is not None:
+        member.official_on = official_on
+    if card_number is not None:
+        member.card_number = card_number.strip() or None
+    if member.admitted_on > today():
+        raise ValidationError({"admitted_on": "Ngày vào Đảng không thể sau ngày hôm nay."})
+    if member.official_on is not None and member.official_on < member.admitted_on:
+        raise ValidationError({"official_on": "Ngày chính thức không thể trước ngày vào Đảng."})
+    member.full_clean()
+    member.save()
+    new = snapshot(member, ["admitted_on", "official_on", "card_number"])
+    if new != old:
+        home = _home_unit(member.person)
+        record(actor=actor, action=Action.MEMBER_CORRECTED, target=member.person, unit=home, old=old, new=new)
+    return member
+
+
 def current_membership(member: PartyMember) -> Membership | None:
     return Membership.objects.select_related("unit").filter(member=member, valid_to__isnull=True).first()
 

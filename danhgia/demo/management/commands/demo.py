@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from danhgia.demo.generator import seed, vn
+from danhgia.lib.commands import VietnameseCommand
 from danhgia.orgs.models import Unit
 
 
@@ -24,32 +24,8 @@ def _scale(value: str) -> float:
     return scale
 
 
-ARGPARSE_WORDS = {
-    "argument ": "tham số ",
-    "invalid choice": "lựa chọn không hợp lệ",
-    "choose from": "chọn một trong",
-    "expected one argument": "cần một giá trị",
-    "unrecognized arguments": "tham số không được hỗ trợ",
-}
-
-
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = "Nạp tỉnh trình diễn (giống Hòa Bình năm 2022) và tạo mỗi vai trò một tài khoản."
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-
-        def vietnamese_error(message: str) -> NoReturn:
-            # argparse's own words are English; say it in Vietnamese, exit 2, change nothing.
-            for english, vietnamese in ARGPARSE_WORDS.items():
-                message = message.replace(english, vietnamese)
-            if parser.called_from_command_line:
-                sys.stderr.write(f"Lỗi: {message}\nXem: danhgia demo --help\n")
-                sys.exit(2)
-            raise CommandError(f"Tham số không hợp lệ: {message}", returncode=2)
-
-        parser.error = vietnamese_error  # type: ignore[method-assign]
-        return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -1,0 +1,451 @@
+"""Persons and their party membership from a sheet: one row per member.
+
+A member is recognised by their party card number, else their national ID, else their name and date of birth
+(with a warning on the row: two persons may share both). A member whose cell changed is transferred (their stay
+in the old cell is closed, not overwritten: past periods still see it there); a changed status is a new stay with
+that status; a member of the scope whom the file does not list is reported, never removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from danhgia.imports.cleaning import CellError, clean_text, match_key, parse_date
+from danhgia.imports.plan import Change, Row, SheetPlan
+from danhgia.imports.units import code_key
+from danhgia.lib.text import clean_name
+from danhgia.orgs.models import CELL_KINDS, Unit, in_subtree, subtree_q
+from danhgia.people import services as people
+from danhgia.people.models import CivilServant, Gender, Membership, MemberStatus, PartyMember, Person
+
+if TYPE_CHECKING:
+    from danhgia.accounts.models import User
+
+COLUMNS = {
+    "full_name": "Họ và tên",
+    "birth_date": "Ngày sinh",
+    "gender": "Giới tính",
+    "ethnicity": "Dân tộc",
+    "national_id": "Số định danh cá nhân",
+    "card_number": "Số thẻ đảng viên",
+    "admitted_on": "Ngày vào Đảng",
+    "official_on": "Ngày chính thức",
+    "cell_code": "Mã chi bộ",
+    "cell_name": "Chi bộ",
+    "status": "Trạng thái",
+    "status_on": "Ngày của trạng thái",
+    "civil_servant": "Cán bộ, công chức, viên chức",
+}
+REQUIRED = ("full_name", "gender", "admitted_on")  # the name may come split (family, middle, given name)
+# The status column: what offices write → (status, whether the member is official). None: not said.
+STATUSES: dict[str, tuple[str, bool | None]] = {
+    match_key(k): v
+    for k, v in {
+        "Chính thức": (MemberStatus.ACTIVE, True),
+        "Đảng viên chính thức": (MemberStatus.ACTIVE, True),
+        "Dự bị": (MemberStatus.ACTIVE, False),
+        "Đảng viên dự bị": (MemberStatus.ACTIVE, False),
+        "Đang sinh hoạt": (MemberStatus.ACTIVE, None),
+        "Miễn sinh hoạt": (MemberStatus.EXEMPT, None),
+        "Miễn công tác và sinh hoạt đảng": (MemberStatus.EXEMPT, None),
+        "Đình chỉ sinh hoạt": (MemberStatus.SUSPENDED, None),
+        "Đình chỉ sinh hoạt đảng": (MemberStatus.SUSPENDED, None),
+        "Chuyển đi": (MemberStatus.TRANSFERRED, None),
+        "Đã chuyển sinh hoạt đi": (MemberStatus.TRANSFERRED, None),
+        "Ra khỏi Đảng": (MemberStatus.LEFT, None),
+        "Từ trần": (MemberStatus.LEFT, None),
+    }.items()
+}
+KEEP: Any = object()
+
+
+@dataclass
+class Line:
+    row: Row
+    family_name: str
+    middle_name: str
+    given_name: str
+    birth_date: dt.date | None
+    gender: str
+    ethnicity: Any
+    national_id: str | None
+    card_number: str | None
+    admitted_on: dt.date
+    official_on: dt.date | None
+    status: str
+    status_on: dt.date | None
+    civil_servant: Any
+    cell: Unit | None = None  # the cell in the database, or None while it is a row of the units sheet
+    cell_code: str = ""
+    member: PartyMember | None = None
+    current: Membership | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.family_name, self.middle_name, self.given_name) if p)
+
+    @property
+    def key(self) -> str:
+        if self.card_number:
+            return f"thẻ {self.card_number}"
+        if self.national_id:
+            return f"định danh {self.national_id}"
+        born = f"{self.birth_date:%d/%m/%Y}" if self.birth_date else "không rõ ngày sinh"
+        return f"{self.full_name}, {born}"
+
+
+def split_name(full: str) -> tuple[str, str, str]:
+    """«Nguyễn Thị Minh Khai» → («Nguyễn», «Thị Minh», «Khai»): the family name first, the given name last."""
+    words = full.split()
+    if len(words) < 2:
+        return "", "", full
+    return words[0], " ".join(words[1:-1]), words[-1]
+
+
+def _choice_gender(value: Any) -> str:
+    key = match_key(clean_text(value))
+    for choice in Gender:
+        if key in {match_key(choice.value), match_key(choice.label)}:
+            return str(choice.value)
+    raise CellError("gender", value, f"«{clean_text(value)}» không phải «Nam» hay «Nữ»")
+
+
+def _status(value: Any) -> tuple[str, bool | None]:
+    text = clean_text(value or "")
+    if not text:
+        return MemberStatus.ACTIVE, None
+    found = STATUSES.get(match_key(text))
+    if found is None:
+        raise CellError(
+            "status", value, f"«{text}» không phải trạng thái đảng viên (ví dụ: Chính thức, Dự bị, Miễn sinh hoạt)"
+        )
+    return found
+
+
+def _parse(row: Row, plan: SheetPlan, today: dt.date) -> Line | None:
+    v = row.values
+    if "full_name" not in v and ("family_name" in v or "given_name" in v):
+        # A list that splits the name, as Person stores it.
+        parts = (clean_text(v.get(n) or "") for n in ("family_name", "middle_name", "given_name"))
+        v = {**v, "full_name": " ".join(p for p in parts if p)}
+    for name in REQUIRED:
+        if not clean_text(v.get(name) or ""):
+            plan.refuse(row, name, f"Thiếu «{COLUMNS[name]}».")
+            return None
+    if not clean_text(v.get("cell_code") or "") and not clean_text(v.get("cell_name") or ""):
+        plan.refuse(row, "cell_code", f"Thiếu «{COLUMNS['cell_code']}» (hoặc «{COLUMNS['cell_name']}»).")
+        return None
+    try:
+        family, middle, given = split_name(clean_name(clean_text(v["full_name"])))
+        if not family:
+            raise CellError("full_name", v["full_name"], "Cần cả họ và tên")
+        status, official = _status(v.get("status"))
+        admitted = parse_date(v["admitted_on"], field="admitted_on")
+        official_on = parse_date(v.get("official_on"), field="official_on")
+        assert admitted is not None
+        if official_on is not None and official_on < admitted:
+            raise CellError("official_on", v.get("official_on"), "Ngày chính thức trước ngày vào Đảng")
+        if admitted > today:
+            raise CellError("admitted_on", v["admitted_on"], "Ngày vào Đảng sau ngày hôm nay")
+        if official is True and official_on is None:
+            raise CellError("official_on", v.get("official_on"), "Đảng viên chính thức cần ngày chính thức")
+        if official is False and official_on is not None and official_on <= today:
+            raise CellError("status", v.get("status"), f"Ghi «Dự bị» nhưng đã chính thức từ {official_on:%d/%m/%Y}")
+        civil = v.get("civil_servant")
+        return Line(
+            row=row,
+            family_name=family,
+            middle_name=middle,
+            given_name=given,
+            birth_date=parse_date(v.get("birth_date"), field="birth_date"),
+            gender=_choice_gender(v["gender"]),
+            ethnicity=clean_text(v["ethnicity"]) or "Kinh" if "ethnicity" in v else KEEP,
+            national_id=clean_text(v.get("national_id") or "") or None,
+            card_number=clean_text(v.get("card_number") or "") or None,
+            admitted_on=admitted,
+            official_on=official_on,
+            status=status,
+            status_on=parse_date(v.get("status_on"), field="status_on"),
+            civil_servant=_civil(civil) if "civil_servant" in v else KEEP,
+            cell_code=clean_text(v.get("cell_code") or ""),
+        )
+    except CellError as error:
+        plan.refuse(row, error.field, error.message)
+        return None
+
+
+def _civil(value: Any) -> str:
+    text = clean_text(value or "")
+    if not text:
+        return ""
+    for choice in CivilServant:
+        if match_key(text) in {match_key(choice.value), match_key(choice.label)} and choice.value:
+            return str(choice.value)
+    raise CellError(
+        "civil_servant", value, f"«{text}» không phải «Cán bộ», «Công chức», «Viên chức» hay «Người lao động»"
+    )
+
+
+def _cells(scope: Unit | None) -> tuple[dict[str, Unit], dict[str, list[Unit]]]:
+    cells = Unit.objects.filter(kind__in=CELL_KINDS, dissolved_on__isnull=True)
+    if scope is not None:
+        cells = cells.filter(subtree_q(scope.path))
+    by_code: dict[str, Unit] = {}
+    by_name: dict[str, list[Unit]] = {}
+    for cell in cells:
+        by_code[code_key(cell.code or f"DG-{cell.pk}")] = cell
+        by_name.setdefault(match_key(cell.name), []).append(cell)
+    return by_code, by_name
+
+
+def plan_members(
+    rows: list[Row], *, scope: Unit | None, plan: SheetPlan, new_cells: dict[str, str] | None = None
+) -> list[Line]:
+    """Fill `plan`; return the accepted lines. `new_cells`: code → name of the cells the units sheet creates."""
+    today = timezone.localdate()
+    new_cells = new_cells or {}
+    lines = [line for row in rows if (line := _parse(row, plan, today)) is not None]
+    by_code, by_name = _cells(scope)
+    for line in lines:
+        cell_name = clean_text(line.row.values.get("cell_name") or "")
+        if line.cell_code:
+            line.cell = by_code.get(code_key(line.cell_code))
+            if line.cell is None and code_key(line.cell_code) not in new_cells:
+                plan.refuse(line.row, "cell_code", f"Không có chi bộ mã «{line.cell_code}» trong phạm vi.")
+        else:
+            found = by_name.get(match_key(cell_name), [])
+            if len(found) == 1:
+                line.cell = found[0]
+            elif not found:
+                plan.refuse(line.row, "cell_name", f"Không có chi bộ «{cell_name}» trong phạm vi.")
+            else:
+                plan.refuse(line.row, "cell_name", f"Có {len(found)} chi bộ tên «{cell_name}»: hãy dùng cột mã chi bộ.")
+    lines = [line for line in lines if not plan.is_refused(line.row)]
+    _duplicates(lines, plan)
+    lines = [line for line in lines if not plan.is_refused(line.row)]
+    _match(lines, scope, plan)
+    lines = [line for line in lines if not plan.is_refused(line.row)]
+    for line in lines:
+        _compare(line, plan, new_cells)
+    accepted = [line for line in lines if not plan.is_refused(line.row)]
+    _absent(accepted, scope, plan)
+    return accepted
+
+
+def _duplicates(lines: list[Line], plan: SheetPlan) -> None:
+    for attribute, what in (("card_number", "Số thẻ đảng viên"), ("national_id", "Số định danh cá nhân")):
+        first: dict[str, Line] = {}
+        for line in lines:
+            value = getattr(line, attribute)
+            if not value:
+                continue
+            if value in first:
+                other = first[value]
+                plan.refuse(
+                    line.row, attribute, f"{what} «{value}» đã có ở dòng {other.row.number} ({other.full_name})."
+                )
+            else:
+                first[value] = line
+
+
+def _match(lines: list[Line], scope: Unit | None, plan: SheetPlan) -> None:
+    """Find each row's member in the database, by card, else national ID, else name and date of birth."""
+    cards = {line.card_number for line in lines if line.card_number}
+    ids = {line.national_id for line in lines if line.national_id}
+    by_card = {m.card_number: m for m in PartyMember.objects.filter(card_number__in=cards).select_related("person")}
+    people_by_id = {p.national_id: p for p in Person.objects.filter(national_id__in=ids)}
+    births = {line.birth_date for line in lines if not line.card_number and not line.national_id and line.birth_date}
+    by_name: dict[tuple[str, dt.date | None], list[Person]] = {}
+    for candidate in Person.objects.filter(birth_date__in=births):
+        by_name.setdefault((match_key(candidate.full_name), candidate.birth_date), []).append(candidate)
+    persons: dict[int, Person] = {}
+    for line in lines:
+        person: Person | None = None
+        if line.card_number and line.card_number in by_card:
+            person = by_card[line.card_number].person
+        elif line.national_id and line.national_id in people_by_id:
+            person = people_by_id[line.national_id]
+        elif not line.card_number and not line.national_id:
+            found = by_name.get((match_key(line.full_name), line.birth_date), [])
+            if len(found) > 1:
+                plan.refuse(
+                    line.row, "full_name", f"Có {len(found)} người cùng họ tên và ngày sinh: cần số thẻ đảng viên."
+                )
+                continue
+            person = found[0] if found else None
+            by = "họ tên và ngày sinh (không có số thẻ, số định danh)"
+            plan.warnings.append(f"Dòng {line.row.number}: {line.full_name} được nhận theo {by}.")
+        if person is not None:
+            persons[id(line)] = person
+    members = {m.person_id: m for m in PartyMember.objects.filter(person__in=[p.pk for p in persons.values()])}
+    current = {
+        ms.member_id: ms
+        for ms in Membership.objects.filter(member__in=[m.pk for m in members.values()], valid_to__isnull=True)
+        .select_related("unit")
+    }  # fmt: skip
+    for line in lines:
+        known = persons.get(id(line))
+        if known is None:
+            continue
+        person = known
+        member = members.get(person.pk)
+        if member is None:
+            plan.refuse(
+                line.row, "full_name", f"{person.full_name} đã có hồ sơ cá nhân nhưng chưa là đảng viên trong hệ thống."
+            )
+            continue
+        line.member = member
+        line.member.person = person
+        line.current = current.get(member.pk)
+        if scope is not None and line.current is not None and not in_subtree(line.current.unit.path, scope.path):
+            plan.refuse(
+                line.row,
+                "cell_code",
+                f"{person.full_name} đang sinh hoạt tại «{line.current.unit.name}», ngoài phạm vi.",
+            )
+        if line.card_number and member.card_number and member.card_number != line.card_number:
+            plan.refuse(line.row, "card_number", f"{person.full_name} đã có số thẻ {member.card_number}.")
+
+
+def _person_fields(line: Line, person: Person | None) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "family_name": line.family_name,
+        "middle_name": line.middle_name,
+        "given_name": line.given_name,
+        "gender": line.gender,
+    }
+    if line.birth_date is not None or person is None:
+        fields["birth_date"] = line.birth_date
+    if line.national_id is not None:
+        fields["national_id"] = line.national_id
+    if line.ethnicity is not KEEP:
+        fields["ethnicity"] = line.ethnicity
+    if line.civil_servant is not KEEP:
+        fields["civil_servant"] = line.civil_servant
+    return fields
+
+
+LABELS = {
+    "family_name": "Họ",
+    "middle_name": "Tên đệm",
+    "given_name": "Tên",
+    "gender": "Giới tính",
+    "birth_date": "Ngày sinh",
+    "national_id": "Số định danh cá nhân",
+    "ethnicity": "Dân tộc",
+    "civil_servant": "Cán bộ, công chức, viên chức",
+    "admitted_on": "Ngày vào Đảng",
+    "official_on": "Ngày chính thức",
+    "card_number": "Số thẻ đảng viên",
+    "cell": "Chi bộ",
+    "status": "Trạng thái",
+}
+
+
+def _compare(line: Line, plan: SheetPlan, new_cells: dict[str, str]) -> None:
+    cell_name = line.cell.name if line.cell is not None else new_cells.get(code_key(line.cell_code), line.cell_code)
+    born = f", sinh {line.birth_date:%d/%m/%Y}" if line.birth_date else ""
+    label = f"{line.full_name}{born}"
+    person = line.member.person if line.member is not None else None
+    wanted = _person_fields(line, person)
+    candidate = Person(**{**({} if person is None else _person_values(person)), **wanted})
+    try:
+        candidate.refresh_derived()
+        candidate.full_clean(exclude=["sort_key", "search_text"], validate_unique=False)
+    except ValidationError as error:
+        name, messages = next(iter(error.message_dict.items()))
+        plan.refuse(line.row, name if name in COLUMNS else "full_name", " ".join(messages))
+        return
+    status_label = MemberStatus(line.status).label
+    if line.member is None:
+        fields: dict[str, tuple[Any, Any]] = {LABELS[n]: (None, v) for n, v in wanted.items() if v not in ("", None)}
+        fields.update({LABELS["admitted_on"]: (None, line.admitted_on), LABELS["cell"]: (None, cell_name)})
+        if line.official_on:
+            fields[LABELS["official_on"]] = (None, line.official_on)
+        if line.card_number:
+            fields[LABELS["card_number"]] = (None, line.card_number)
+        if line.status != MemberStatus.ACTIVE:
+            fields[LABELS["status"]] = (None, status_label)
+        plan.created.append(Change(line.row.number, line.key, label, fields))
+        return
+    member = line.member
+    assert person is not None
+    fields = {LABELS[n]: (getattr(person, n), v) for n, v in wanted.items() if getattr(person, n) != v}
+    notes = []
+    for name in ("admitted_on", "official_on"):
+        if getattr(member, name) != getattr(line, name) and (name == "admitted_on" or line.official_on is not None):
+            fields[LABELS[name]] = (getattr(member, name), getattr(line, name))
+    if line.card_number and not member.card_number:
+        fields[LABELS["card_number"]] = ("", line.card_number)
+    current = line.current
+    if current is not None and (line.cell is None or current.unit_id != line.cell.pk):
+        fields[LABELS["cell"]] = (current.unit.name, cell_name)
+        notes.append(f"Chuyển sinh hoạt từ «{current.unit.name}» sang «{cell_name}» (quá trình cũ được giữ).")
+    if current is not None and current.status != line.status:
+        fields[LABELS["status"]] = (current.get_status_display(), status_label)
+    if fields:
+        plan.updated.append(Change(line.row.number, line.key, label, fields, notes))
+    else:
+        plan.unchanged += 1
+
+
+def _person_values(person: Person) -> dict[str, Any]:
+    return {f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields if f.attname != "id"}
+
+
+def _absent(lines: list[Line], scope: Unit | None, plan: SheetPlan) -> None:
+    listed = {line.member.pk for line in lines if line.member is not None}
+    present = Membership.objects.filter(valid_to__isnull=True, status__in=[MemberStatus.ACTIVE, MemberStatus.EXEMPT,
+                                                                            MemberStatus.SUSPENDED])  # fmt: skip
+    if scope is not None:
+        present = present.filter(subtree_q(scope.path, "unit__path"))
+    for ms in present.exclude(member__in=listed).select_related("member__person", "unit").order_by("unit__path"):
+        plan.absent.append(f"{ms.member.person.full_name} ({ms.unit.name})")
+
+
+def apply_members(lines: list[Line], *, actor: User | None, cells: dict[str, Unit]) -> None:
+    """Write the accepted lines through the people services. `cells`: the units sheet's units by code."""
+    today = timezone.localdate()
+    for line in lines:
+        cell = line.cell if line.cell is not None else cells[code_key(line.cell_code)]
+        on = line.status_on or today
+        if line.member is None:
+            person = people.person_create(actor=actor, **_person_fields(line, None))
+            member = people.member_admit(
+                person=person,
+                cell=cell,
+                admitted_on=line.admitted_on,
+                official_on=line.official_on,
+                card_number=line.card_number,
+                actor=actor,
+            )
+            if line.status != MemberStatus.ACTIVE:
+                people.member_set_status(member=member, status=line.status, on=max(on, line.admitted_on), actor=actor)
+            continue
+        member = line.member
+        person = member.person
+        changed = {n: v for n, v in _person_fields(line, person).items() if getattr(person, n) != v}
+        if changed:
+            people.person_update(person=person, actor=actor, **changed)
+        corrections: dict[str, Any] = {}
+        if member.admitted_on != line.admitted_on:
+            corrections["admitted_on"] = line.admitted_on
+        if line.official_on is not None and member.official_on != line.official_on:
+            if member.official_on is None:
+                people.member_recognise(member=member, official_on=line.official_on, actor=actor)
+            else:
+                corrections["official_on"] = line.official_on
+        if line.card_number and not member.card_number:
+            corrections["card_number"] = line.card_number
+        if corrections:
+            people.member_correct(member=member, actor=actor, **corrections)
+        current = line.current
+        if current is not None and current.unit_id != cell.pk:
+            people.member_transfer(member=member, to_cell=cell, on=on, actor=actor)
+        if current is not None and current.status != line.status:
+            people.member_set_status(member=member, status=line.status, on=on, actor=actor)

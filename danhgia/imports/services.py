@@ -1,0 +1,244 @@
+"""Importing a file: plan it (the dry run, which writes only the import's own record), then apply it whole.
+
+    run = import_plan(path=..., name="tinh.xlsx", actor=officer, scope=province)   # nothing of the file written
+    import_apply(run=run, actor=officer, digest=run.report["digest"])              # one transaction, or nothing
+
+The sheets are read in dependency order (the tree before the members who sit in its cells). Applying plans again
+inside the transaction and writes only if the plan is the one the officer read (its digest): a change made to
+the data in between asks for a new dry run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from danhgia.audit.models import Action
+from danhgia.audit.services import record, source
+from danhgia.imports import members, units
+from danhgia.imports.cleaning import match_key
+from danhgia.imports.models import Import, ImportStatus
+from danhgia.imports.plan import Plan, Row, SheetPlan
+from danhgia.imports.reading import (
+    HEADER_SCAN_ROWS,
+    PERSON_ALIASES,
+    PERSON_REQUIRED,
+    UNIT_ALIASES,
+    UNIT_REQUIRED,
+    FileError,
+    Header,
+    Sheet,
+    find_header,
+    open_table_file,
+)
+
+if TYPE_CHECKING:
+    from danhgia.accounts.models import User
+    from danhgia.orgs.models import Unit
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    sheet: str  # the template's sheet name
+    columns: dict[str, str]  # field → the template's header
+    aliases: dict[str, tuple[str, ...]]  # field → every header accepted, the template's first
+    required: frozenset[str]
+
+
+def _with_template(columns: dict[str, str], others: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    fields = [*columns, *(f for f in others if f not in columns)]
+    return {f: tuple(dict.fromkeys([*([columns[f]] if f in columns else []), *others.get(f, ())])) for f in fields}
+
+
+KINDS = [
+    Kind("units", "Đơn vị", units.COLUMNS, _with_template(units.COLUMNS, UNIT_ALIASES), UNIT_REQUIRED),
+    Kind("members", "Đảng viên", members.COLUMNS, _with_template(members.COLUMNS, PERSON_ALIASES), PERSON_REQUIRED),
+]
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "DANHGIA_IMPORT_MAX_MB", 100)) * 1024 * 1024
+
+
+@dataclass
+class Read:
+    """The file's sheets as rows of fields, by kind, and what was left out of them."""
+
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    sheet_names: dict[str, str] = field(default_factory=dict)  # kind → the sheet's name in the file
+    notes: list[str] = field(default_factory=list)
+
+
+def _kind_by_name(sheet_name: str) -> Kind | None:
+    return next((kind for kind in KINDS if match_key(sheet_name) == match_key(kind.sheet)), None)
+
+
+def _find(sheet: Sheet) -> tuple[Kind, Header, Iterator[Any]] | None:
+    """The sheet's kind and header: the template's sheets by name; another file's by its headers (the kind whose
+    required columns are all there, matching the most columns)."""
+    named = _kind_by_name(sheet.name)
+    if named is not None:
+        header, rest = find_header(sheet, aliases=named.aliases, required=named.required)
+        return named, header, rest
+    rows = list(itertools.islice(sheet.rows, HEADER_SCAN_ROWS))
+    best: tuple[int, Kind] | None = None
+    for kind in KINDS:
+        try:
+            # The probe does not check merged cells: only the chosen kind's header is checked, below.
+            header, _ = find_header(Sheet(sheet.name, iter(rows)), aliases=kind.aliases, required=kind.required)
+        except FileError:
+            continue
+        if not header.missing and (best is None or len(header.columns) > best[0]):
+            best = (len(header.columns), kind)
+    if best is None:
+        return None
+    kind = best[1]
+    replay = Sheet(sheet.name, itertools.chain(rows, sheet.rows), sheet.merged_ranges)
+    header, rest = find_header(replay, aliases=kind.aliases, required=kind.required)
+    return kind, header, rest
+
+
+def read(path: Path, *, name: str) -> Read:
+    result = Read()
+    with open_table_file(path, name=name, max_bytes=max_bytes()) as book:
+        for sheet in book.sheets():
+            found = _find(sheet)
+            if found is None:
+                result.notes.append(f"Trang «{sheet.name}»: không nhận ra là bảng đơn vị hay đảng viên: bỏ qua.")
+                continue
+            kind, header, rest = found
+            if kind.code in result.rows:
+                first = result.sheet_names[kind.code]
+                raise FileError(
+                    f"Tệp có hai trang {kind.sheet.lower()} («{first}» và «{sheet.name}»): hãy gộp làm một."
+                )
+            if header.missing:
+                wanted = ", ".join(f"«{kind.aliases[m][0]}»" for m in header.missing if m in kind.aliases)
+                raise FileError(f"Trang «{sheet.name}» (tiêu đề ở dòng {header.row_number}) thiếu cột {wanted}.")
+            if header.unknown:
+                ignored = ", ".join(f"«{u}»" for u in header.unknown)
+                result.notes.append(f"Trang «{sheet.name}»: bỏ qua các cột không dùng đến: {ignored}.")
+            headers = {f: kind.aliases[f][0] for f in header.columns.values()}
+            result.rows[kind.code] = [Row(number, header.record(cells), headers) for number, cells in rest]
+            result.sheet_names[kind.code] = sheet.name
+        result.notes.extend(f"Trang «{s.name}» không được đọc: {s.reason}" for s in book.skipped_sheets)
+    if not result.rows:
+        raise FileError(
+            "Tệp không có trang dữ liệu nào nhận ra được (đơn vị, đảng viên): hãy dùng tệp mẫu của DanhGia."
+        )
+    return result
+
+
+@dataclass
+class Planned:
+    plan: Plan
+    unit_lines: list[units.Line]
+    member_lines: list[members.Line]
+
+
+def plan_read(content: Read, *, scope: Unit | None) -> Planned:
+    plan = Plan()
+    unit_lines: list[units.Line] = []
+    member_lines: list[members.Line] = []
+    notes = list(content.notes)
+    if "units" in content.rows:
+        sheet = SheetPlan(content.sheet_names["units"], "units")
+        unit_lines = units.plan_units(content.rows["units"], scope=scope, plan=sheet)
+        plan.sheets.append(sheet)
+    if "members" in content.rows:
+        sheet = SheetPlan(content.sheet_names["members"], "members")
+        new_cells = {units.code_key(line.code): line.name for line in unit_lines if line.unit is None}
+        member_lines = members.plan_members(content.rows["members"], scope=scope, plan=sheet, new_cells=new_cells)
+        plan.sheets.append(sheet)
+    if plan.sheets:
+        plan.sheets[0].warnings[:0] = notes
+    return Planned(plan, unit_lines, member_lines)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def import_plan(*, path: Path, name: str, actor: User | None, scope: Unit | None) -> Import:
+    """The dry run: read and plan the file, keep it and its plan as an import; nothing else is written."""
+    try:
+        planned = plan_read(read(path, name=name), scope=scope)
+    except FileError as error:
+        raise ValidationError({"file": str(error)}) from error
+    plan = planned.plan
+    run = Import(
+        scope=scope,
+        created_by=actor if actor is not None and actor.pk else None,
+        file_name=Path(name).name[:200],
+        sha256=_sha256(path),
+        size=path.stat().st_size,
+        counts=plan.counts(),
+        report={**plan.as_json(), "digest": plan.digest},
+    )
+    with path.open("rb") as f:
+        run.file.save(f"{run.sha256[:16]}{Path(name).suffix.lower()[:8]}", File(f), save=False)
+    run.save()
+    record(
+        actor=actor,
+        action=Action.IMPORT_PLANNED,
+        target=run,
+        unit=scope,
+        new={"file": run.file_name, "sha256": run.sha256, "counts": run.counts},
+    )
+    return run
+
+
+@transaction.atomic
+def import_apply(*, run: Import, actor: User | None, digest: str, skip_refused: bool = False) -> Import:
+    """Write the planned import in one transaction: all of it, or nothing."""
+    run = Import.objects.select_for_update().get(pk=run.pk)
+    if run.status != ImportStatus.PLANNED:
+        raise ValidationError({"status": f"Lần nhập này {run.get_status_display().lower()}."})
+    kept = Path(run.file.path) if run.file else None
+    if kept is None or not kept.exists():
+        raise ValidationError({"file": "Không còn tệp đã chạy thử: hãy chạy thử lại."})
+    planned = plan_read(read(kept, name=run.file_name), scope=run.scope)
+    plan = planned.plan
+    if plan.digest != digest:
+        changed = "Dữ liệu đã thay đổi từ khi chạy thử (hoặc đây không phải kết quả chạy thử đã xem)"
+        raise ValidationError({"digest": f"{changed}: hãy chạy thử lại."})
+    if plan.refused and not skip_refused:
+        raise ValidationError(
+            {"skip_refused": f"Có {plan.refused} dòng bị từ chối: sửa tệp, hoặc chọn nhập bỏ qua các dòng đó."}
+        )
+    with source(run.audit_source):
+        cells = units.apply_units(planned.unit_lines, actor=actor)
+        members.apply_members(planned.member_lines, actor=actor, cells=cells)
+    run.status = ImportStatus.APPLIED
+    run.applied_at = timezone.now()
+    run.skip_refused = skip_refused and plan.refused > 0
+    run.save(update_fields=["status", "applied_at", "skip_refused"])
+    record(actor=actor, action=Action.IMPORT_APPLIED, target=run, unit=run.scope, new={"counts": run.counts})
+    return run
+
+
+@transaction.atomic
+def import_discard(*, run: Import, actor: User | None) -> Import:
+    run = Import.objects.select_for_update().get(pk=run.pk)
+    if run.status != ImportStatus.PLANNED:
+        raise ValidationError({"status": f"Lần nhập này {run.get_status_display().lower()}."})
+    run.status = ImportStatus.DISCARDED
+    run.save(update_fields=["status"])
+    record(actor=actor, action=Action.IMPORT_DISCARDED, target=run, unit=run.scope)
+    return run
