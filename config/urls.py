@@ -9,6 +9,7 @@ urlpatterns = [
     path("ca-nhan/", include("danhgia.people.urls")),
     path("ky-danh-gia/", include("danhgia.periods.urls")),
     path("nhat-ky/", include("danhgia.audit.urls")),
+    path("nhap-du-lieu/", include("danhgia.imports.urls")),
     path("", include("danhgia.reviews.urls")),
     path("", include("danhgia.documents.urls")),
     # Django's set_language view: the Tiếng Việt / English switch in the top bar posts here.

@@ -1,0 +1,96 @@
+"""The import pages: the organization officer uploads, reads the dry run and confirms; nobody else may, and an
+import outside one's scope does not exist for them."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from danhgia.audit.models import Action, AuditEvent
+from danhgia.imports.models import Import, ImportStatus
+from danhgia.orgs.models import Unit
+from danhgia.people.models import PartyMember
+from tests.imports.test_import import workbook
+
+
+def province_file(world, path):
+    top = f"DG-{world.province.pk}"  # the export's code of a unit that has none
+    units = [
+        [top, world.province.name, "Đảng bộ tỉnh, thành phố", "", ""],
+        ["X9", "Đảng bộ xã Mới Lập", "Đảng bộ xã, phường, đặc khu", top, "Có"],
+        ["C9", "Chi bộ Thôn Mới", "Chi bộ trực thuộc", "X9", ""],
+        ["C8", "Chi bộ không có cấp trên", "Chi bộ trực thuộc", "X7", ""],
+    ]
+    members = [["Phan Văn Tới", "03/04/1982", "Nam", "", "17999999", "01/02/2008", "01/02/2009", "C9", "Chính thức"]]
+    return workbook(path, units=units, members=members)
+
+
+def upload(client, world, path):
+    with path.open("rb") as f:
+        data = {"scope": world.province.pk, "file": SimpleUploadedFile(path.name, f.read())}
+    return client.post(reverse("imports-list"), data)
+
+
+def test_the_officer_runs_the_dry_run_reads_it_and_imports(world, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(world.users["officer"])
+    assert "Nhập dữ liệu" in client.get(reverse("home")).content.decode()  # in the menu
+    response = upload(client, world, province_file(world, tmp_path / "tinh.xlsx"))
+    run = Import.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("imports-detail", args=[run.pk])
+    assert not Unit.objects.filter(code="X9").exists()  # a dry run
+    assert AuditEvent.objects.filter(action=Action.IMPORT_PLANNED, target_id=str(run.pk)).exists()
+    body = client.get(response["Location"]).content.decode()
+    assert "Thêm mới: <strong>2</strong>" in body and "Bị từ chối: <strong>1</strong>" in body
+    assert "Không có đơn vị mã «X7» trong tệp hay trong phạm vi." in body
+    assert "Nhập 3 thay đổi" in body
+    # Without saying so, refused rows stop the import; said, the rest is imported.
+    response = client.post(reverse("imports-confirm", args=[run.pk]), {"digest": run.report["digest"]})
+    assert response.status_code == 400 and "dòng bị từ chối" in response.content.decode()
+    assert not Unit.objects.filter(code="X9").exists()
+    data = {"digest": run.report["digest"], "skip_refused": "on"}
+    response = client.post(reverse("imports-confirm", args=[run.pk]), data)
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.status == ImportStatus.APPLIED and run.skip_refused
+    assert Unit.objects.get(code="C9").parent.code == "X9"
+    assert PartyMember.objects.get(card_number="17999999").person.full_name == "Phan Văn Tới"
+    assert Unit.objects.get(pk=world.province.pk).code == ""  # the DG- code names it, it does not become its code
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_on_the_form_and_nothing_is_kept(world, client, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(world.users["officer"])
+    fake = tmp_path / "danh-sach.xlsx"
+    fake.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    response = upload(client, world, fake)
+    assert response.status_code == 400 and "PDF" in response.content.decode()
+    assert not Import.objects.exists()
+
+
+def test_only_those_who_edit_the_tree_and_the_people_import(world, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(world.users["officer"])
+    upload(client, world, province_file(world, tmp_path / "tinh.xlsx"))
+    run = Import.objects.get()
+    for persona in ("committee_a", "secretary_a1", "member_a1", "front_a", "inspector"):
+        client.force_login(world.users[persona])
+        assert client.get(reverse("imports-list")).status_code == 403, persona
+        assert client.get(reverse("imports-detail", args=[run.pk])).status_code == 404, persona
+        data = {"digest": run.report["digest"], "skip_refused": "on"}
+        assert client.post(reverse("imports-confirm", args=[run.pk]), data).status_code == 404, persona
+        assert "Nhập dữ liệu" not in client.get(reverse("home")).content.decode(), persona
+    run.refresh_from_db()
+    assert run.status == ImportStatus.PLANNED and not Unit.objects.filter(code="X9").exists()
+
+
+def test_a_discarded_import_writes_nothing_and_cannot_be_confirmed(world, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(world.users["officer"])
+    upload(client, world, province_file(world, tmp_path / "tinh.xlsx"))
+    run = Import.objects.get()
+    assert client.post(reverse("imports-discard", args=[run.pk])).status_code == 302
+    data = {"digest": run.report["digest"], "skip_refused": "on"}
+    response = client.post(reverse("imports-confirm", args=[run.pk]), data)
+    assert response.status_code == 400 and "đã hủy" in response.content.decode()
+    assert not Unit.objects.filter(code="X9").exists()
