@@ -83,6 +83,7 @@ class Action(models.IntegerChoices):
     IMPORT_PLANNED = 701, "Chạy thử nhập dữ liệu từ tệp"
     IMPORT_APPLIED = 702, "Nhập dữ liệu từ tệp"
     IMPORT_DISCARDED = 703, "Hủy lần nhập dữ liệu"
+    REGISTRY_EXPORTED = 704, "Xuất danh sách đơn vị, đảng viên ra tệp mẫu nhập dữ liệu"
     # 900–999 accounts, access, administration
     LOGIN = 901, "Đăng nhập"
     LOGIN_FAILED = 902, "Đăng nhập không thành công"

@@ -9,6 +9,7 @@ that status; a member of the scope whom the file does not list is reported, neve
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,11 @@ if TYPE_CHECKING:
     from danhgia.accounts.models import User
 
 COLUMNS = {
-    "full_name": "Họ và tên",
+    "person_ref": "Mã hồ sơ DanhGia",
+    "family_name": "Họ",
+    "middle_name": "Tên đệm",
+    "given_name": "Tên",
+    "full_name": "Họ và tên",  # instead of the three above, as the offices' lists have it
     "birth_date": "Ngày sinh",
     "gender": "Giới tính",
     "ethnicity": "Dân tộc",
@@ -36,11 +41,14 @@ COLUMNS = {
     "admitted_on": "Ngày vào Đảng",
     "official_on": "Ngày chính thức",
     "cell_code": "Mã chi bộ",
-    "cell_name": "Chi bộ",
+    "cell_name": "Chi bộ",  # instead of the code, found by name in the scope
     "status": "Trạng thái",
     "status_on": "Ngày của trạng thái",
     "civil_servant": "Cán bộ, công chức, viên chức",
 }
+# The template's columns (and the export's), in order: the name split as Person keeps it.
+TEMPLATE = [f for f in COLUMNS if f not in {"full_name", "cell_name"}]
+PERSON_REF = re.compile(r"^DG-(\d+)$")  # the export's reference of a person (`Mã hồ sơ DanhGia`)
 REQUIRED = ("full_name", "gender", "admitted_on")  # the name may come split (family, middle, given name)
 # The status column: what offices write → (status, whether the member is official). None: not said.
 STATUSES: dict[str, tuple[str, bool | None]] = {
@@ -61,6 +69,23 @@ STATUSES: dict[str, tuple[str, bool | None]] = {
         "Từ trần": (MemberStatus.LEFT, None),
     }.items()
 }
+# How the export writes a status (and the import reads it back: every label is in STATUSES).
+STATUS_EXPORT = {
+    "official": "Chính thức",
+    "probationary": "Dự bị",
+    MemberStatus.EXEMPT: "Miễn sinh hoạt",
+    MemberStatus.SUSPENDED: "Đình chỉ sinh hoạt",
+    MemberStatus.TRANSFERRED: "Đã chuyển sinh hoạt đi",
+    MemberStatus.LEFT: "Ra khỏi Đảng",
+}
+
+
+def status_label(status: str, official: bool) -> str:
+    if status == MemberStatus.ACTIVE:
+        return STATUS_EXPORT["official" if official else "probationary"]
+    return STATUS_EXPORT[status]
+
+
 KEEP: Any = object()
 
 
@@ -82,6 +107,7 @@ class Line:
     civil_servant: Any
     cell: Unit | None = None  # the cell in the database, or None while it is a row of the units sheet
     cell_code: str = ""
+    person_ref: int | None = None  # the export's reference (DG-<id>): the person it names, first of all keys
     member: PartyMember | None = None
     current: Membership | None = None
 
@@ -129,21 +155,30 @@ def _status(value: Any) -> tuple[str, bool | None]:
 
 def _parse(row: Row, plan: SheetPlan, today: dt.date) -> Line | None:
     v = row.values
-    if "full_name" not in v and ("family_name" in v or "given_name" in v):
-        # A list that splits the name, as Person stores it.
-        parts = (clean_text(v.get(n) or "") for n in ("family_name", "middle_name", "given_name"))
-        v = {**v, "full_name": " ".join(p for p in parts if p)}
+    split = "family_name" in v or "given_name" in v  # the name as Person keeps it, or whole
+    if split:
+        family, middle, given = (
+            clean_name(clean_text(v.get(n) or "")) for n in ("family_name", "middle_name", "given_name")
+        )
+        for name, part in (("family_name", family), ("given_name", given)):
+            if not part:
+                plan.refuse(row, name, f"Thiếu «{COLUMNS[name]}».")
+                return None
     for name in REQUIRED:
-        if not clean_text(v.get(name) or ""):
+        if (name != "full_name" or not split) and not clean_text(v.get(name) or ""):
             plan.refuse(row, name, f"Thiếu «{COLUMNS[name]}».")
             return None
     if not clean_text(v.get("cell_code") or "") and not clean_text(v.get("cell_name") or ""):
         plan.refuse(row, "cell_code", f"Thiếu «{COLUMNS['cell_code']}» (hoặc «{COLUMNS['cell_name']}»).")
         return None
     try:
-        family, middle, given = split_name(clean_name(clean_text(v["full_name"])))
-        if not family:
-            raise CellError("full_name", v["full_name"], "Cần cả họ và tên")
+        if not split:
+            family, middle, given = split_name(clean_name(clean_text(v["full_name"])))
+            if not family:
+                raise CellError("full_name", v["full_name"], "Cần cả họ và tên")
+        ref = clean_text(v.get("person_ref") or "")
+        if ref and not PERSON_REF.match(ref):
+            raise CellError("person_ref", ref, "Mã hồ sơ DanhGia có dạng DG-123 (để trống nếu không có)")
         status, official = _status(v.get("status"))
         admitted = parse_date(v["admitted_on"], field="admitted_on")
         official_on = parse_date(v.get("official_on"), field="official_on")
@@ -173,6 +208,7 @@ def _parse(row: Row, plan: SheetPlan, today: dt.date) -> Line | None:
             status_on=parse_date(v.get("status_on"), field="status_on"),
             civil_servant=_civil(civil) if "civil_servant" in v else KEEP,
             cell_code=clean_text(v.get("cell_code") or ""),
+            person_ref=int(ref[3:]) if ref else None,
         )
     except CellError as error:
         plan.refuse(row, error.field, error.message)
@@ -263,10 +299,16 @@ def _match(lines: list[Line], scope: Unit | None, plan: SheetPlan) -> None:
     by_name: dict[tuple[str, dt.date | None], list[Person]] = {}
     for candidate in Person.objects.filter(birth_date__in=births):
         by_name.setdefault((match_key(candidate.full_name), candidate.birth_date), []).append(candidate)
+    refs = {p.pk: p for p in Person.objects.filter(pk__in={line.person_ref for line in lines if line.person_ref})}
     persons: dict[int, Person] = {}
     for line in lines:
         person: Person | None = None
-        if line.card_number and line.card_number in by_card:
+        if line.person_ref is not None:
+            person = refs.get(line.person_ref)
+            if person is None:
+                plan.refuse(line.row, "person_ref", f"Không có hồ sơ DG-{line.person_ref}: hãy để trống ô này.")
+                continue
+        elif line.card_number and line.card_number in by_card:
             person = by_card[line.card_number].person
         elif line.national_id and line.national_id in people_by_id:
             person = people_by_id[line.national_id]

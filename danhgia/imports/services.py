@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import record, source
-from danhgia.imports import members, units
+from danhgia.imports import members, template, units
 from danhgia.imports.cleaning import match_key
 from danhgia.imports.models import Import, ImportStatus
 from danhgia.imports.plan import Plan, Row, SheetPlan
@@ -113,6 +113,8 @@ def read(path: Path, *, name: str) -> Read:
     result = Read()
     with open_table_file(path, name=name, max_bytes=max_bytes()) as book:
         for sheet in book.sheets():
+            if sheet.name == template.GUIDE_SHEET:
+                continue  # the template's own guide
             found = _find(sheet)
             if found is None:
                 result.notes.append(f"Trang «{sheet.name}»: không nhận ra là bảng đơn vị hay đảng viên: bỏ qua.")
@@ -132,7 +134,8 @@ def read(path: Path, *, name: str) -> Read:
             headers = {f: kind.aliases[f][0] for f in header.columns.values()}
             result.rows[kind.code] = [Row(number, header.record(cells), headers) for number, cells in rest]
             result.sheet_names[kind.code] = sheet.name
-        result.notes.extend(f"Trang «{s.name}» không được đọc: {s.reason}" for s in book.skipped_sheets)
+        skipped = [s for s in book.skipped_sheets if s.name != template.LISTS_SHEET]  # the template's drop-downs
+        result.notes.extend(f"Trang «{s.name}» không được đọc: {s.reason}" for s in skipped)
     if not result.rows:
         raise FileError(
             "Tệp không có trang dữ liệu nào nhận ra được (đơn vị, đảng viên): hãy dùng tệp mẫu của DanhGia."

@@ -7,13 +7,15 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from danhgia.accounts.access import refuse
-from danhgia.imports import services
+from danhgia.audit.models import Action
+from danhgia.audit.services import record
+from danhgia.imports import services, template
 from danhgia.imports.access import access_import, access_import_unit, import_roots, import_scope
 from danhgia.imports.forms import ConfirmForm, UploadForm
 from danhgia.imports.models import Import, ImportStatus
@@ -21,6 +23,7 @@ from danhgia.lib.forms import apply_errors
 from danhgia.lib.numbers import number
 
 SHOWN = 200  # rows of each list drawn on the page; the counts are whole
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def imports(request: HttpRequest) -> HttpResponse:
@@ -52,7 +55,8 @@ def imports(request: HttpRequest) -> HttpResponse:
     if not scope.everything:  # the command line's imports (no scope) are the superuser's to read
         runs = runs.filter(scope__isnull=False).filter(scope.q("scope__path"))
     status = 400 if request.method == "POST" else 200
-    return render(request, "imports/list.html", {"form": form, "runs": runs[:100]}, status=status)
+    context = {"form": form, "runs": runs[:100], "roots": roots}
+    return render(request, "imports/list.html", context, status=status)
 
 
 def _sheets(run: Import) -> list[dict]:
@@ -121,3 +125,24 @@ def discard(request: HttpRequest, import_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Đã hủy lần nhập này: không có gì được ghi."))
     return redirect("imports-list")
+
+
+def blank_template(request: HttpRequest) -> FileResponse:
+    """The empty template workbook, for those who import."""
+    if import_scope(request.user).empty:
+        refuse(request.user, None, not_found=False)
+    stream = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    template.blank(stream)
+    stream.seek(0)
+    return FileResponse(stream, as_attachment=True, filename="mau-nhap-du-lieu-danhgia.xlsx", content_type=XLSX)
+
+
+def export(request: HttpRequest, unit_id: int) -> FileResponse:
+    """The units and members of a unit in the template (personal data: audited)."""
+    unit = access_import_unit(request.user, unit_id)
+    stream = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    template.export(stream, scope=unit)
+    stream.seek(0)
+    record(actor=request.user, action=Action.REGISTRY_EXPORTED, target=unit, unit=unit)  # type: ignore[arg-type]
+    name = f"danh-sach-{unit.pk}.xlsx"
+    return FileResponse(stream, as_attachment=True, filename=name, content_type=XLSX)

@@ -3,8 +3,11 @@ import outside one's scope does not exist for them."""
 
 from __future__ import annotations
 
+import io
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from danhgia.audit.models import Action, AuditEvent
 from danhgia.imports.models import Import, ImportStatus
@@ -94,3 +97,21 @@ def test_a_discarded_import_writes_nothing_and_cannot_be_confirmed(world, client
     response = client.post(reverse("imports-confirm", args=[run.pk]), data)
     assert response.status_code == 400 and "đã hủy" in response.content.decode()
     assert not Unit.objects.filter(code="X9").exists()
+
+
+def test_the_template_and_the_export_are_for_those_who_import_and_the_export_is_audited(world, client):
+    client.force_login(world.users["officer"])
+    page = client.get(reverse("imports-list")).content.decode()
+    assert reverse("imports-template") in page and reverse("imports-export", args=[world.province.pk]) in page
+    response = client.get(reverse("imports-template"))
+    assert response.status_code == 200 and load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    response = client.get(reverse("imports-export", args=[world.province.pk]))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    names = {(row[1].value, row[3].value) for row in book["Đảng viên"].iter_rows(min_row=2)}
+    assert ("Nguyễn", "An") in names and len(names) == len(world.people)
+    assert AuditEvent.objects.filter(action=Action.REGISTRY_EXPORTED, target_id=str(world.province.pk)).exists()
+    client.force_login(world.users["secretary_a1"])
+    assert client.get(reverse("imports-template")).status_code == 403
+    assert client.get(reverse("imports-export", args=[world.cell_a1.pk])).status_code == 403
+    client.force_login(world.users["secretary_b1"])
+    assert client.get(reverse("imports-export", args=[world.cell_a1.pk])).status_code == 404

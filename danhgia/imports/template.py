@@ -1,0 +1,240 @@
+"""The DanhGia import workbook: the blank template, and the registry exported in it.
+
+One sheet per kind of data with the template's Vietnamese headers on row 1 (what the importer reads), drop-down
+lists for the kinds, statuses and yes/no columns, and a «Hướng dẫn» sheet with a filled example row of each sheet
+and what each column means. The export writes the units and the members of a scope in the same layout, so that
+exporting and importing again is a round trip that changes nothing: a unit without a code is written «DG-<id>»,
+each person carries «Mã hồ sơ DanhGia» (DG-<id>), the name is split as DanhGia keeps it.
+
+Text is written as text, never as a formula (a name starting with «=» stays a name in Excel), and the workbook is
+written row by row (xlsxwriter's constant memory mode), so a province's 70,000 members cost little memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+import xlsxwriter
+from django.utils import timezone
+
+from danhgia.imports import members, units
+from danhgia.imports.members import STATUS_EXPORT
+from danhgia.orgs.models import Locality, Unit, UnitKind, subtree_q
+from danhgia.people.models import PRESENT_STATUSES, CivilServant, Gender, Membership
+
+UNITS_SHEET, MEMBERS_SHEET, GUIDE_SHEET, LISTS_SHEET = "Đơn vị", "Đảng viên", "Hướng dẫn", "Danh mục"
+UNIT_FIELDS = list(units.COLUMNS)
+MEMBER_FIELDS = members.TEMPLATE
+ROWS = 100_000  # how far down the drop-down lists reach in an empty template
+
+UNIT_EXAMPLE = {
+    "code": "CB001",
+    "name": "Chi bộ Thôn Đồng Tâm",
+    "kind": UnitKind.CELL.label,
+    "parent_code": "XA001",
+    "locality": "",
+    "is_grassroots": "Không",
+    "collective_name": "",
+    "founded_on": dt.date(2025, 7, 1),
+    "dissolved_on": None,
+}
+MEMBER_EXAMPLE = {
+    "person_ref": "",
+    "family_name": "Nguyễn",
+    "middle_name": "Thị",
+    "given_name": "Lan",
+    "birth_date": dt.date(1985, 3, 9),
+    "gender": Gender.FEMALE.label,
+    "ethnicity": "Kinh",
+    "national_id": "017185000123",
+    "card_number": "17001234",
+    "admitted_on": dt.date(2010, 5, 19),
+    "official_on": dt.date(2011, 5, 19),
+    "cell_code": "CB001",
+    "status": "Chính thức",
+    "status_on": None,
+    "civil_servant": CivilServant.CIVIL_SERVANT.label,
+}
+HELP = {
+    "code": "Bắt buộc. Mã của đơn vị, không trùng trong tỉnh; dùng để nhận đơn vị ở các lần nhập sau.",
+    "name": "Bắt buộc.",
+    "kind": "Bắt buộc. Chọn trong danh sách.",
+    "parent_code": "Mã của đơn vị cấp trên (trong tệp hoặc đã có); chỉ đơn vị cao nhất để trống.",
+    "locality": "Cấp tỉnh, cấp huyện, cấp xã; để trống với cơ quan, doanh nghiệp, chi bộ.",
+    "is_grassroots": "Có / Không.",
+    "founded_on": "Ngày dạng dd/mm/yyyy.",
+    "dissolved_on": "Chỉ ghi khi đơn vị đã giải thể, sáp nhập.",
+    "person_ref": "Do DanhGia ghi khi xuất tệp; để trống với người mới.",
+    "family_name": "Bắt buộc.",
+    "given_name": "Bắt buộc.",
+    "gender": "Bắt buộc. Nam / Nữ.",
+    "national_id": "12 chữ số.",
+    "card_number": "Dùng để nhận đảng viên ở các lần nhập sau (nếu không có: số định danh, rồi họ tên và ngày sinh).",
+    "admitted_on": "Bắt buộc.",
+    "official_on": "Để trống khi còn là đảng viên dự bị.",
+    "cell_code": "Bắt buộc: mã chi bộ nơi đảng viên sinh hoạt.",
+    "status": "Chọn trong danh sách; để trống là đang sinh hoạt.",
+    "status_on": "Ngày bắt đầu trạng thái, hoặc ngày chuyển chi bộ (mặc định: ngày nhập).",
+}
+
+
+def _lists() -> dict[str, list[str]]:
+    return {
+        "kind": [c.label for c in UnitKind],
+        "locality": [c.label for c in Locality if c.value],
+        "is_grassroots": ["Có", "Không"],
+        "gender": [c.label for c in Gender],
+        "status": list(dict.fromkeys(STATUS_EXPORT.values())),
+        "civil_servant": [c.label for c in CivilServant if c.value],
+    }
+
+
+class _Writer:
+    def __init__(self, stream: IO[bytes]) -> None:
+        # Text stays text: no formulas, numbers or links made from strings (a CSV/formula injection, and an ID
+        # losing its leading zero).
+        options = {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "in_memory": False,
+        }
+        self.book = xlsxwriter.Workbook(stream, options)
+        self.head = self.book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True})
+        self.day = self.book.add_format({"num_format": "dd/mm/yyyy"})
+        self.text = self.book.add_format({"num_format": "@"})
+        self.note = self.book.add_format({"italic": True, "text_wrap": True, "font_color": "#555555"})
+
+    def table(self, name: str, fields: list[str], labels: dict[str, str], rows: Iterable[dict[str, Any]]) -> None:
+        sheet = self.book.add_worksheet(name)
+        for col, field in enumerate(fields):
+            sheet.set_column(col, col, 24 if field in {"name", "collective_name"} else 16, self.text)
+            sheet.write_string(0, col, labels[field], self.head)
+        sheet.freeze_panes(1, 0)
+        lists = _lists()
+        for col, field in enumerate(fields):
+            if field in lists:
+                letter = _letter(list(lists).index(field))
+                source = f"='{LISTS_SHEET}'!${letter}$2:${letter}${len(lists[field]) + 1}"
+                sheet.data_validation(
+                    1, col, ROWS, col, {"validate": "list", "source": source, "error_type": "warning"}
+                )
+        for r, row in enumerate(rows, start=1):
+            for col, field in enumerate(fields):
+                self.cell(sheet, r, col, row.get(field))
+
+    def cell(self, sheet: Any, r: int, col: int, value: Any) -> None:
+        if value in (None, ""):
+            return
+        if isinstance(value, dt.date):
+            sheet.write_datetime(r, col, dt.datetime.combine(value, dt.time()), self.day)  # a day, no zone
+        else:
+            sheet.write_string(r, col, str(value))
+
+    def guide(self) -> None:
+        sheet = self.book.add_worksheet(GUIDE_SHEET)
+        sheet.set_column(0, 0, 30)
+        sheet.set_column(1, 1, 30)
+        sheet.set_column(2, 2, 80)
+        sheet.write_string(0, 0, "Cách điền tệp nhập dữ liệu DanhGia", self.head)
+        r = 2
+        for title, fields, labels, example in (
+            (UNITS_SHEET, UNIT_FIELDS, units.COLUMNS, UNIT_EXAMPLE),
+            (MEMBERS_SHEET, MEMBER_FIELDS, members.COLUMNS, MEMBER_EXAMPLE),
+        ):
+            sheet.write_string(
+                r, 0, f"Trang «{title}»: mỗi dòng một {'đơn vị' if title == UNITS_SHEET else 'đảng viên'}", self.head
+            )
+            sheet.write_string(r, 1, "Ví dụ", self.head)
+            sheet.write_string(r, 2, "Ghi chú", self.head)
+            for field in fields:
+                r += 1
+                sheet.write_string(r, 0, labels[field])
+                self.cell(sheet, r, 1, example.get(field))
+                sheet.write_string(r, 2, HELP.get(field, ""), self.note)
+            r += 2
+        again = "Nhập lại cùng tệp không thay đổi gì; đơn vị, đảng viên có trong hệ thống mà không có trong tệp"
+        sheet.write_string(r, 0, f"{again} được báo lại, không bị xóa.", self.note)
+        lists = self.book.add_worksheet(LISTS_SHEET)
+        for col, (field, values) in enumerate(_lists().items()):
+            labels = {**units.COLUMNS, **members.COLUMNS}
+            lists.write_string(0, col, labels[field], self.head)
+            for r, value in enumerate(values, start=1):
+                lists.write_string(r, col, value)
+        lists.hide()
+
+    def close(self) -> None:
+        self.book.close()
+
+
+def _letter(index: int) -> str:
+    return xlsxwriter.utility.xl_col_to_name(index)
+
+
+def blank(stream: IO[bytes]) -> None:
+    """The empty template: the headers, the drop-down lists and the guide with its example rows."""
+    writer = _Writer(stream)
+    writer.table(UNITS_SHEET, UNIT_FIELDS, units.COLUMNS, [])
+    writer.table(MEMBERS_SHEET, MEMBER_FIELDS, members.COLUMNS, [])
+    writer.guide()
+    writer.close()
+
+
+def unit_code(unit: Unit) -> str:
+    return unit.code or f"DG-{unit.pk}"
+
+
+def unit_rows(scope: Unit | None) -> Iterator[dict[str, Any]]:
+    found = Unit.objects.select_related("parent").order_by("path")
+    if scope is not None:
+        found = found.filter(subtree_q(scope.path))
+    for unit in found.iterator(chunk_size=2000):
+        yield {
+            "code": unit_code(unit),
+            "name": unit.name,
+            "kind": unit.get_kind_display(),
+            "parent_code": unit_code(unit.parent) if unit.parent is not None and unit != scope else "",
+            "locality": unit.get_locality_display() if unit.locality else "",
+            "is_grassroots": "Có" if unit.is_grassroots else "Không",
+            "collective_name": unit.collective_name,
+            "founded_on": unit.founded_on,
+            "dissolved_on": unit.dissolved_on,
+        }
+
+
+def member_rows(scope: Unit | None) -> Iterator[dict[str, Any]]:
+    today = timezone.localdate()
+    current = Membership.objects.filter(valid_to__isnull=True, status__in=PRESENT_STATUSES)
+    if scope is not None:
+        current = current.filter(subtree_q(scope.path, "unit__path"))
+    current = current.select_related("member__person", "unit").order_by("unit__path", "member__person__sort_key")
+    for stay in current.iterator(chunk_size=2000):
+        member, person = stay.member, stay.member.person
+        yield {
+            "person_ref": f"DG-{person.pk}",
+            "family_name": person.family_name,
+            "middle_name": person.middle_name,
+            "given_name": person.given_name,
+            "birth_date": person.birth_date,
+            "gender": person.get_gender_display(),
+            "ethnicity": person.ethnicity,
+            "national_id": person.national_id or "",
+            "card_number": member.card_number or "",
+            "admitted_on": member.admitted_on,
+            "official_on": member.official_on,
+            "cell_code": unit_code(stay.unit),
+            "status": members.status_label(stay.status, member.is_official(today)),
+            "civil_servant": person.get_civil_servant_display() if person.civil_servant else "",
+        }
+
+
+def export(stream: IO[bytes], *, scope: Unit | None) -> None:
+    """The units and the members of `scope` in the template (everything when None)."""
+    writer = _Writer(stream)
+    writer.table(UNITS_SHEET, UNIT_FIELDS, units.COLUMNS, unit_rows(scope))
+    writer.table(MEMBERS_SHEET, MEMBER_FIELDS, members.COLUMNS, member_rows(scope))
+    writer.guide()
+    writer.close()
