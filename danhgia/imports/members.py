@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -289,17 +290,27 @@ def _duplicates(lines: list[Line], plan: SheetPlan) -> None:
                 first[value] = line
 
 
+CHUNK = 5000  # values per IN (...): SQLite takes at most 32,766 parameters in a statement
+
+
+def _rows(queryset: Any, field: str, values: set[Any]) -> Iterator[Any]:
+    """The rows whose `field` is one of `values`, a chunk of values per query."""
+    ordered = sorted(values)
+    for start in range(0, len(ordered), CHUNK):
+        yield from queryset.filter(**{f"{field}__in": ordered[start : start + CHUNK]})
+
+
 def _match(lines: list[Line], scope: Unit | None, plan: SheetPlan) -> None:
     """Find each row's member in the database, by card, else national ID, else name and date of birth."""
     cards = {line.card_number for line in lines if line.card_number}
     ids = {line.national_id for line in lines if line.national_id}
-    by_card = {m.card_number: m for m in PartyMember.objects.filter(card_number__in=cards).select_related("person")}
-    people_by_id = {p.national_id: p for p in Person.objects.filter(national_id__in=ids)}
+    by_card = {m.card_number: m for m in _rows(PartyMember.objects.select_related("person"), "card_number", cards)}
+    people_by_id = {p.national_id: p for p in _rows(Person.objects.all(), "national_id", ids)}
     births = {line.birth_date for line in lines if not line.card_number and not line.national_id and line.birth_date}
     by_name: dict[tuple[str, dt.date | None], list[Person]] = {}
-    for candidate in Person.objects.filter(birth_date__in=births):
+    for candidate in _rows(Person.objects.all(), "birth_date", births):
         by_name.setdefault((match_key(candidate.full_name), candidate.birth_date), []).append(candidate)
-    refs = {p.pk: p for p in Person.objects.filter(pk__in={line.person_ref for line in lines if line.person_ref})}
+    refs = {p.pk: p for p in _rows(Person.objects.all(), "pk", {line.person_ref for line in lines if line.person_ref})}
     persons: dict[int, Person] = {}
     for line in lines:
         person: Person | None = None
@@ -324,12 +335,9 @@ def _match(lines: list[Line], scope: Unit | None, plan: SheetPlan) -> None:
             plan.warnings.append(f"Dòng {line.row.number}: {line.full_name} được nhận theo {by}.")
         if person is not None:
             persons[id(line)] = person
-    members = {m.person_id: m for m in PartyMember.objects.filter(person__in=[p.pk for p in persons.values()])}
-    current = {
-        ms.member_id: ms
-        for ms in Membership.objects.filter(member__in=[m.pk for m in members.values()], valid_to__isnull=True)
-        .select_related("unit")
-    }  # fmt: skip
+    members = {m.person_id: m for m in _rows(PartyMember.objects.all(), "person", {p.pk for p in persons.values()})}
+    stays = Membership.objects.filter(valid_to__isnull=True).select_related("unit")
+    current = {ms.member_id: ms for ms in _rows(stays, "member", {m.pk for m in members.values()})}
     for line in lines:
         known = persons.get(id(line))
         if known is None:
@@ -446,8 +454,9 @@ def _absent(lines: list[Line], scope: Unit | None, plan: SheetPlan) -> None:
                                                                             MemberStatus.SUSPENDED])  # fmt: skip
     if scope is not None:
         present = present.filter(subtree_q(scope.path, "unit__path"))
-    for ms in present.exclude(member__in=listed).select_related("member__person", "unit").order_by("unit__path"):
-        plan.absent.append(f"{ms.member.person.full_name} ({ms.unit.name})")
+    for ms in present.select_related("member__person", "unit").order_by("unit__path").iterator(chunk_size=2000):
+        if ms.member_id not in listed:
+            plan.absent.append(f"{ms.member.person.full_name} ({ms.unit.name})")
 
 
 def apply_members(lines: list[Line], *, actor: User | None, cells: dict[str, Unit]) -> None:

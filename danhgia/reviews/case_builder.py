@@ -307,7 +307,13 @@ def evaluate(
             subject.proposed = overrides[review.pk]  # type: ignore[assignment]
             subject.rank = REQUESTED_RANK + float(review.score or 0)
         if review.pk not in in_set:
-            # A body outside the set only caps its head: fixed at its decided level (or its proposal), ungrouped.
+            # A body outside the set only caps its head, ungrouped: at its proposal, or, decided, at the level
+            # decided and nothing else (its facts are not evaluated again: a decision stands until it is
+            # superseded, and a level its facts would now give must not lower its head).
+            if review.state == ReviewState.DECIDED and review.decision is not None:
+                subject = rules_case.Subject(
+                    id=subject.id, kind=subject.kind, proposed=subject.proposed, rank=subject.rank
+                )
             subject.group = None
         elif review.state in BEFORE_PROPOSAL and review.pk not in overrides:
             # Not yet proposed by its meeting: its level is a forecast, which must not take (or, counted as HTT,

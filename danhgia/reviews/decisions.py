@@ -561,6 +561,9 @@ class BatchPlan:
         return sorted(rows.values(), key=lambda row: row["unit"].path)
 
 
+UNVERIFIED_LEFT = "Mức chưa kiểm chứng vì thiếu dữ kiện: xem và chọn mức ở từng dòng"
+
+
 def batch_plan(
     rows: list[Row], output: Output, *, mine: set[int], actor: User | None, reasons: Mapping[int, str] | None = None
 ) -> BatchPlan:
@@ -600,7 +603,7 @@ def batch_plan(
             left[why].append(review)
         elif result.unverified:
             # The level rests on missing facts (the engine could not check its conditions): never by machine.
-            left["Mức chưa kiểm chứng vì thiếu dữ kiện: xem và chọn mức ở từng dòng"].append(review)
+            left[UNVERIFIED_LEFT].append(review)
         elif departs(result.level, review.self_level):
             reason = (reasons.get(review.pk) or "").strip()
             if reason and not machine_written(reason):
@@ -615,7 +618,8 @@ def batch_plan(
         reasons=written,
         reviews=considered,
         needs_reason=needs,
-        left=dict(left),
+        # The unverified first: they are the ones the officer must look at, not wait for (a head, a complaint).
+        left=dict(sorted(left.items(), key=lambda item: item[0] != UNVERIFIED_LEFT)),
         capped=capped & (set(levels) | {r.pk for r in needs}),
         wanted=wanted,
         done=done,

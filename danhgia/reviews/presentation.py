@@ -307,10 +307,34 @@ def _matches(key: str, row: Any, capped: set[int]) -> bool:
     if key == "ghi-ly-do":
         return bool(result and result.level and review.self_level and result.level != review.self_level)
     if key == "xem-xet":
-        return bool(result and result.needs_decision and not result.level)
+        return review.state in DECIDABLE and bool(result and result.needs_decision and not result.level)
     if key == "chua-kiem-chung":
         return review.state in DECIDABLE and bool(result and getattr(result, "unverified", None))
     return True
+
+
+# The engine's warnings that count subjects the page counts itself (its filters): the engine counts every subject of
+# the case, forecasts included (reviews not yet proposed), while the page counts what can be decided now.
+_COUNTED_BY_THE_PAGE = re.compile(r"\((?:unverified|needs_decision)\)")
+
+
+def page_warnings(warnings: list[str], rows: list[Any], capped: set[int]) -> list[str]:
+    """The engine's warnings, with the counts of unverified and undecidable subjects taken from the rows that can
+    be decided now, as the filters count them (the same number on the card and on the filter)."""
+    kept = [w for w in warnings if not _COUNTED_BY_THE_PAGE.search(w)]
+    unverified = sum(1 for row in rows if _matches("chua-kiem-chung", row, capped))
+    undecided = sum(1 for row in rows if _matches("xem-xet", row, capped))
+    if unverified:
+        kept.append(
+            _("%(n)s đối tượng có mức xếp loại chưa được kiểm chứng vì thiếu dữ kiện: xem và chọn mức ở từng dòng.")
+            % {"n": unverified}
+        )
+    if undecided:
+        kept.append(
+            _("%(n)s đối tượng cần cấp có thẩm quyền xem xét, quyết định: chọn mức và ghi lý do ở từng dòng.")
+            % {"n": undecided}
+        )
+    return kept
 
 
 @dataclass

@@ -27,7 +27,7 @@ from danhgia.lib.forms import apply_errors, parse_id
 from danhgia.lib.paging import paginate, query_without_page
 from danhgia.people.models import QuotaGroup
 from danhgia.reviews import complaints as complaint_services
-from danhgia.reviews import criteria, decisions, meetings, selectors, services, stuck_views
+from danhgia.reviews import criteria, decisions, meetings, presentation, selectors, services, stuck_views
 from danhgia.reviews.access import (
     access_complaint,
     access_decision_scan,
@@ -673,6 +673,7 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
     if group is not None:
         names[f"g{group.pk}"] = group.name
     warnings = [re.sub(r"\b[rg]\d+\b", lambda m: names.get(m.group(0), m.group(0)), w) for w in output.warnings]
+    warnings = presentation.page_warnings(warnings, rows, capped)
     plan = None
     if batch:
         mine_ids = {r.pk for r in mine}

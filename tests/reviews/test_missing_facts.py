@@ -88,6 +88,7 @@ def test_the_batch_leaves_unverified_rows_to_the_officer(opened):
     plan = decisions.batch_plan(*decisions.preview(group), mine={r.pk for r in group}, actor=opened.users["officer"])
     left = {r.pk for why, rs in plan.left.items() if "chưa kiểm chứng" in why for r in rs}
     assert left == {pk for pk, result in results.items() if result.unverified} - blocked
+    assert next(iter(plan.left)).startswith("Mức chưa kiểm chứng"), list(plan.left)  # first, not lost in the list
 
 
 def test_the_decision_page_says_not_verified_and_what_is_missing(opened, client):
@@ -103,6 +104,14 @@ def test_the_decision_page_says_not_verified_and_what_is_missing(opened, client)
     filtered = client.get(url + "?xem=chua-kiem-chung").content.decode()
     assert f'<b aria-current="true">Chưa kiểm chứng (thiếu dữ kiện) ({n})</b>' in filtered
     assert filtered.count(">chưa kiểm chứng<") == n
+    # The card counts what the filter counts, and an unverified row's level is the officer's choice: none is
+    # chosen for it in advance (the «chosen levels» button would decide it silently otherwise).
+    assert f"{n} đối tượng có mức xếp loại chưa được kiểm chứng vì thiếu dữ kiện" in body
+    shown = [(pk, result) for pk, result in results.items() if f'name="level_{pk}"' in body]  # not the blocked
+    assert any(result.unverified for _, result in shown) and any(not result.unverified for _, result in shown)
+    for pk, result in shown:
+        select = body.split(f'name="level_{pk}"')[1].split("</select>")[0]
+        assert (" selected" in select) == (not result.unverified), (pk, result)
 
 
 # --- What the system holds counts as a fact ------------------------------------------------------------------
@@ -160,3 +169,20 @@ def test_a_review_not_yet_proposed_takes_no_quota_place(db):
     assert quota.candidates == 2  # the two proposed, not the three only submitted
     forecasts = [row.result for row in rows if row.review.pk in submitted_only]
     assert all(r.level == "HTXS" and r.quota_position is None for r in forecasts)
+
+
+def test_a_decided_body_caps_its_head_at_the_level_decided_not_at_one_its_facts_would_give(proposed):
+    """The cells are decided; one cell's recorded facts would now give it KHT (e.g. corrected afterwards): its head,
+    in the members' group, is held to the cell's decided level, neither lowered to KHT nor left unverified."""
+    world = proposed
+    cell = world.cells[0]
+    body = Review.objects.get(period=world.period, kind="party_org", unit=cell)
+    assert body.state == "decided"
+    decided = body.decision.level
+    Review.objects.filter(pk=body.pk).update(score_general=5, score_task=10)
+    head = Review.objects.get(period=world.period, kind="member", person=world.secretaries[cell.name])
+    results, _ = _results(world, [head])
+    result = results[head.pk]
+    levels = ["HTXS", "HTT", "HT", "KHT"]
+    assert result.level is not None and levels.index(result.level) >= levels.index(decided), result  # not above
+    assert result.level != "KHT" and not result.unverified, result
