@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 # Another name (DANHGIA_BENCH_DB) lets two benchmarks run at once on one server without dropping each other's.
 DATABASE = os.environ.get("DANHGIA_BENCH_DB", "danhgia_bench")
-BENCHMARKS = ["foundation", "classify", "reviews", "reports", "documents"]
+BENCHMARKS = ["foundation", "classify", "reviews", "reports", "documents", "imports"]
 
 
 def machine() -> str:
@@ -106,6 +106,12 @@ def main() -> int:
             from bench import documents
 
             if not documents.run(OUT)["ok"]:
+                failed.append(name)
+        elif name == "imports":
+            fresh_database()
+            from bench import imports
+
+            if not imports.run(OUT)["ok"]:
                 failed.append(name)
     print("\nKết quả ghi ở bench/out/.")
     if failed:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from danhgia.audit.models import Action
+from danhgia.audit.services import event, record_many, snapshot
 from danhgia.imports.cleaning import CellError, clean_text, match_key, parse_date
 from danhgia.imports.plan import Change, Row, SheetPlan
 from danhgia.imports.units import code_key
@@ -300,41 +302,59 @@ def _rows(queryset: Any, field: str, values: set[Any]) -> Iterator[Any]:
         yield from queryset.filter(**{f"{field}__in": ordered[start : start + CHUNK]})
 
 
+def _row_list(numbers: list[int], shown: int = 20) -> str:
+    listed = ", ".join(str(n) for n in numbers[:shown])
+    return f"dòng {listed}" + (f" và {len(numbers) - shown} dòng khác" if len(numbers) > shown else "")
+
+
 def _match(lines: list[Line], scope: Unit | None, plan: SheetPlan) -> None:
     """Find each row's member in the database, by card, else national ID, else name and date of birth."""
-    cards = {line.card_number for line in lines if line.card_number}
-    ids = {line.national_id for line in lines if line.national_id}
+    refs = {p.pk: p for p in _rows(Person.objects.all(), "pk", {line.person_ref for line in lines if line.person_ref})}
+    # The other keys, for the rows their reference does not name (none, or another system's export's).
+    rest = [line for line in lines if line.person_ref not in refs]
+    cards = {line.card_number for line in rest if line.card_number}
+    ids = {line.national_id for line in rest if line.national_id}
     by_card = {m.card_number: m for m in _rows(PartyMember.objects.select_related("person"), "card_number", cards)}
     people_by_id = {p.national_id: p for p in _rows(Person.objects.all(), "national_id", ids)}
-    births = {line.birth_date for line in lines if not line.card_number and not line.national_id and line.birth_date}
+    births = {line.birth_date for line in rest if not line.card_number and not line.national_id and line.birth_date}
     by_name: dict[tuple[str, dt.date | None], list[Person]] = {}
     for candidate in _rows(Person.objects.all(), "birth_date", births):
         by_name.setdefault((match_key(candidate.full_name), candidate.birth_date), []).append(candidate)
-    refs = {p.pk: p for p in _rows(Person.objects.all(), "pk", {line.person_ref for line in lines if line.person_ref})}
     persons: dict[int, Person] = {}
+    by_name_rows: list[int] = []
+    unknown_refs: list[int] = []
     for line in lines:
         person: Person | None = None
         if line.person_ref is not None:
             person = refs.get(line.person_ref)
             if person is None:
-                plan.refuse(line.row, "person_ref", f"Không có hồ sơ DG-{line.person_ref}: hãy để trống ô này.")
-                continue
-        elif line.card_number and line.card_number in by_card:
+                unknown_refs.append(line.row.number)  # another system's export: recognised by the other keys
+        if person is None and line.card_number and line.card_number in by_card:
             person = by_card[line.card_number].person
-        elif line.national_id and line.national_id in people_by_id:
+        elif person is None and line.national_id and line.national_id in people_by_id:
             person = people_by_id[line.national_id]
-        elif not line.card_number and not line.national_id:
+        elif person is None and not line.card_number and not line.national_id:
             found = by_name.get((match_key(line.full_name), line.birth_date), [])
             if len(found) > 1:
                 plan.refuse(
                     line.row, "full_name", f"Có {len(found)} người cùng họ tên và ngày sinh: cần số thẻ đảng viên."
                 )
                 continue
-            person = found[0] if found else None
-            by = "họ tên và ngày sinh (không có số thẻ, số định danh)"
-            plan.warnings.append(f"Dòng {line.row.number}: {line.full_name} được nhận theo {by}.")
+            if found:
+                person = found[0]
+                by_name_rows.append(line.row.number)
         if person is not None:
             persons[id(line)] = person
+    if by_name_rows:
+        plan.warnings.append(
+            f"{len(by_name_rows)} đảng viên được nhận theo họ tên và ngày sinh (không có số thẻ, số định danh): "
+            f"{_row_list(by_name_rows)}."
+        )
+    if unknown_refs:
+        plan.warnings.append(
+            f"{len(unknown_refs)} dòng có «{COLUMNS['person_ref']}» không có trong hệ thống, được nhận theo số thẻ, "
+            f"số định danh hoặc họ tên và ngày sinh: {_row_list(unknown_refs)}."
+        )
     members = {m.person_id: m for m in _rows(PartyMember.objects.all(), "person", {p.pk for p in persons.values()})}
     stays = Membership.objects.filter(valid_to__isnull=True).select_related("unit")
     current = {ms.member_id: ms for ms in _rows(stays, "member", {m.pk for m in members.values()})}
@@ -406,7 +426,9 @@ def _compare(line: Line, plan: SheetPlan, new_cells: dict[str, str]) -> None:
     candidate = Person(**{**({} if person is None else _person_values(person)), **wanted})
     try:
         candidate.refresh_derived()
-        candidate.full_clean(exclude=["sort_key", "search_text"], validate_unique=False)
+        # Field by field; not the model's constraints, which Django checks with one query each (70,000 queries for
+        # a province): the one that matters, a given name, is checked when the row is read.
+        candidate.full_clean(exclude=["sort_key", "search_text"], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         name, messages = next(iter(error.message_dict.items()))
         plan.refuse(line.row, name if name in COLUMNS else "full_name", " ".join(messages))
@@ -459,25 +481,64 @@ def _absent(lines: list[Line], scope: Unit | None, plan: SheetPlan) -> None:
             plan.absent.append(f"{ms.member.person.full_name} ({ms.unit.name})")
 
 
-def apply_members(lines: list[Line], *, actor: User | None, cells: dict[str, Unit]) -> None:
-    """Write the accepted lines through the people services. `cells`: the units sheet's units by code."""
-    today = timezone.localdate()
+BATCH = 2000  # rows per INSERT of the members created in bulk
+
+
+def _create_in_bulk(lines: list[Line], cells: dict[str, Unit], actor: User | None) -> None:
+    """New members in bulk: a province's first import creates some 70,000, which the services' three statements
+    and two audit events per member would take minutes to write. The rows were checked when planned (each
+    person's fields by `full_clean`, the dates, the cell); each member gets what `person_create` and
+    `member_admit` write, audit events included."""
+    persons, members, stays, events = [], [], [], []
     for line in lines:
+        person = Person(**_person_fields(line, None))
+        person.national_id = (person.national_id or "").strip() or None
+        person.refresh_derived()
+        persons.append(person)
+    Person.objects.bulk_create(persons, batch_size=BATCH)
+    for line, person in zip(lines, persons, strict=True):
+        members.append(
+            PartyMember(
+                person=person, admitted_on=line.admitted_on, official_on=line.official_on, card_number=line.card_number
+            )
+        )
+    PartyMember.objects.bulk_create(members, batch_size=BATCH)
+    for line, person, member in zip(lines, persons, members, strict=True):
+        cell = line.cell if line.cell is not None else cells[code_key(line.cell_code)]
+        events.append(
+            event(actor=actor, action=Action.PERSON_CREATED, target=person, new=snapshot(person, people.PERSON_FIELDS))
+        )
+        admitted = {"cell": cell.pk, "admitted_on": line.admitted_on, "official_on": line.official_on}
+        events.append(event(actor=actor, action=Action.MEMBER_ADMITTED, target=person, unit=cell, new=admitted))
+        since = line.admitted_on
+        if line.status != MemberStatus.ACTIVE:
+            # Exempt, suspended … since the status's date: active until then. Without a date, the stay the file
+            # knows is this one, from the admission (the earlier history is not in the file).
+            if line.status_on is not None and line.status_on > line.admitted_on:
+                stays.append(
+                    Membership(member=member, unit=cell, status=MemberStatus.ACTIVE, valid_from=since,
+                               valid_to=line.status_on)
+                )  # fmt: skip
+                since = line.status_on
+            changed = {"status": line.status, "on": since, "note": ""}
+            events.append(
+                event(actor=actor, action=Action.MEMBER_STATUS_CHANGED, target=person, unit=cell, new=changed)
+            )
+        stays.append(Membership(member=member, unit=cell, status=line.status, valid_from=since))
+    Membership.objects.bulk_create(stays, batch_size=BATCH)
+    record_many(events)
+
+
+def apply_members(lines: list[Line], *, actor: User | None, cells: dict[str, Unit]) -> None:
+    """Write the accepted lines: new members in bulk, the changes through the people services (a transfer, a
+    status, a correction each as a page would). `cells`: the units sheet's units by code."""
+    today = timezone.localdate()
+    _create_in_bulk([line for line in lines if line.member is None], cells, actor)
+    for line in lines:
+        if line.member is None:
+            continue  # created in bulk
         cell = line.cell if line.cell is not None else cells[code_key(line.cell_code)]
         on = line.status_on or today
-        if line.member is None:
-            person = people.person_create(actor=actor, **_person_fields(line, None))
-            member = people.member_admit(
-                person=person,
-                cell=cell,
-                admitted_on=line.admitted_on,
-                official_on=line.official_on,
-                card_number=line.card_number,
-                actor=actor,
-            )
-            if line.status != MemberStatus.ACTIVE:
-                people.member_set_status(member=member, status=line.status, on=max(on, line.admitted_on), actor=actor)
-            continue
         member = line.member
         person = member.person
         changed = {n: v for n, v in _person_fields(line, person).items() if getattr(person, n) != v}

@@ -259,7 +259,12 @@ def _compare(line: Line, plan: SheetPlan) -> None:
     unit = _would_be(line)
     label = f"{line.name} (mã {line.code})"
     try:
-        unit.full_clean(exclude=["path", "parent", "sort_key", "search_text"], validate_unique=False)
+        # Field by field; the constraint (dissolved after founded) here, not by Django's one query per row.
+        unit.full_clean(
+            exclude=["path", "parent", "sort_key", "search_text"], validate_unique=False, validate_constraints=False
+        )
+        if unit.founded_on and unit.dissolved_on and unit.dissolved_on < unit.founded_on:
+            raise ValidationError({"dissolved_on": "Ngày giải thể, sáp nhập trước ngày thành lập."})
     except ValidationError as error:
         name, messages = next(iter(error.message_dict.items()))
         plan.refuse(line.row, name if name in COLUMNS else "name", " ".join(messages))

@@ -40,7 +40,9 @@ def check_placement(kind: str, parent: Unit | None) -> None:
         return
     if parent.dissolved_on is not None:
         raise ValidationError({"parent": f"«{parent.name}» đã giải thể, sáp nhập: không thể thêm đơn vị trực thuộc."})
-    if parent.kind in CELL_KINDS:
+    # A grassroots cell (chi bộ cơ sở) of an agency, a school, an enterprise leads that body at its level, which
+    # hangs under it (the demo province has them); no cell has a party organization under it.
+    if parent.kind == UnitKind.CELL or (parent.kind in CELL_KINDS and kind in PARTY_KINDS):
         raise ValidationError({"parent": "Chi bộ không có tổ chức trực thuộc."})
     if kind in PARTY_KINDS and not parent.is_party:
         raise ValidationError({"parent": "Tổ chức đảng chỉ trực thuộc một tổ chức đảng."})

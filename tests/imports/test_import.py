@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from openpyxl import Workbook
 
-from danhgia.audit.models import AuditEvent
+from danhgia.audit.models import Action, AuditEvent
 from danhgia.imports.models import Import, ImportStatus
 from danhgia.imports.services import import_apply, import_plan
 from danhgia.orgs.models import Unit
@@ -80,8 +80,6 @@ def test_the_dry_run_writes_nothing_and_the_import_writes_it_all_with_its_audit(
     assert not Unit.objects.exists() and not Person.objects.exists()
     created = sheet(run, "Đảng viên")["created"]
     assert created[0]["label"] == "Nguyễn Văn An, sinh 01/02/1980" and created[0]["key"] == "thẻ 17000001"
-    # The member known by name and birth date only is accepted with a warning.
-    assert any("Lê Văn Cường được nhận theo họ tên và ngày sinh" in w for w in sheet(run, "Đảng viên")["warnings"])
 
     apply(run)
     run.refresh_from_db()
@@ -108,6 +106,11 @@ def test_the_same_file_again_changes_nothing(db, media):
         "Đơn vị": {"created": 0, "updated": 0, "unchanged": 4, "refused": 0},
         "Đảng viên": {"created": 0, "updated": 0, "unchanged": 3, "refused": 0},
     }
+    # The member known by name and birth date only is recognised so, with a warning that says which rows.
+    assert (
+        "1 đảng viên được nhận theo họ tên và ngày sinh (không có số thẻ, số định danh): dòng 4."
+        in (sheet(again, "Đảng viên")["warnings"])
+    )
     apply(again)
     assert AuditEvent.objects.count() == before + 2  # the dry run and the import, nothing else
 
@@ -218,3 +221,27 @@ def test_a_csv_from_an_old_office_tool_finds_the_cell_whatever_its_tone_marks(db
     assert members["kind"] == "members" and len(members["created"]) == 1, run.report
     apply(run)
     assert Membership.objects.get(member__person__given_name="Hoà", valid_to=None).unit.code == "C01"
+
+
+def test_a_new_member_exempt_since_a_date_was_active_until_then(db, media):
+    header = [*MEMBER_HEADER, "Ngày của trạng thái"]
+    members = [["Đào Văn Hưng", "01/01/1950", "Nam", "", "17000099", "01/01/1975", "01/01/1976", "C01",
+                "Miễn sinh hoạt", "01/06/2020"]]  # fmt: skip
+    book = Workbook()
+    book.active.title = "Đơn vị"
+    book.active.append(UNIT_HEADER)
+    for row in UNITS:
+        book.active.append(row)
+    sheet = book.create_sheet("Đảng viên")
+    sheet.append(header)
+    sheet.append(members[0])
+    path = media / "mien.xlsx"
+    book.save(path)
+    run = plan(path)
+    apply(run)
+    stays = list(Membership.objects.filter(member__card_number="17000099").order_by("valid_from"))
+    assert [(s.status, s.valid_from, s.valid_to) for s in stays] == [
+        (MemberStatus.ACTIVE, dt.date(1975, 1, 1), dt.date(2020, 6, 1)),
+        (MemberStatus.EXEMPT, dt.date(2020, 6, 1), None),
+    ]
+    assert AuditEvent.objects.filter(source=f"import:{run.pk}", action=Action.MEMBER_STATUS_CHANGED).count() == 1

@@ -81,3 +81,12 @@ def test_dissolving_a_cell_with_members_is_refused(world):
 def test_same_level_bodies_are_the_non_party_children(world):
     bodies = [u.name for u in Unit.objects.filter(parent=world.commune_a).exclude(kind__in=["chi_bo"])]
     assert "Ủy ban nhân dân xã An Lạc" in bodies
+
+
+def test_a_grassroots_cell_leads_the_agency_at_its_level_but_has_no_party_organization_under_it(world):
+    """A school's chi bộ cơ sở leads the school: the school hangs under it, as the demo province has them."""
+    cell = unit_create(parent=world.commune_a, kind=UnitKind.GRASSROOTS_CELL, name="Chi bộ Trường Tiểu học", actor=None)
+    school = unit_create(parent=cell, kind=UnitKind.PUBLIC_SERVICE, name="Trường Tiểu học An Lạc", actor=None)
+    assert school.parent == cell
+    with pytest.raises(ValidationError, match="Chi bộ không có tổ chức trực thuộc"):
+        unit_create(parent=cell, kind=UnitKind.PARTIAL_COMMITTEE, name="Đảng ủy bộ phận", actor=None)
