@@ -1,8 +1,9 @@
-"""Filling self-reviews and meetings through the real services."""
+"""Filling self-reviews and meetings through the real services; reading the stylesheet."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from danhgia.reviews import decisions, meetings, services
 from danhgia.reviews.models import Review
@@ -99,3 +100,39 @@ def everyone_proposed(world):
         propose(meeting, body, "HTXS" if c else "HTT", officer)
     cells = decisions.group_reviews(world.period, world.groups["cells"])
     decisions.decide_suggested(reviews=cells, actor=officer, reasons=reasons_for(cells))
+
+
+def stylesheet(media: str = "") -> dict[str, dict[str, str]]:
+    """The declarations of the application's stylesheet by selector (each selector of a list on its own, later
+    rules over earlier ones), property by property; `media`: the condition of the @media blocks to read ("" for the
+    rules outside any), as written, e.g. "(min-width: 1200px)"."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("danhgia/css/app.css")
+    assert path, "the stylesheet is found as a static file"
+    with open(path, encoding="utf-8") as f:
+        text = re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S)
+    rules: dict[str, dict[str, str]] = {}
+
+    def read(block: str, condition: str) -> None:
+        at = 0
+        while (opening := block.find("{", at)) != -1:
+            head = block[at:opening].strip()
+            depth, end = 1, opening + 1
+            while depth:
+                depth += {"{": 1, "}": -1}.get(block[end], 0)
+                end += 1
+            body = block[opening + 1 : end - 1]
+            if head.startswith("@media"):
+                read(body, head.removeprefix("@media").strip())
+            elif condition == media:
+                declarations = dict(
+                    (name.strip(), value.strip())
+                    for name, _, value in (d.partition(":") for d in body.split(";") if d.strip())
+                )
+                for selector in head.split(","):
+                    rules.setdefault(" ".join(selector.split()), {}).update(declarations)
+            at = end
+
+    read(text, "")
+    return rules

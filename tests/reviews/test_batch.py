@@ -18,7 +18,7 @@ from danhgia.reviews import decisions
 from danhgia.reviews.models import Decision, Notification, Review, ReviewState
 from tests.documents.conftest import pdf_text
 from tests.documents.test_render import docx_text
-from tests.reviews.helpers import NUMBER, reasons_for
+from tests.reviews.helpers import NUMBER, reasons_for, stylesheet
 
 
 def _url(world):
@@ -63,6 +63,27 @@ def test_the_batch_shows_its_plan_first_and_writes_nothing(proposed, client):
     # The confirmation asks for the decision's number and date, and carries the plan's token.
     assert 'name="qd-number"' in body and 'name="qd-signed_on"' in body and _token(body) == plan.token
     assert "Xác nhận và ghi" in body
+
+
+def test_the_plans_total_row_sticks_to_the_very_bottom_of_its_scroll_box(proposed, client):
+    """The «Cộng» row stays in view at the bottom of the box, opaque, with no strip of the row scrolled beneath
+    showing under it: a collapsed border stays where the row was, so the cells keep their own borders."""
+    client.force_login(proposed.users["officer"])
+    body = client.post(_url(proposed), {"suggested": "1"}).content.decode()
+    assert '<div class="table-wrap plan-table"><table>' in body
+    assert "<tfoot><tr><th>Cộng</th>" in body
+    assert ".plan-table" not in body  # no rule of the page's own overrides the stylesheet's
+    css = stylesheet()
+    assert css[".plan-table"]["max-height"] == "22rem"  # a scroll box ...
+    assert css[".plan-table"]["padding"] == "0" and "padding" not in css[".table-wrap"]  # ... with no gap inside
+    assert css[".table-wrap"]["overflow"] == "auto"
+    assert css[".plan-table table"] == {"border-collapse": "separate", "border-spacing": "0"}
+    for cell in (".plan-table tfoot th", ".plan-table tfoot td"):
+        footer = css[cell]
+        assert (footer["position"], footer["bottom"], footer["top"]) == ("sticky", "0", "auto"), cell
+        assert footer["background"].startswith("#") and footer["border-bottom"] == "0", cell
+        assert footer["z-index"] == "1", cell  # over the rows' contents
+    assert css["th"]["position"] == "sticky" and css["th"]["background"].startswith("#")  # the head stays too
 
 
 def test_the_confirmed_batch_writes_the_plan_with_its_number_and_date_and_no_machine_reason(proposed, client):

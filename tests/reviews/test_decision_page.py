@@ -7,12 +7,13 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from danhgia.reviews import decisions, presentation
 from danhgia.reviews.models import Decision
 from danhgia.rules.output import QuotaResult, Reason, Result
-from tests.reviews.helpers import NUMBER
+from tests.reviews.helpers import NUMBER, stylesheet
 
 RAW = ("needs_decision", "min_cap", "htt_final", "[G", "[S", "decided_by", "base, rounding")
 
@@ -106,6 +107,45 @@ def test_a_large_group_comes_a_page_at_a_time_and_saving_stays_on_the_page(propo
     url = reverse("reviews-decide", args=[proposed.period.pk, group.pk]) + "?trang=2"
     response = client.post(url, {f"level_{row.review.pk}": row.result.level, "confirm": "1"} | NUMBER)
     assert response.status_code == 302 and response["Location"].endswith("?trang=2")
+
+
+def test_a_column_header_breaks_only_between_words(proposed, client):
+    """«Tự chấm», «Thứ tự» are one word each: never «Tự / chấm»; a header of two words breaks between them only
+    («Tự / xếp loại», not «Tự xếp / loại»). Nothing else is forced on one line: at 1366 px the table keeps to its
+    box, a scroll bar beside the page included (checked by screenshot)."""
+    nb = "\u00a0"
+    body = _page(client, proposed)
+    head = body.split('<table class="grid-table decide-table">')[1].split("</thead>")[0]
+    cells = re.findall(r'<th(?: class="([^"]*)")?[^>]*>([^<]*)</th>', head)
+    headers = {text: f" {classes} " for classes, text in cells}
+    for word in ("STT", "Đối tượng", "Tự chấm", "Đề xuất", "Thứ tự", "Quyết định"):
+        assert " nowrap " in headers[word], word
+    for words in (f"Tự xếp{nb}loại", f"Đủ điều{nb}kiện", f"Hệ{nb}thống tính", "Lý do, căn cứ"):
+        assert " nowrap " not in headers[words], words
+    assert len(headers) == 10
+    css = stylesheet()
+    assert css[".decide-table thead th.nowrap"] == {"white-space": "nowrap"}
+    assert not [s for s in css if ".decide-table" in s and s != ".decide-table thead th.nowrap"]  # no width forced
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    head = _page(client, proposed).split("</thead>")[0]
+    assert '<th class="num nowrap">Self-score</th>' in head and "<th>Self-\u2060assessed level</th>" in head
+
+
+def test_the_ungrouped_page_says_no_quota_applies(proposed, client):
+    client.force_login(proposed.users["officer"])
+    body = client.get(reverse("reviews-decide", args=[proposed.period.pk, 0])).content.decode()
+    title = re.search(r'<h2 id="h-quota">([^<]*)</h2>', body)
+    assert title is not None
+    no_quota = "Không áp dụng tỷ lệ «Hoàn thành xuất sắc nhiệm vụ» cho đối tượng không thuộc nhóm tương đồng"
+    assert title.group(1) == no_quota
+    assert "không áp dụng tỷ lệ HTXS của nhóm; mọi quy định khác vẫn áp dụng" in body
+    assert "của nhóm</h2>" not in body and 'class="quota-bar' not in body
+    # A quota group's page keeps its title.
+    assert '<h2 id="h-quota">Tỷ lệ «Hoàn thành xuất sắc nhiệm vụ» của nhóm</h2>' in _page(client, proposed)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(proposed.users["officer"])
+    body = client.get(reverse("reviews-decide", args=[proposed.period.pk, 0])).content.decode()
+    assert '<h2 id="h-quota">No “Excellent (HTXS)” quota for subjects in no group of similar subjects</h2>' in body
 
 
 # ------------------------------------------------------------------------------------------------ helpers
