@@ -75,6 +75,16 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture(autouse=True)
+def _vietnamese_after_each_test():
+    """A request in English leaves English active in the thread: the next test starts in Vietnamese again."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     # Argon2 is deliberately slow; tests only need a hasher.
     settings.PASSWORD_HASHERS = shared.FAST_HASHERS
