@@ -338,6 +338,10 @@ def apply_units(lines: list[Line], *, actor: User | None) -> dict[str, Unit]:
                 collective_name=would.collective_name,
                 founded_on=would.founded_on,
             )
+        elif not _moved(line, line.unit) and all(
+            getattr(line.unit, n) == getattr(would, n) for n in orgs.UNIT_FIELDS if n != "kind"
+        ):
+            unit = line.unit  # unchanged: nothing to write (a province's file again is 5,000 such units)
         else:
             unit = line.unit
             if _moved(line, unit) and parent is not None:
