@@ -266,6 +266,8 @@ DANHGIA_UPLOAD_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", 
 # limit (files) are refused on the page and made with the command.
 DANHGIA_DOCUMENT_JOBS = env("DANHGIA_DOCUMENT_JOBS", "thread")
 DANHGIA_DOCUMENT_WORKERS = envint("DANHGIA_DOCUMENT_WORKERS", min(4, os.cpu_count() or 1))
+# The largest file an import accepts, in MB (the import reads the whole upload; a province's file is ~6 MB).
+DANHGIA_IMPORT_MAX_MB = envint("DANHGIA_IMPORT_MAX_MB", 100)
 DANHGIA_DOCUMENT_WEB_LIMIT = envint("DANHGIA_DOCUMENT_WEB_LIMIT", 5000)
 
 # Page size of every paginated list.

@@ -68,7 +68,7 @@ KINDS = [
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "DANHGIA_IMPORT_MAX_MB", 100)) * 1024 * 1024
+    return int(settings.DANHGIA_IMPORT_MAX_MB) * 1024 * 1024
 
 
 @dataclass

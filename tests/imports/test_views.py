@@ -115,3 +115,12 @@ def test_the_template_and_the_export_are_for_those_who_import_and_the_export_is_
     assert client.get(reverse("imports-export", args=[world.cell_a1.pk])).status_code == 403
     client.force_login(world.users["secretary_b1"])
     assert client.get(reverse("imports-export", args=[world.cell_a1.pk])).status_code == 404
+
+
+def test_a_file_over_the_configured_limit_is_refused_naming_it(world, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DANHGIA_IMPORT_MAX_MB = 0
+    client.force_login(world.users["officer"])
+    response = upload(client, world, province_file(world, tmp_path / "tinh.xlsx"))
+    assert response.status_code == 400 and "Tệp lớn hơn giới hạn 0 MB." in response.content.decode()
+    assert not Import.objects.exists()
