@@ -433,17 +433,10 @@ def _compare(line: Line, plan: SheetPlan, new_cells: dict[str, str]) -> None:
         name, messages = next(iter(error.message_dict.items()))
         plan.refuse(line.row, name if name in COLUMNS else "full_name", " ".join(messages))
         return
-    status_label = MemberStatus(line.status).label
+    status_text = MemberStatus(line.status).label
     if line.member is None:
-        fields: dict[str, tuple[Any, Any]] = {LABELS[n]: (None, v) for n, v in wanted.items() if v not in ("", None)}
-        fields.update({LABELS["admitted_on"]: (None, line.admitted_on), LABELS["cell"]: (None, cell_name)})
-        if line.official_on:
-            fields[LABELS["official_on"]] = (None, line.official_on)
-        if line.card_number:
-            fields[LABELS["card_number"]] = (None, line.card_number)
-        if line.status != MemberStatus.ACTIVE:
-            fields[LABELS["status"]] = (None, status_label)
-        plan.created.append(Change(line.row.number, line.key, label, fields))
+        # What is created is the row itself: the plan keeps who and how recognised (70,000 rows in a first import).
+        plan.created.append(Change(line.row.number, line.key, f"{label} — {cell_name}"))
         return
     member = line.member
     assert person is not None
@@ -459,7 +452,7 @@ def _compare(line: Line, plan: SheetPlan, new_cells: dict[str, str]) -> None:
         fields[LABELS["cell"]] = (current.unit.name, cell_name)
         notes.append(f"Chuyển sinh hoạt từ «{current.unit.name}» sang «{cell_name}» (quá trình cũ được giữ).")
     if current is not None and current.status != line.status:
-        fields[LABELS["status"]] = (current.get_status_display(), status_label)
+        fields[LABELS["status"]] = (current.get_status_display(), status_text)
     if fields:
         plan.updated.append(Change(line.row.number, line.key, label, fields, notes))
     else:

@@ -83,6 +83,9 @@ class SheetPlan:
 class Plan:
     sheets: list[SheetPlan] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self._json: dict[str, Any] | None = None  # as_json, once the plan is complete
+
     @property
     def refused(self) -> int:
         return sum(len(s.refused) for s in self.sheets)
@@ -95,7 +98,10 @@ class Plan:
         return {s.sheet: s.counts for s in self.sheets}
 
     def as_json(self) -> dict[str, Any]:
-        return json.loads(json.dumps({"sheets": [asdict(s) for s in self.sheets]}, default=_text))
+        """The plan as the import keeps it (written once: a province's plan is some 75,000 rows)."""
+        if self._json is None:
+            self._json = json.loads(json.dumps({"sheets": [asdict(s) for s in self.sheets]}, default=_text))
+        return self._json
 
     @property
     def digest(self) -> str:

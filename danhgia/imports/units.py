@@ -275,11 +275,8 @@ def _compare(line: Line, plan: SheetPlan) -> None:
         except ValidationError as error:
             plan.refuse(line.row, "parent_code", " ".join(error.messages))
             return
-        fields: dict[str, tuple[Any, Any]] = {
-            LABELS[n]: (None, getattr(unit, n)) for n in orgs.UNIT_FIELDS if getattr(unit, n) not in ("", None)
-        }
-        fields[LABELS["parent"]] = (None, parent.name if parent is not None else "")
-        plan.created.append(Change(line.row.number, line.code, label, fields))
+        under = f" — trực thuộc {parent.name}" if parent is not None else ""
+        plan.created.append(Change(line.row.number, line.code, f"{label}{under}"))  # the row says the rest
         return
     old = line.unit
     if old.kind != line.kind:
