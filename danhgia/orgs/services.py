@@ -52,7 +52,7 @@ def check_placement(kind: str, parent: Unit | None) -> None:
         )
 
 
-def _derive(unit: Unit) -> None:
+def derive_names(unit: Unit) -> None:
     unit.name = clean_name(unit.name)
     unit.sort_key = sort_key(unit.name)
     unit.search_text = search_text(unit.name)
@@ -82,7 +82,7 @@ def unit_create(
         collective_name=clean_name(collective_name),
         founded_on=founded_on,
     )
-    _derive(unit)
+    derive_names(unit)
     unit.full_clean(exclude=["path"], validate_unique=False)
     # The path holds the unit's own id, known only after the insert.
     unit.path = f"pending-{uuid.uuid4().hex}"
@@ -118,7 +118,7 @@ def unit_update(
         unit.is_grassroots = is_grassroots
     if founded_on is not None:
         unit.founded_on = founded_on
-    _derive(unit)
+    derive_names(unit)
     unit.full_clean()
     unit.save()
     new = snapshot(unit, UNIT_FIELDS)

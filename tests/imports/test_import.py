@@ -246,3 +246,26 @@ def test_a_new_member_exempt_since_a_date_was_active_until_then(db, media):
         (MemberStatus.EXEMPT, dt.date(2020, 6, 1), None),
     ]
     assert AuditEvent.objects.filter(source=f"import:{run.pk}", action=Action.MEMBER_STATUS_CHANGED).count() == 1
+
+
+def test_a_dissolved_commune_and_its_dissolved_cells_are_created_and_dissolved_children_first(db, media):
+    header = [*UNIT_HEADER, "Ngày thành lập", "Ngày giải thể, sáp nhập"]
+    units = [
+        ["T01", "Đảng bộ tỉnh Hòa Nhập", "Đảng bộ tỉnh, thành phố", "", "", "", ""],
+        ["X02", "Đảng bộ xã Cũ", "Đảng bộ xã, phường, đặc khu", "T01", "Có", "01/01/2000", "30/06/2025"],
+        ["C05", "Chi bộ Thôn Cũ", "Chi bộ trực thuộc", "X02", "", "01/01/2000", "30/06/2025"],
+    ]
+    book = Workbook()
+    book.active.title = "Đơn vị"
+    book.active.append(header)
+    for row in units:
+        book.active.append(row)
+    path = media / "giai-the.xlsx"
+    book.save(path)
+    run = plan(path)
+    assert not [r for s in run.report["sheets"] for r in s["refused"]], run.report
+    apply(run)
+    assert Unit.objects.get(code="X02").dissolved_on == dt.date(2025, 6, 30)
+    assert Unit.objects.get(code="C05").dissolved_on == dt.date(2025, 6, 30)
+    assert Unit.objects.get(code="C05").path.startswith(Unit.objects.get(code="X02").path)
+    assert plan(path).counts["Đơn vị"]["unchanged"] == 3  # and again, nothing changes
