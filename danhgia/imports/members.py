@@ -8,6 +8,7 @@ that status; a member of the scope whom the file does not list is reported, neve
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -19,13 +20,13 @@ from django.utils import timezone
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import event, record_many, snapshot
-from danhgia.imports.cleaning import CellError, clean_text, match_key, parse_date
+from danhgia.imports.cleaning import CellError, clean_text, match_key, parse_choice, parse_date
 from danhgia.imports.plan import Change, Row, SheetPlan
-from danhgia.imports.units import code_key
+from danhgia.imports.units import code_key, export_code
 from danhgia.lib.text import clean_name
 from danhgia.orgs.models import CELL_KINDS, Unit, in_subtree, subtree_q
 from danhgia.people import services as people
-from danhgia.people.models import CivilServant, Gender, Membership, MemberStatus, PartyMember, Person
+from danhgia.people.models import PRESENT_STATUSES, CivilServant, Gender, Membership, MemberStatus, PartyMember, Person
 
 if TYPE_CHECKING:
     from danhgia.accounts.models import User
@@ -136,14 +137,6 @@ def split_name(full: str) -> tuple[str, str, str]:
     return words[0], " ".join(words[1:-1]), words[-1]
 
 
-def _choice_gender(value: Any) -> str:
-    key = match_key(clean_text(value))
-    for choice in Gender:
-        if key in {match_key(choice.value), match_key(choice.label)}:
-            return str(choice.value)
-    raise CellError("gender", value, f"«{clean_text(value)}» không phải «Nam» hay «Nữ»")
-
-
 def _status(value: Any) -> tuple[str, bool | None]:
     text = clean_text(value or "")
     if not text:
@@ -194,14 +187,14 @@ def _parse(row: Row, plan: SheetPlan, today: dt.date) -> Line | None:
             raise CellError("official_on", v.get("official_on"), "Đảng viên chính thức cần ngày chính thức")
         if official is False and official_on is not None and official_on <= today:
             raise CellError("status", v.get("status"), f"Ghi «Dự bị» nhưng đã chính thức từ {official_on:%d/%m/%Y}")
-        civil = v.get("civil_servant")
+        civil = parse_choice(v.get("civil_servant"), CivilServant, field="civil_servant") or ""
         return Line(
             row=row,
             family_name=family,
             middle_name=middle,
             given_name=given,
             birth_date=parse_date(v.get("birth_date"), field="birth_date"),
-            gender=_choice_gender(v["gender"]),
+            gender=parse_choice(v["gender"], Gender, field="gender") or "",  # not empty: a required column
             ethnicity=clean_text(v["ethnicity"]) or "Kinh" if "ethnicity" in v else KEEP,
             national_id=clean_text(v.get("national_id") or "") or None,
             card_number=clean_text(v.get("card_number") or "") or None,
@@ -209,25 +202,15 @@ def _parse(row: Row, plan: SheetPlan, today: dt.date) -> Line | None:
             official_on=official_on,
             status=status,
             status_on=parse_date(v.get("status_on"), field="status_on"),
-            civil_servant=_civil(civil) if "civil_servant" in v else KEEP,
+            civil_servant=parse_choice(civil, CivilServant, field="civil_servant") or ""
+            if "civil_servant" in v
+            else KEEP,
             cell_code=clean_text(v.get("cell_code") or ""),
             person_ref=int(ref[3:]) if ref else None,
         )
     except CellError as error:
         plan.refuse(row, error.field, error.message)
         return None
-
-
-def _civil(value: Any) -> str:
-    text = clean_text(value or "")
-    if not text:
-        return ""
-    for choice in CivilServant:
-        if match_key(text) in {match_key(choice.value), match_key(choice.label)} and choice.value:
-            return str(choice.value)
-    raise CellError(
-        "civil_servant", value, f"«{text}» không phải «Cán bộ», «Công chức», «Viên chức» hay «Người lao động»"
-    )
 
 
 def _cells(scope: Unit | None) -> tuple[dict[str, Unit], dict[str, list[Unit]]]:
@@ -237,7 +220,7 @@ def _cells(scope: Unit | None) -> tuple[dict[str, Unit], dict[str, list[Unit]]]:
     by_code: dict[str, Unit] = {}
     by_name: dict[str, list[Unit]] = {}
     for cell in cells:
-        by_code[code_key(cell.code or f"DG-{cell.pk}")] = cell
+        by_code[code_key(export_code(cell))] = cell
         by_name.setdefault(match_key(cell.name), []).append(cell)
     return by_code, by_name
 
@@ -423,7 +406,9 @@ def _compare(line: Line, plan: SheetPlan, new_cells: dict[str, str]) -> None:
     label = f"{line.full_name}{born}"
     person = line.member.person if line.member is not None else None
     wanted = _person_fields(line, person)
-    candidate = Person(**{**({} if person is None else _person_values(person)), **wanted})
+    candidate = copy.copy(person) if person is not None else Person()
+    for name, value in wanted.items():
+        setattr(candidate, name, value)
     try:
         candidate.refresh_derived()
         # Field by field; not the model's constraints, which Django checks with one query each (70,000 queries for
@@ -433,7 +418,6 @@ def _compare(line: Line, plan: SheetPlan, new_cells: dict[str, str]) -> None:
         name, messages = next(iter(error.message_dict.items()))
         plan.refuse(line.row, name if name in COLUMNS else "full_name", " ".join(messages))
         return
-    status_text = MemberStatus(line.status).label
     if line.member is None:
         # What is created is the row itself: the plan keeps who and how recognised (70,000 rows in a first import).
         plan.created.append(Change(line.row.number, line.key, f"{label} — {cell_name}"))
@@ -452,21 +436,16 @@ def _compare(line: Line, plan: SheetPlan, new_cells: dict[str, str]) -> None:
         fields[LABELS["cell"]] = (current.unit.name, cell_name)
         notes.append(f"Chuyển sinh hoạt từ «{current.unit.name}» sang «{cell_name}» (quá trình cũ được giữ).")
     if current is not None and current.status != line.status:
-        fields[LABELS["status"]] = (current.get_status_display(), status_text)
+        fields[LABELS["status"]] = (current.get_status_display(), MemberStatus(line.status).label)
     if fields:
         plan.updated.append(Change(line.row.number, line.key, label, fields, notes))
     else:
         plan.unchanged += 1
 
 
-def _person_values(person: Person) -> dict[str, Any]:
-    return {f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields if f.attname != "id"}
-
-
 def _absent(lines: list[Line], scope: Unit | None, plan: SheetPlan) -> None:
     listed = {line.member.pk for line in lines if line.member is not None}
-    present = Membership.objects.filter(valid_to__isnull=True, status__in=[MemberStatus.ACTIVE, MemberStatus.EXEMPT,
-                                                                            MemberStatus.SUSPENDED])  # fmt: skip
+    present = Membership.objects.filter(valid_to__isnull=True, status__in=PRESENT_STATUSES)
     if scope is not None:
         present = present.filter(subtree_q(scope.path, "unit__path"))
     for ms in present.select_related("member__person", "unit").order_by("unit__path").iterator(chunk_size=2000):

@@ -51,7 +51,6 @@ if TYPE_CHECKING:
 class Kind:
     code: str
     sheet: str  # the template's sheet name
-    columns: dict[str, str]  # field → the template's header
     aliases: dict[str, tuple[str, ...]]  # field → every header accepted, the template's first
     required: frozenset[str]
 
@@ -62,8 +61,8 @@ def _with_template(columns: dict[str, str], others: dict[str, tuple[str, ...]]) 
 
 
 KINDS = [
-    Kind("units", "Đơn vị", units.COLUMNS, _with_template(units.COLUMNS, UNIT_ALIASES), UNIT_REQUIRED),
-    Kind("members", "Đảng viên", members.COLUMNS, _with_template(members.COLUMNS, PERSON_ALIASES), PERSON_REQUIRED),
+    Kind("units", template.UNITS_SHEET, _with_template(units.COLUMNS, UNIT_ALIASES), UNIT_REQUIRED),
+    Kind("members", template.MEMBERS_SHEET, _with_template(members.COLUMNS, PERSON_ALIASES), PERSON_REQUIRED),
 ]
 
 

@@ -159,8 +159,8 @@ class _Writer:
         again = "Nhập lại cùng tệp không thay đổi gì; đơn vị, đảng viên có trong hệ thống mà không có trong tệp"
         sheet.write_string(r, 0, f"{again} được báo lại, không bị xóa.", self.note)
         lists = self.book.add_worksheet(LISTS_SHEET)
+        labels = {**units.COLUMNS, **members.COLUMNS}
         for col, (field, values) in enumerate(_lists().items()):
-            labels = {**units.COLUMNS, **members.COLUMNS}
             lists.write_string(0, col, labels[field], self.head)
             for r, value in enumerate(values, start=1):
                 lists.write_string(r, col, value)
@@ -183,20 +183,16 @@ def blank(stream: IO[bytes]) -> None:
     writer.close()
 
 
-def unit_code(unit: Unit) -> str:
-    return unit.code or f"DG-{unit.pk}"
-
-
 def unit_rows(scope: Unit | None) -> Iterator[dict[str, Any]]:
     found = Unit.objects.select_related("parent").order_by("path")
     if scope is not None:
         found = found.filter(subtree_q(scope.path))
     for unit in found.iterator(chunk_size=2000):
         yield {
-            "code": unit_code(unit),
+            "code": units.export_code(unit),
             "name": unit.name,
             "kind": unit.get_kind_display(),
-            "parent_code": unit_code(unit.parent) if unit.parent is not None and unit != scope else "",
+            "parent_code": units.export_code(unit.parent) if unit.parent is not None and unit != scope else "",
             "locality": unit.get_locality_display() if unit.locality else "",
             "is_grassroots": "Có" if unit.is_grassroots else "Không",
             "collective_name": unit.collective_name,
@@ -225,7 +221,7 @@ def member_rows(scope: Unit | None) -> Iterator[dict[str, Any]]:
             "card_number": member.card_number or "",
             "admitted_on": member.admitted_on,
             "official_on": member.official_on,
-            "cell_code": unit_code(stay.unit),
+            "cell_code": units.export_code(stay.unit),
             "status": members.status_label(stay.status, member.is_official(today)),
             "civil_servant": person.get_civil_servant_display() if person.civil_servant else "",
         }

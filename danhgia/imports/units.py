@@ -103,20 +103,20 @@ def _parse(row: Row, plan: SheetPlan) -> Line | None:
         return None
 
 
-def _existing(lines: list[Line], scope: Unit | None, plan: SheetPlan) -> dict[str, Unit]:
-    """The scope's units by code, and those the export named «DG-<id>»; refuse codes used outside the scope."""
-    in_scope = Unit.objects.filter(subtree_q(scope.path)) if scope is not None else Unit.objects.all()
+def export_code(unit: Unit) -> str:
+    """The code a unit goes by in a file: its own, else the export's «DG-<id>»."""
+    return unit.code or f"DG-{unit.pk}"
+
+
+def _existing(lines: list[Line], scope_units: list[Unit], scope: Unit | None, plan: SheetPlan) -> dict[str, Unit]:
+    """The scope's units by code («DG-<id>» for those without); refuse codes used outside the scope."""
     by_code: dict[str, Unit] = {}
     ambiguous: set[str] = set()
-    for unit in in_scope.exclude(code=""):
-        key = code_key(unit.code)
+    for unit in scope_units:
+        key = code_key(export_code(unit))
         if key in by_code:
             ambiguous.add(key)
         by_code[key] = unit
-    ids = [int(m.group(1)) for line in lines if (m := EXPORT_CODE.match(line.code))]
-    ids += [int(m.group(1)) for line in lines if (m := EXPORT_CODE.match(line.parent_code))]
-    for unit in in_scope.filter(pk__in=ids, code=""):
-        by_code[code_key(f"DG-{unit.pk}")] = unit
     for key in ambiguous:
         by_code.pop(key)
     if scope is not None:
@@ -152,7 +152,10 @@ def plan_units(rows: list[Row], *, scope: Unit | None, plan: SheetPlan) -> list[
             continue
         seen[key] = line
         lines.append(line)
-    existing = _existing(lines, scope, plan)
+    scope_units = list(
+        (Unit.objects.filter(subtree_q(scope.path)) if scope is not None else Unit.objects.all()).order_by("path")
+    )
+    existing = _existing(lines, scope_units, scope, plan)
     lines = [line for line in lines if not plan.is_refused(line.row)]
     by_code = {code_key(line.code): line for line in lines}
     for line in lines:
@@ -163,11 +166,8 @@ def plan_units(rows: list[Row], *, scope: Unit | None, plan: SheetPlan) -> list[
         _compare(line, plan)
     accepted = [line for line in ordered if not plan.is_refused(line.row)]
     matched = {line.unit.pk for line in accepted if line.unit is not None}
-    in_scope = Unit.objects.filter(subtree_q(scope.path)) if scope is not None else Unit.objects.all()
     plan.absent = [
-        f"{u.name} (mã {u.code or f'DG-{u.pk}'})"
-        for u in in_scope.filter(dissolved_on__isnull=True).order_by("path")
-        if u.pk not in matched
+        f"{u.name} (mã {export_code(u)})" for u in scope_units if u.dissolved_on is None and u.pk not in matched
     ]
     return accepted
 

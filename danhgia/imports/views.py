@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -127,22 +129,23 @@ def discard(request: HttpRequest, import_id: int) -> HttpResponse:
     return redirect("imports-list")
 
 
+def _workbook(write: Callable[[IO[bytes]], None], filename: str) -> FileResponse:
+    stream = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    write(stream)
+    stream.seek(0)
+    return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)
+
+
 def blank_template(request: HttpRequest) -> FileResponse:
     """The empty template workbook, for those who import."""
     if import_scope(request.user).empty:
         refuse(request.user, None, not_found=False)
-    stream = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    template.blank(stream)
-    stream.seek(0)
-    return FileResponse(stream, as_attachment=True, filename="mau-nhap-du-lieu-danhgia.xlsx", content_type=XLSX)
+    return _workbook(template.blank, "mau-nhap-du-lieu-danhgia.xlsx")
 
 
 def export(request: HttpRequest, unit_id: int) -> FileResponse:
     """The units and members of a unit in the template (personal data: audited)."""
     unit = access_import_unit(request.user, unit_id)
-    stream = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    template.export(stream, scope=unit)
-    stream.seek(0)
+    response = _workbook(lambda stream: template.export(stream, scope=unit), f"danh-sach-{unit.pk}.xlsx")
     record(actor=request.user, action=Action.REGISTRY_EXPORTED, target=unit, unit=unit)  # type: ignore[arg-type]
-    name = f"danh-sach-{unit.pk}.xlsx"
-    return FileResponse(stream, as_attachment=True, filename=name, content_type=XLSX)
+    return response

@@ -198,10 +198,19 @@ def _subject(
         for code, grade in (review.items or {}).items()
         if grade in {"xuat_sac", "tot", "trung_binh", "kem"}
     ]
+    if review.state == ReviewState.DECIDED and review.decision is not None:
+        # Decided: the level decided and nothing else. Its facts are not evaluated again (a decision stands until
+        # it is superseded): a level they would now give must neither lower the head of a decided body nor free
+        # the decided's quota place.
+        return rules_case.Subject(
+            id=f"r{review.pk}",
+            kind=review.kind,  # type: ignore[arg-type]
+            group=f"g{review.quota_group_id}" if review.quota_group_id else None,
+            proposed=review.decision.level,  # type: ignore[arg-type]
+            rank=DECIDED_RANK,
+        )
     proposed = review.appraised_level or review.proposed_level or None
     rank = review.score
-    if review.state == ReviewState.DECIDED and review.decision is not None:
-        proposed, rank = review.decision.level, DECIDED_RANK
     return rules_case.Subject(
         id=f"r{review.pk}",
         kind=review.kind,  # type: ignore[arg-type]
@@ -307,13 +316,7 @@ def evaluate(
             subject.proposed = overrides[review.pk]  # type: ignore[assignment]
             subject.rank = REQUESTED_RANK + float(review.score or 0)
         if review.pk not in in_set:
-            # A body outside the set only caps its head, ungrouped: at its proposal, or, decided, at the level
-            # decided and nothing else (its facts are not evaluated again: a decision stands until it is
-            # superseded, and a level its facts would now give must not lower its head).
-            if review.state == ReviewState.DECIDED and review.decision is not None:
-                subject = rules_case.Subject(
-                    id=subject.id, kind=subject.kind, proposed=subject.proposed, rank=subject.rank
-                )
+            # A body outside the set only caps its head, ungrouped: at its proposal, or at the level decided.
             subject.group = None
         elif review.state in BEFORE_PROPOSAL and review.pk not in overrides:
             # Not yet proposed by its meeting: its level is a forecast, which must not take (or, counted as HTT,
