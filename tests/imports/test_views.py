@@ -124,3 +124,14 @@ def test_a_file_over_the_configured_limit_is_refused_naming_it(world, client, se
     response = upload(client, world, province_file(world, tmp_path / "tinh.xlsx"))
     assert response.status_code == 400 and "Tệp lớn hơn giới hạn 0 MB." in response.content.decode()
     assert not Import.objects.exists()
+
+
+def test_a_file_with_nothing_to_change_says_so_and_offers_no_import(world, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(world.users["officer"])
+    export = client.get(reverse("imports-export", args=[world.province.pk]))
+    path = tmp_path / "xuat.xlsx"
+    path.write_bytes(b"".join(export.streaming_content))
+    body = client.get(upload(client, world, path)["Location"]).content.decode()
+    assert "Không có gì để nhập: hệ thống đã có mọi dòng hợp lệ của tệp đúng như trong tệp." in body
+    assert "Giữ nguyên: <strong>6</strong>" in body and "Nhập 0 thay đổi" not in body
