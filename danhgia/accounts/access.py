@@ -99,13 +99,30 @@ def access_period(user: AnyUser, period_id: int, *, for_write: bool = False) -> 
     return period
 
 
+def quota_change_scope(user: AnyUser, period: Period) -> Scope:
+    """Where `user` may create and change the quota groups of `period`.
+
+    While the period is being prepared, whoever manages quotas in a unit lays out its groups (a commune committee
+    for its commune). Once it is open, the groups are the frame of the decisions and only the officer who owns the
+    period's rules (periods:manage over the period's whole unit) changes them: a decider who could reshape or delete
+    the group they decide in could lift its 20 % cap (QĐ 366 Art. 11 §1.5). A closed period is not changed."""
+    from danhgia.periods.models import PeriodStatus
+
+    if period.status == PeriodStatus.DRAFT:
+        return scope_for(user, Perm.QUOTAS_MANAGE)
+    if period.status == PeriodStatus.OPEN:
+        owner = scope_for(user, Perm.PERIODS_MANAGE)
+        return owner if owner.contains(period.unit.path) else Scope()
+    return Scope()
+
+
 def access_quota_group(user: AnyUser, group_id: int, *, for_write: bool = False) -> QuotaGroup:
-    group = QuotaGroup.objects.select_related("unit", "period").filter(pk=group_id).first()
+    group = QuotaGroup.objects.select_related("unit", "period", "period__unit").filter(pk=group_id).first()
     if group is None:
         raise Http404("Không tìm thấy nhóm.")
     if not scope_for(user, Perm.PERIODS_VIEW).overlaps(group.unit.path):
         refuse(user, group, scope_path=group.unit.path, not_found=True)
-    if for_write and not scope_for(user, Perm.QUOTAS_MANAGE).contains(group.unit.path):
+    if for_write and not quota_change_scope(user, group.period).contains(group.unit.path):
         refuse(user, group, scope_path=group.unit.path, not_found=False)
     return group
 

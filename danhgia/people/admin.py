@@ -76,14 +76,14 @@ class QuotaGroupAdmin(AuditedModelAdmin):
     raw_id_fields = ["unit"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Decisions were taken under the group's quota (reviews/regroup.py): the group stays.
-        if obj is not None and regroup.group_decided(obj):
+        # Decisions were taken, or are awaited, under the group's quota (reviews/regroup.py): the group stays.
+        if obj is not None and regroup.group_in_decision(obj):
             return False
         return super().has_delete_permission(request, obj)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        if regroup.group_decided(obj):
-            messages.error(request, f"Nhóm «{obj.name}» đã có quyết định xếp loại: không xóa được.")
+        if regroup.group_in_decision(obj):
+            messages.error(request, f"Nhóm «{obj.name}» đã có hoặc đang chờ quyết định xếp loại: không xóa được.")
             return
         # Its reviews become ungrouped, each audited, as when the group is deleted from its page.
         regroup.apply(moves=regroup.group_reviews(obj), target=None, actor=request.user)  # type: ignore[arg-type]

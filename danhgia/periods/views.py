@@ -13,6 +13,7 @@ from danhgia.accounts.access import (
     access_person,
     access_quota_group,
     access_unit,
+    quota_change_scope,
     refuse,
     require_perm,
 )
@@ -88,7 +89,7 @@ def period_detail(request: HttpRequest, period_id: int) -> HttpResponse:
             "period": period, "phases": phases, "regime_title": REGIME_TITLES[Regime(period.regime)],
             "may_manage": may_manage, "transitions": sorted(services.TRANSITIONS[PeriodStatus(period.status)]),
             "group_count": groups.count(), "counted": any(progress.total for _ph, progress in phases),
-            "may_manage_quotas": not scope_for(request.user, Perm.QUOTAS_MANAGE).empty,
+            "may_manage_quotas": not quota_change_scope(request.user, period).empty,
             "unit_visible": scope_for(request.user, Perm.ORGS_VIEW).contains(period.unit.path),
         },
     )  # fmt: skip
@@ -127,14 +128,15 @@ def group_list(request: HttpRequest, period_id: int) -> HttpResponse:
     return render(
         request, "periods/groups.html",
         {"period": period, "page": page, "page_query": query_without_page(request),
-         "may_create": not scope_for(request.user, Perm.QUOTAS_MANAGE).empty},
+         "may_create": not quota_change_scope(request.user, period).empty},
     )  # fmt: skip
 
 
 def group_create(request: HttpRequest, period_id: int) -> HttpResponse:
     period = access_period(request.user, period_id)
-    require_perm(request.user, Perm.QUOTAS_MANAGE)
-    scope = scope_for(request.user, Perm.QUOTAS_MANAGE)
+    scope = quota_change_scope(request.user, period)
+    if scope.empty:
+        refuse(request.user, period, scope_path=period.unit.path, not_found=False)
     query = request.GET.get("tim", "") or request.POST.get("tim", "")
     units = unit_choices(scope, query, kinds=PARTY_KINDS)
     form = QuotaGroupForm(request.POST or None, units=units)
@@ -170,7 +172,8 @@ def group_detail(request: HttpRequest, period_id: int, group_id: int) -> HttpRes
     group = access_quota_group(request.user, group_id)
     if group.period_id != period_id:
         refuse(request.user, group, scope_path=group.unit.path, not_found=True)
-    may_manage = scope_for(request.user, Perm.QUOTAS_MANAGE).contains(group.unit.path)
+    change_scope = quota_change_scope(request.user, group.period)
+    may_manage = change_scope.contains(group.unit.path)
     query = request.GET.get("tim", "")
     choices: list[tuple[int, str]] = []
     if may_manage and query:
@@ -182,7 +185,7 @@ def group_detail(request: HttpRequest, period_id: int, group_id: int) -> HttpRes
                 for m in member_search(request.user, query, within=group.unit)[:20]
             ]
         else:
-            choices = unit_choices(scope_for(request.user, Perm.QUOTAS_MANAGE), query)
+            choices = unit_choices(change_scope, query)
     page = paginate(request, selectors.entries_of(group))
     return render(
         request, "periods/group.html",

@@ -20,12 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import event, record_many
 from danhgia.people.models import PERSON_SUBJECTS, QuotaGroup
 from danhgia.reviews.models import GROUP_KIND, Review
+from danhgia.reviews.states import DECIDABLE
 
 if TYPE_CHECKING:
     from danhgia.accounts.models import User
@@ -80,6 +81,12 @@ def plan(*, period: Period, subject_kind: str, subjects: list[int], target: Quot
                 f"{review.subject_name} đã có quyết định xếp loại (mức {review.level}): không chuyển nhóm được, "
                 "vì quyết định đã tính theo tỷ lệ của nhóm cũ."
             )
+        elif target is None and review.state in DECIDABLE:
+            # Out of every group it would be decided without a quota: the way a decider could lift the 20 % cap.
+            refused[subject] = (
+                f"{review.subject_name} đang chờ quyết định xếp loại: không đưa ra khỏi nhóm «"
+                f"{review.quota_group.name if review.quota_group else ''}» được, vì tỷ lệ HTXS được tính trong nhóm."
+            )
         elif review.quota_group_id in decided_groups:
             group = review.quota_group
             refused[subject] = (
@@ -96,6 +103,7 @@ def apply(*, moves: list[Review], target: QuotaGroup | None, actor: User | None)
     """Move the planned reviews into `target` in one UPDATE, with one audit event each."""
     if not moves:
         return 0
+    target_id = target.pk if target is not None else None
     Review.objects.filter(pk__in=[r.pk for r in moves]).update(quota_group=target)
     record_many(
         [
@@ -104,8 +112,11 @@ def apply(*, moves: list[Review], target: QuotaGroup | None, actor: User | None)
                 action=Action.REVIEW_REGROUPED,
                 target=review,
                 unit=review.context,
-                old={"group": review.quota_group.name if review.quota_group else None},
-                new={"group": target.name if target is not None else None},
+                old={
+                    "group": review.quota_group.name if review.quota_group else None,
+                    "group_id": review.quota_group_id,
+                },
+                new={"group": target.name if target is not None else None, "group_id": target_id},
             )
             for review in _with_context(moves)
         ]
@@ -124,6 +135,12 @@ def _with_context(moves: list[Review]) -> list[Review]:
 
 def group_decided(group: QuotaGroup) -> bool:
     return Review.objects.filter(quota_group=group, decision__isnull=False).exists()
+
+
+def group_in_decision(group: QuotaGroup) -> bool:
+    """A review of the group is decided or awaits its decision (its proposal passed): the group is the frame of
+    those decisions and is not deleted."""
+    return Review.objects.filter(quota_group=group).filter(Q(decision__isnull=False) | Q(state__in=DECIDABLE)).exists()
 
 
 def group_reviews(group: QuotaGroup) -> list[Review]:

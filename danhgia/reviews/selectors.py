@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from danhgia.accounts.access import ancestor_paths
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
+from danhgia.audit.models import Action, AuditEvent
 from danhgia.lib import dates
 from danhgia.orgs.models import Unit, UnitKind, subtree_q
 from danhgia.people.models import Membership, MemberStatus
@@ -279,3 +281,68 @@ def opinion_candidates(unit: Unit, limit: int = 1000) -> list[User]:
         .select_related("person")
         .order_by("person__sort_key", "username")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class GroupChange:
+    """A change of a quota group, or of a subject's group, as the decision page shows it."""
+
+    time: dt.datetime
+    actor: str
+    action: str
+    text: str
+
+
+GROUP_ACTIONS = (
+    Action.QUOTA_GROUP_CREATED,
+    Action.QUOTA_GROUP_FILLED,
+    Action.QUOTA_GROUP_ENTRY_ADDED,
+    Action.QUOTA_GROUP_ENTRY_REMOVED,
+    Action.QUOTA_GROUP_UPDATED,
+    Action.ADMIN_CHANGE,
+)
+CHANGES_SHOWN = 50
+
+
+def _change_text(event: AuditEvent) -> str:
+    old, new = event.old or {}, event.new or {}
+    if event.action == Action.QUOTA_GROUP_ENTRY_ADDED:
+        return str(new.get("label", ""))
+    if event.action == Action.QUOTA_GROUP_ENTRY_REMOVED:
+        return str(old.get("label", ""))
+    if event.action == Action.QUOTA_GROUP_FILLED:
+        return f"thêm {new.get('added', 0)}, bỏ {new.get('removed', 0)}, tổng {new.get('total', 0)}"
+    if event.action == Action.QUOTA_GROUP_DELETED:
+        return f"«{event.target_label}» ({old.get('entries', 0)} đối tượng)"
+    if event.action in (Action.QUOTA_GROUP_UPDATED, Action.ADMIN_CHANGE):
+        return "; ".join(f"{name}: {old.get(name)} → {value}" for name, value in new.items())
+    return str(new.get("name", event.target_label))
+
+
+def group_changes(period: Period, group: Any | None, reviews: list[Review]) -> tuple[list[GroupChange], int]:
+    """What changed the frame of a decision page, newest first (at most CHANGES_SHOWN, and how many in all).
+
+    A group's page lists the group's own audit events: created, filled by its rule, subjects added or taken out by
+    hand, changed. The page of the subjects in no group lists how each of them left its group, and the groups of
+    the period deleted: a review never falls out of every group unseen (a cap lifted by emptying a group)."""
+    if group is not None:
+        events = AuditEvent.objects.filter(
+            target_type=group._meta.label_lower, target_id=str(group.pk), action__in=GROUP_ACTIONS
+        )
+    else:
+        names = {str(r.pk): r.subject_name for r in reviews}
+        left = Q(action=Action.REVIEW_REGROUPED, target_type=Review._meta.label_lower, target_id__in=list(names))
+        left &= Q(new__group__isnull=True) | Q(new__group=None)
+        # The groups deleted above these subjects (in the units they are reviewed in, or above them).
+        places = {path for r in reviews for path in ancestor_paths(r.context.path)}
+        deleted = Q(action=Action.QUOTA_GROUP_DELETED, old__period=period.pk, scope_path__in=places)
+        events = AuditEvent.objects.filter(left | deleted)
+    total = events.count()
+    changes = []
+    for event in events.order_by("-time", "-id")[:CHANGES_SHOWN]:
+        if event.action == Action.REVIEW_REGROUPED:
+            text = f"{names.get(event.target_id, event.target_label)} ra khỏi nhóm «{(event.old or {}).get('group')}»"
+        else:
+            text = _change_text(event)
+        changes.append(GroupChange(event.time, event.actor_name, event.action_label, text))
+    return changes, total

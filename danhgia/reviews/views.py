@@ -674,6 +674,7 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
         names[f"g{group.pk}"] = group.name
     warnings = [re.sub(r"\b[rg]\d+\b", lambda m: names.get(m.group(0), m.group(0)), w) for w in output.warnings]
     warnings = presentation.page_warnings(warnings, rows, capped)
+    changes, changes_total = selectors.group_changes(period, group, reviews)
     plan = None
     if batch:
         mine_ids = {r.pk for r in mine}
@@ -701,6 +702,8 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
             "plan": plan,
             "others": len(reviews) - len(mine),
             "numbered": numbered,
+            "changes": changes,
+            "changes_total": changes_total,
         },
     )
 

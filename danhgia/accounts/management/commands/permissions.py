@@ -16,7 +16,7 @@ PERM_LABELS = {
     Perm.PEOPLE_EDIT: "Chuyển sinh hoạt, đổi trạng thái, chức vụ",
     Perm.PERIODS_VIEW: "Xem kỳ đánh giá, nhóm tương đồng",
     Perm.PERIODS_MANAGE: "Tạo, mở, kết thúc kỳ đánh giá; sửa thời hạn",
-    Perm.QUOTAS_MANAGE: "Lập nhóm đối tượng tương đồng",
+    Perm.QUOTAS_MANAGE: "Lập nhóm đối tượng tương đồng khi chuẩn bị kỳ (kỳ đã mở: chỉ người quản lý kỳ)",
     Perm.AUDIT_VIEW: "Xem nhật ký thay đổi",
     Perm.REVIEWS_VIEW: "Xem hồ sơ kiểm điểm (ý kiến ẩn danh chỉ ở dạng tổng hợp)",
     Perm.REVIEWS_MANAGE: "Tổ chức hội nghị, lấy ý kiến, mở lại bản kiểm điểm, ghi dữ kiện, hạn chế",
