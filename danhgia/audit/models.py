@@ -47,6 +47,7 @@ class Action(models.IntegerChoices):
     OPINION_GIVEN = 421, "Cho ý kiến"
     OPINION_LINK_ISSUED = 422, "Cấp lại liên kết cho ý kiến"
     OPINION_SHEET_REVOKED = 423, "Hủy phiếu lấy ý kiến"
+    OPINION_RESPONDENT_VOUCHED = 424, "Xác nhận người cho ý kiến qua liên kết"
     MEETING_RECORDED = 430, "Ghi hội nghị kiểm điểm"
     PROPOSAL_RECORDED = 431, "Ghi đề xuất xếp loại"
     REVIEW_APPRAISED = 432, "Thẩm định"

@@ -578,6 +578,14 @@ class Respondent(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     answered = models.BooleanField("Đã cho ý kiến", default=False)
     revoked = models.BooleanField("Đã hủy", default=False)
+    # Who added the sheet, and who else vouched for it: in an anonymous group a sheet counts toward the threshold
+    # only when its adder could not have answered it (Respondent.counts_toward_threshold).
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    vouched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "Người cho ý kiến"
@@ -590,6 +598,16 @@ class Respondent(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def counts_toward_threshold(self) -> bool:
+        """Whether this sheet, answered, counts toward an anonymous group's threshold: its adder could not have
+        answered it. A respondent with an account answers logged in as themselves (unless they are the adder); a
+        single-use link was seen by its adder, and counts only once someone else vouched for it (added by the
+        system, `added_by` is empty: any manager may vouch)."""
+        if self.user_id is not None:
+            return self.user_id != self.added_by_id
+        return self.vouched_by_id is not None and self.vouched_by_id != self.added_by_id
 
 
 class Opinion(models.Model):

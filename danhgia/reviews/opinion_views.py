@@ -117,6 +117,10 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
                 if action == "reissue":
                     link = opinions.respondent_reissue(respondent=respondent, actor=request.user)  # type: ignore[arg-type]
                     issued = [opinions.Issued(respondent, link)]
+                elif action == "vouch":
+                    opinions.respondent_vouch(respondent=respondent, actor=request.user)  # type: ignore[arg-type]
+                    messages.success(request, _("Đã xác nhận %(name)s.") % {"name": respondent.name})
+                    return redirect("opinions-group", group.pk)
                 elif action == "revoke":
                     opinions.respondent_revoke(respondent=respondent, actor=request.user)  # type: ignore[arg-type]
                     messages.success(request, _("Đã hủy phiếu của %(name)s.") % {"name": respondent.name})
@@ -134,6 +138,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             "group": group,
             "subjects": group.reviews.select_related("person", "unit").order_by("person__sort_key", "unit__sort_key"),
             "respondents": group.respondents.order_by("name"),
+            "vouchable": _vouchable(group, request.user),
             "candidates": selectors.opinion_candidates(group.unit) if can_manage else [],
             "form": form,
             "issued": [i for i in issued if i.link],  # shown once: only the tokens' hashes are kept
@@ -142,6 +147,15 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             "kinds": opinions.QUESTION_KINDS,
         },
     )
+
+
+def _vouchable(group: EvaluatorGroup, viewer: Any) -> set[int]:
+    """The sheets of an anonymous group the viewer may vouch for: outside ones not yet answered, that do not count
+    yet and that someone else added."""
+    if not group.is_anonymous:
+        return set()
+    sheets = group.respondents.filter(user__isnull=True, answered=False, revoked=False, vouched_by__isnull=True)
+    return {r.pk for r in sheets if r.added_by_id != viewer.pk}
 
 
 def _respondent_of(group: EvaluatorGroup, value: str) -> Respondent:

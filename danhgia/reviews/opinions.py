@@ -13,7 +13,18 @@ LimeSurvey's "anonymized responses", Blik's threshold):
   3 by default), and only once the group is closed (deadline passed, or every sheet answered or revoked), so
   that nobody can learn one answer by comparing the totals before and after it; once results show, no
   respondent can be added;
-- the audit event of an anonymous answer names no actor.
+- the audit event of an anonymous answer names no actor and no number of subjects;
+- a sheet counts toward the threshold only when whoever added it could not have answered it in its author's place
+  (`Respondent.counts_toward_threshold`): a respondent answering under their own account, not the adder's; a single-use
+  link (whose token the adder saw) only once someone other than the adder has vouched for it before it was
+  answered. Otherwise the one who runs the group could add two links, answer them himself and read the one real
+  answer off the totals. Each sheet that does not count lowers the subject's answers by one before the threshold
+  is checked (it gave at most one answer on each subject);
+- the database keeps no trace of which answers came together: at every submission the group's answers are all
+  deleted and written again in a random order with new random keys, in the submitting transaction, so that no
+  row version (PostgreSQL's `xmin`), physical place (`ctid`, SQLite's `rowid`) or key order tells one
+  submission's rows from another's (the finding EvaP fixed the same way). Dead row versions stay on disk until
+  VACUUM (autovacuum) reclaims them; docs/operations.md says so.
 Below the threshold the only thing shown is "Chưa đủ số ý kiến". Raw anonymous answers leave this module only
 as counts: no page, export or API reads the Opinion rows of an anonymous group directly.
 """
@@ -24,6 +35,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -262,12 +274,14 @@ def respondents_add(
         raise ValidationError({"respondents": "Đã quá hạn cho ý kiến của nhóm."})
     existing = set(group.respondents.filter(user__isnull=False).values_list("user_id", flat=True))
     issued: list[Issued] = []
+    adder = actor if actor is not None and actor.pk else None
     for user in users:
         if user.pk in existing:
             continue
         _, digest = _token()  # a user answers logged in; the token is never shown
         name = user.person.full_name if user.person is not None else user.get_username()
-        issued.append(Issued(Respondent(group=group, user=user, name=name, email=user.email, token_hash=digest), ""))
+        sheet = Respondent(group=group, user=user, name=name, email=user.email, token_hash=digest, added_by=adder)
+        issued.append(Issued(sheet, ""))
         existing.add(user.pk)
     for n, (name, email) in enumerate(externals, start=1):
         name, email = name.strip(), email.strip()
@@ -276,9 +290,8 @@ def respondents_add(
         if email and ("@" not in email or " " in email):
             raise ValidationError({"externals": f"Dòng {n}: thư điện tử «{email}» không hợp lệ."})
         token, digest = _token()
-        issued.append(
-            Issued(Respondent(group=group, name=name[:200], email=email, token_hash=digest), answer_url(token))
-        )
+        sheet = Respondent(group=group, name=name[:200], email=email, token_hash=digest, added_by=adder)
+        issued.append(Issued(sheet, answer_url(token)))
     if not issued:
         raise ValidationError({"respondents": "Chưa có người cho ý kiến mới nào."})
     Respondent.objects.bulk_create([i.respondent for i in issued])
@@ -321,6 +334,33 @@ def respondent_reissue(*, respondent: Respondent, actor: User | None) -> str:
     respondent.save(update_fields=["token_hash"])
     record(actor=actor, action=Action.OPINION_LINK_ISSUED, target=respondent.group, new={"respondent": respondent.name})
     return answer_url(token)
+
+
+@transaction.atomic
+def respondent_vouch(*, respondent: Respondent, actor: User) -> None:
+    """Someone other than the adder confirms an outside respondent of an anonymous group (that the link reached that
+    person or body), before it is answered: from then on the sheet counts toward the group's threshold."""
+    respondent = Respondent.objects.select_for_update().select_related("group").get(pk=respondent.pk)
+    if not respondent.group.is_anonymous or respondent.user_id is not None:
+        raise ValidationError({"respondent": "Chỉ xác nhận người cho ý kiến qua liên kết của nhóm ẩn danh."})
+    if respondent.answered or respondent.revoked:
+        raise ValidationError(
+            {"respondent": f"{respondent.name} đã trả lời hoặc phiếu đã hủy: không xác nhận được nữa, vì người giữ "
+             "liên kết có thể đã trả lời thay."}
+        )  # fmt: skip
+    if actor is None or not actor.pk or actor.pk == respondent.added_by_id:
+        raise ValidationError(
+            {"respondent": "Người thêm phiếu không tự xác nhận được: cần một người khác trong cấp ủy xác nhận."}
+        )
+    respondent.vouched_by = actor
+    respondent.save(update_fields=["vouched_by"])
+    record(
+        actor=actor,
+        action=Action.OPINION_RESPONDENT_VOUCHED,
+        target=respondent.group,
+        unit=respondent.group.unit,
+        new={"respondent": respondent.name},
+    )
 
 
 @transaction.atomic
@@ -380,23 +420,35 @@ def sheet_submit(*, respondent: Respondent, answers: dict[int, dict[str, str]], 
         opinions.append(Opinion(group=group, review=review, answers=clean))
     if not opinions:
         raise ValidationError({"sheet": "Hãy cho ý kiến về ít nhất một người, tập thể."})
-    if not group.is_anonymous:
+    if group.is_anonymous:
+        _rewrite_together(group, opinions)
+    else:
         for opinion in opinions:
             opinion.respondent, opinion.respondent_name, opinion.submitted_on = respondent, respondent.name, today()
-    Opinion.objects.bulk_create(opinions)
+        Opinion.objects.bulk_create(opinions)
     respondent.answered = True
     respondent.save(update_fields=["answered"])
     record(
-        # An anonymous answer is audited without its author: the audit log must not undo the anonymity.
+        # An anonymous answer is audited without its author or its number of subjects: the audit log must not
+        # undo the anonymity (with the web server's access log, a count would tell which sheet answered how many).
         actor=None if group.is_anonymous else actor,
         action=Action.OPINION_GIVEN,
         target=group,
         unit=group.unit,
-        new={"subjects": len(opinions)}
-        if group.is_anonymous
-        else {"respondent": respondent.name, "subjects": len(opinions)},
+        new=None if group.is_anonymous else {"respondent": respondent.name, "subjects": len(opinions)},
     )
     return len(opinions)
+
+
+def _rewrite_together(group: EvaluatorGroup, new: list[Opinion]) -> None:
+    """An anonymous group's answers, the new ones with the others, deleted and written again in a random order with
+    new random keys: afterwards every row has the same row version and nothing orders one submission apart."""
+    kept = [Opinion(group=group, review_id=review_id, answers=answers) for review_id, answers in
+            Opinion.objects.filter(group=group).values_list("review_id", "answers")]  # fmt: skip
+    rows = kept + [Opinion(group=group, review=o.review, answers=o.answers) for o in new]
+    secrets.SystemRandom().shuffle(rows)
+    Opinion.objects.filter(group=group).delete()
+    Opinion.objects.bulk_create(rows, batch_size=2000)
 
 
 def _clean_answers(group: EvaluatorGroup, review: Review, given: dict[str, str]) -> dict[str, str] | None:
@@ -464,16 +516,29 @@ def summaries(review: Review) -> list[GroupSummary]:
         )
         .order_by("created_at")
     )
+    uncounted = uncounted_sheets(groups)
     answers_by_group: dict[int, list[dict[str, str]]] = defaultdict(list)
     for group_id, answers in Opinion.objects.filter(review=review).values_list("group_id", "answers"):
         answers_by_group[group_id].append(answers)
-    return [_summarise(g, answers_by_group.get(g.pk, [])) for g in groups]
+    return [_summarise(g, answers_by_group.get(g.pk, []), uncounted.get(g.pk, 0)) for g in groups]
 
 
-def _summarise(group: Any, answers: list[dict[str, str]]) -> GroupSummary:
+def uncounted_sheets(groups: Sequence[EvaluatorGroup]) -> dict[int, int]:
+    """Per anonymous group, its answered sheets that do not count toward the threshold
+    (Respondent.counts_toward_threshold)."""
+    uncounted: dict[int, int] = defaultdict(int)
+    sheets = Respondent.objects.filter(group__in=[g for g in groups if g.is_anonymous], answered=True)
+    for sheet in sheets.only("group_id", "user_id", "added_by_id", "vouched_by_id"):
+        if not sheet.counts_toward_threshold:
+            uncounted[sheet.group_id] += 1
+    return uncounted
+
+
+def _summarise(group: Any, answers: list[dict[str, str]], uncounted: int = 0) -> GroupSummary:
     closed = group.deadline < today() or (group.sheets > 0 and group.open_sheets == 0)
     if group.is_anonymous:
-        if len(answers) < max(group.min_respondents, anonymity_floor()):
+        # Each sheet that does not count gave at most one answer on this subject.
+        if len(answers) - uncounted < max(group.min_respondents, anonymity_floor()):
             return GroupSummary(group, None, False, "Chưa đủ số ý kiến")
         if not closed:
             return GroupSummary(group, None, False, "Đang lấy ý kiến — nhóm ẩn danh chỉ có kết quả khi khép lại")
