@@ -51,7 +51,7 @@ lint: venv ## ruff (lint, format check) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy danhgia config bench tests tools
-	DANHGIA_DB=sqlite $(BIN)/danhgia makemigrations --check --dry-run -v 0
+	DANHGIA_DB=sqlite DANHGIA_DEBUG=1 $(BIN)/danhgia makemigrations --check --dry-run -v 0
 
 format: venv ## Reformat the code with ruff
 	$(BIN)/ruff check --fix .

@@ -1,13 +1,17 @@
 """DanhGia settings: one file, driven by environment variables.
 
-Every variable is optional; the defaults give the embedded SQLite demo. Production sets at least
-DANHGIA_SECRET_KEY, DANHGIA_DEBUG=0, DANHGIA_ALLOWED_HOSTS and DANHGIA_DB=postgres (with the libpq
-variables PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE). docs/operations.md lists them all.
+Outside demo (DANHGIA_DEMO=1) and debug (DANHGIA_DEBUG=1) mode a secret key is required (DANHGIA_SECRET_KEY); every
+other variable is optional. Production sets at least DANHGIA_SECRET_KEY, DANHGIA_ALLOWED_HOSTS and
+DANHGIA_DB=postgres (with the libpq variables PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE), and is served over
+HTTPS. docs/operations.md lists them all.
 """
 
 import os
+import secrets
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DANHGIA_VAR_DIR", BASE_DIR / "var"))
@@ -51,10 +55,44 @@ def envsecret(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+# The key every install ran on before it had to be set: it is in the repository's history, so anyone can sign
+# cookies and links with it. Refused even when set on purpose.
+PUBLISHED_SECRET_KEYS = {"insecure-development-key-change-me-in-production"}
+
+
+def install_secret_key(var_dir: Path) -> str:
+    """The key made for this install on its first start (demo and debug only), kept in var/secret_key.
+
+    Never a constant of the code: a published key lets anyone forge signed cookies and links. Kept, so that
+    sessions and signed links survive a restart; readable by the server's account only."""
+    path = var_dir / "secret_key"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip()  # made by an earlier start (or a concurrent one)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(secrets.token_urlsafe(50) + "\n")
+    return path.read_text(encoding="utf-8").strip()
+
+
 DEBUG = envbool("DANHGIA_DEBUG", False)
 # Demo mode: the seeded province and its well-known accounts. Demo accounts cannot log in otherwise.
 DEMO_MODE = envbool("DANHGIA_DEMO", False)
-SECRET_KEY = envsecret("DANHGIA_SECRET_KEY") or "insecure-development-key-change-me-in-production"
+SECRET_KEY = envsecret("DANHGIA_SECRET_KEY")
+if SECRET_KEY in PUBLISHED_SECRET_KEYS:
+    raise ImproperlyConfigured(
+        "DANHGIA_SECRET_KEY là khóa mặc định đã công khai: hãy đặt một khóa bí mật riêng (ví dụ "
+        "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
+    )
+if not SECRET_KEY:
+    if not (DEBUG or DEMO_MODE):
+        raise ImproperlyConfigured(
+            "Chưa đặt khóa bí mật: hãy đặt DANHGIA_SECRET_KEY (hoặc DANHGIA_SECRET_KEY_FILE) là một chuỗi ngẫu nhiên "
+            "dài ít nhất 50 ký tự, ví dụ `python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`. Chỉ chế "
+            "độ trình diễn (DANHGIA_DEMO=1) và gỡ lỗi (DANHGIA_DEBUG=1) tự tạo khóa cho máy này (var/secret_key)."
+        )
+    SECRET_KEY = install_secret_key(VAR_DIR)
 ALLOWED_HOSTS = [h for h in env("DANHGIA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("DANHGIA_CSRF_TRUSTED_ORIGINS").split(",") if o]
 
@@ -83,6 +121,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "danhgia.lib.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "danhgia.accounts.locale.ChosenLanguageMiddleware",
@@ -180,13 +219,53 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS, outside demo and debug (which run on plain HTTP at 127.0.0.1): plain HTTP is redirected, and browsers are
+# told to use HTTPS only for DANHGIA_HSTS_SECONDS (a year; 0 sends no HSTS). Subdomains and the browsers' preload
+# list are for the province to decide (they bind every name under the site's, for months): off unless set.
+SERVES_HTTPS = not DEBUG and not DEMO_MODE
+SECURE_SSL_REDIRECT = envbool("DANHGIA_SSL_REDIRECT", SERVES_HTTPS)
+SECURE_HSTS_SECONDS = envint("DANHGIA_HSTS_SECONDS", 365 * 24 * 3600 if SERVES_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DANHGIA_HSTS_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("DANHGIA_HSTS_PRELOAD", False)
+# Reverse proxies in front of the application (nginx, a load balancer): how many. The outermost one adds the
+# client's address to X-Forwarded-For (login throttling counts by it) and each says in X-Forwarded-Proto whether
+# the client came over HTTPS. 0: clients connect directly, and those headers are not believed.
+DANHGIA_PROXIES = envint("DANHGIA_PROXIES", 0)
+if DANHGIA_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (danhgia/lib/csp.py): scripts, styles, images and fonts from the site itself only, no
+# inline script (templates use data- attributes that app.js reads), no plugins, never framed, forms posted here
+# only. Inline style attributes stay allowed (style-src-attr): they cannot run script, and the bars of the quota
+# and progress pages are widths computed in the template.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "style-src-attr 'unsafe-inline'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
 # A refused form (stale CSRF token) gets the Vietnamese page with the menu, not Django's bare English one.
 CSRF_FAILURE_VIEW = "danhgia.lib.error_views.csrf_failure"
 
-# Login throttling (django-axes): lock a username from one address after 5 failures, for 15 minutes.
+# Login throttling (django-axes, danhgia/accounts/throttle.py), for 15 minutes: a username from one address after 5
+# failures; an address after 20 failures across usernames (password spraying: one password tried on every account).
 AXES_FAILURE_LIMIT = envint("DANHGIA_LOGIN_FAILURES", 5)
+DANHGIA_LOGIN_ADDRESS_FAILURES = envint("DANHGIA_LOGIN_ADDRESS_FAILURES", 20)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# In this order: LoginThrottle reads the first as the account's count, the second as the address's.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "danhgia.accounts.throttle.LoginThrottle"
+AXES_CLIENT_IP_CALLABLE = "danhgia.accounts.throttle.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

@@ -35,6 +35,29 @@ class AuditedModelAdmin(admin.ModelAdmin):
         for obj in queryset:
             self.delete_model(request, obj)
 
+    def save_formset(self, request: HttpRequest, form: ModelForm, formset: Any, change: bool) -> None:
+        """Rows of an inline (a period's phases, a user's roles) are audited as the rows themselves would be:
+        each added, changed (old → new of what changed) or deleted row is one event, by `audit_inline`."""
+        deleted = [(f.instance, dict(f.initial)) for f in formset.deleted_forms if f.instance.pk is not None]
+        initial = {f.instance.pk: f.initial for f in formset.initial_forms if f.instance.pk is not None}
+        # Recorded before the rows go, while they still have their ids; the values are the ones read, not posted.
+        for obj, values in deleted:
+            self.audit_inline(request, obj, old={k: _jsonable(v) for k, v in values.items()}, new=None)
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            self.audit_inline(request, obj, old=None, new={k: _jsonable(v) for k, v in model_to_dict(obj).items()})
+        for obj, fields in formset.changed_objects:
+            old = {f: _jsonable(initial.get(obj.pk, {}).get(f)) for f in fields}
+            new = {k: _jsonable(v) for k, v in model_to_dict(obj, fields=fields).items()}
+            self.audit_inline(request, obj, old=old, new=new)
+
+    def audit_inline(
+        self, request: HttpRequest, obj: models.Model, *, old: dict[str, Any] | None, new: dict[str, Any] | None
+    ) -> None:
+        """One inline row added (old None), changed, or deleted (new None)."""
+        action = Action.ADMIN_DELETE if new is None else Action.ADMIN_CHANGE
+        record(actor=request.user, action=action, target=obj, unit=self._unit_of(obj), old=old, new=new)  # type: ignore[arg-type]
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):

@@ -102,6 +102,7 @@ KEY_LABELS: dict[str, _StrPromise] = {
     "subjects": gettext_lazy("Số đối tượng"),
     "summoned": gettext_lazy("Số được triệu tập"),
     "tasks": gettext_lazy("Số nhiệm vụ"),
+    "task_rows": gettext_lazy("Nhiệm vụ và kết quả"),
     "text": gettext_lazy("Nội dung"),
     "title": gettext_lazy("Chức danh"),
     "told": gettext_lazy("Số người được báo"),

@@ -94,6 +94,8 @@ class Action(models.IntegerChoices):
     ROLE_REVOKED = 921, "Thu hồi vai trò"
     ADMIN_CHANGE = 950, "Thay đổi qua trang quản trị"
     ADMIN_DELETE = 951, "Xóa qua trang quản trị"
+    ADMIN_PASSWORD_SET = 960, "Đặt mật khẩu qua trang quản trị"
+    ADMIN_PASSWORD_DISABLED = 961, "Bỏ đăng nhập bằng mật khẩu qua trang quản trị"
     DEMO_SEEDED = 990, "Nạp dữ liệu trình diễn"
     BULK_READ = 995, "Xuất, đọc dữ liệu hàng loạt"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import decimal
+import re
 from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,25 @@ def source(name: str) -> Iterator[None]:
         yield
     finally:
         _source.reset(token)
+
+
+# Never written into an event, whoever builds its values (a service's snapshot, the admin's copy of a row being
+# deleted): a key naming a password, a token or a secret, at any depth («password», «new_password1», «token_hash»,
+# «secret_key»; not «secretary»). An event says that a secret changed, never to what.
+SECRET_KEY = re.compile(r"(^|_)(password|passwd|token|secret|session_key|private_key|api_key)s?\d*($|_)", re.IGNORECASE)
+
+
+def is_secret(key: object) -> bool:
+    return SECRET_KEY.search(str(key)) is not None
+
+
+def without_secrets(value: Any) -> Any:
+    """`value` with every key that `is_secret` removed, in nested dictionaries and lists too."""
+    if isinstance(value, dict):
+        return {k: without_secrets(v) for k, v in value.items() if not is_secret(k)}
+    if isinstance(value, list):
+        return [without_secrets(v) for v in value]
+    return value
 
 
 def _jsonable(value: Any) -> Any:
@@ -70,8 +90,8 @@ def record(
         target_id=str(target.pk) if target is not None else "",
         target_label=(label if label is not None else str(target) if target is not None else "")[:250],
         scope_path=scope_path if scope_path is not None else (unit.path if unit is not None else ""),
-        old=_jsonable(old) if old is not None else None,
-        new=_jsonable(new) if new is not None else None,
+        old=without_secrets(_jsonable(old)) if old is not None else None,
+        new=without_secrets(_jsonable(new)) if new is not None else None,
         source=_source.get(),
     )
 
@@ -99,7 +119,7 @@ def event(
         target_id=str(target.pk),
         target_label=str(target)[:250],
         scope_path=unit.path if unit is not None else "",
-        old=_jsonable(old) if old is not None else None,
-        new=_jsonable(new) if new is not None else None,
+        old=without_secrets(_jsonable(old)) if old is not None else None,
+        new=without_secrets(_jsonable(new)) if new is not None else None,
         source=_source.get(),
     )

@@ -155,6 +155,7 @@ def review_save(
     clean_tasks = _clean_tasks(tasks, errors) if tasks is not None else None
     if errors:
         raise ValidationError(errors)
+    before = _saved_values(review, with_tasks=clean_tasks is not None)
     review.items = clean_items
     review.sections = clean_sections
     review.score_general, review.score_task = general, task
@@ -169,18 +170,44 @@ def review_save(
         for t in clean_tasks:
             t.review = review
         ReviewTask.objects.bulk_create(clean_tasks)
-    record(
-        actor=actor,
-        action=Action.REVIEW_SAVED,
-        target=review,
-        unit=review.context,
-        new={
-            "score": review.score,
-            "self_level": self_level,
-            "tasks": len(clean_tasks) if clean_tasks is not None else None,
-        },
-    )
+    old, new = _changes(before, _saved_values(review, with_tasks=clean_tasks is not None))
+    record(actor=actor, action=Action.REVIEW_SAVED, target=review, unit=review.context, old=old, new=new)
     return review
+
+
+def _task_row(task: ReviewTask) -> str:
+    status = TaskStatus(task.status).label if task.status in TaskStatus.values else task.status
+    return f"{task.title} ({status}{'; ' + task.evidence if task.evidence else ''})"
+
+
+def _saved_values(review: Review, *, with_tasks: bool) -> dict[str, Any]:
+    """What a self-review save can change, as the audit keeps it (tasks as one line each)."""
+    values: dict[str, Any] = {
+        "score": review.score,
+        "self_level": review.self_level,
+        "items": dict(review.items or {}),
+        "sections": dict(review.sections or {}),
+    }
+    if with_tasks:
+        values["task_rows"] = [_task_row(t) for t in ReviewTask.objects.filter(review=review).order_by("position")]
+    return values
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Old and new values of a save, as the other services keep them, but only what changed: of the criteria and
+    the written sections the entries that changed (an autosave every few seconds would otherwise copy the
+    whole review twice each time); the score and the level always, so that each event reads on its own."""
+    old: dict[str, Any] = {"score": before["score"], "self_level": before["self_level"]}
+    new: dict[str, Any] = {"score": after["score"], "self_level": after["self_level"]}
+    for key in ("items", "sections"):
+        was, now = before[key], after[key]
+        changed = sorted(k for k in was.keys() | now.keys() if was.get(k) != now.get(k))
+        if changed:
+            old[key] = {k: was.get(k) for k in changed}
+            new[key] = {k: now.get(k) for k in changed}
+    if "task_rows" in after and after["task_rows"] != before["task_rows"]:
+        old["task_rows"], new["task_rows"] = before["task_rows"], after["task_rows"]
+    return old, new
 
 
 def missing_for_submission(review: Review) -> list[str]:

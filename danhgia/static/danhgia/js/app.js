@@ -29,6 +29,27 @@
     button.setAttribute("aria-expanded", "true");
     button.textContent = "−";
   }, true);
+  // No inline handlers (the Content-Security-Policy refuses them): the pages mark what they need with data-
+  // attributes. data-confirm on a form or its submit button: the question is asked before sending.
+  document.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    var question = (submitter && submitter.dataset.confirm) || event.target.dataset.confirm;
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+  document.addEventListener("click", function (event) {
+    // data-select-on-click: a link to copy, selected whole at the first click.
+    var field = event.target.closest("[data-select-on-click]");
+    if (field) field.select();
+    // data-history-back: back to the page before (its href is where to go without one).
+    var back = event.target.closest("[data-history-back]");
+    if (back && window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
+  });
   // Demo login: clicking an account fills the form.
   document.addEventListener("click", function (event) {
     var pick = event.target.closest("[data-demo-user]");
