@@ -13,6 +13,7 @@ and a rank, 20 % a few facts, the rest failing conditions at several levels, man
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
@@ -201,6 +202,7 @@ def child(path: str) -> None:
     from danhgia.rules.cli import write_output
     from danhgia.rules.engine import classify
 
+    gc.disable()  # as `danhgia classify` does for its whole process (rules/cli.py main)
     t0 = time.perf_counter()
     data = Path(path).read_bytes()
     case = decode(data)

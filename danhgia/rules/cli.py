@@ -9,6 +9,7 @@ its whole JSON text in memory; the bytes are the same as encoding the result at 
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from typing import BinaryIO, NoReturn
 
@@ -62,6 +63,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A short-lived process that builds millions of small acyclic objects (memory.gc_paused): the cyclic collector
+    # stays off for the whole of it, writing included, where re-enabling it would traverse them all again (100,000
+    # subjects: 12 % of the process). Reference counting still frees everything.
+    gc.disable()
     parser = _Parser(prog="danhgia classify", description="Xếp loại chất lượng theo một tệp hồ sơ (case).")
     parser.add_argument("file", help="tệp JSON, hoặc - để đọc từ đầu vào chuẩn")
     parser.add_argument("--local-rules", help="tệp JSON: danh sách quy tắc riêng của địa phương (local_rules)")
