@@ -161,10 +161,13 @@ def render(prepared: Prepared, fmt: str, templates: Templates | None = None) -> 
 def unusable(problem: engine.TemplateProblem, prepared: Prepared | None = None) -> files.Unavailable:
     """A template refused at rendering (one stored before a check it fails, or one that ran over the limits):
     what it is and what to do, for the page or the batch."""
-    uploaded = active_template(prepared.code, prepared.issuer) if prepared and prepared.issuer else None
-    what = _template_named(uploaded) if uploaded is not None else "Mẫu Word"
     reason = str(problem).rstrip(".")
-    return files.Unavailable(f"{what} không dùng được để viết văn bản: {reason}. {WITHDRAW_HINT}")
+    if prepared is None:  # from a batch's worker process, which knows the template's file only
+        return files.Unavailable(f"Mẫu Word không dùng được để viết văn bản: {reason}. {WITHDRAW_HINT}")
+    uploaded = active_template(prepared.code, prepared.issuer) if prepared.issuer else None
+    if uploaded is None:  # the bundled template past a limit: data far beyond any form's
+        return files.Unavailable(f"Không viết được văn bản từ mẫu Word có sẵn: {reason}. Hãy báo quản trị hệ thống.")
+    return files.Unavailable(f"{_template_named(uploaded)} không dùng được để viết văn bản: {reason}. {WITHDRAW_HINT}")
 
 
 def document_download(
