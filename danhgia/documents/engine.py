@@ -21,7 +21,14 @@ WSGI servers are); a worker that never answers fails the batch after TASK_TIMEOU
 
 Uploaded Word templates are Jinja inside Word, written by people we do not control: they are rendered in
 Jinja's sandbox (no attribute access to Python internals), with autoescape on (or `&` and `<…>` in the data
-would silently vanish from the document, stack-notes.md §5).
+would silently vanish from the document, stack-notes.md §5). The sandbox stops a template from reaching the server's
+internals, not from making it work for ever: `{{ x * 10000000 }}`, `{% for … in range(…) %}`, a macro calling itself
+or `|center(10**9)` were all accepted and made downloads many times slower (issue 16, item 6). So a template may
+only use what a form needs — fields, attributes of a row, `{% if %}`, `{% for %}` over the document's lists (two
+deep at most), comparisons, `~` and `+`, and the filters in SAFE_FILTERS — and every parse checks that
+(`_check_tree`), on upload and again on each render (a template stored before a check was added). Each document's
+rendering has a budget, MAX_RENDERED_CHARS of XML and MAX_RENDER_SECONDS: past either it stops with a Vietnamese
+message instead of running on.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import time
 import zipfile
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -37,8 +45,9 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TypeVar
 
-from jinja2 import TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError, nodes
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 HERE = Path(__file__).resolve().parent
 CSS_FILE = HERE / "pdf" / "document.css"
@@ -68,12 +77,168 @@ _html: Any = None
 _templates: dict[str, bytes] = {}
 
 
-def _jinja() -> SandboxedEnvironment:
-    # Sandboxed, and without Jinja's globals (range, lipsum, cycler, …): a template uses our fields and nothing
-    # else, so a global is an unknown field on upload rather than a way to make a render run for ever.
-    env = SandboxedEnvironment(autoescape=True)
-    env.globals.clear()
-    return env
+class TemplateProblem(Exception):
+    """An uploaded Word template that cannot be used; the message is for the officer, in Vietnamese."""
+
+
+# ------------------------------------------------------------------------------------------------ Jinja limits
+# A rendered form is some 25 KB of XML, a notice listing 600 members 0.6 MB: room for 20,000 rows.
+MAX_RENDERED_CHARS = 20_000_000
+# A form renders in under 0.1 s, that notice in 0.35 s (with docxtpl's own work, which counts too).
+MAX_RENDER_SECONDS = 10.0
+MAX_LOOP_DEPTH = 2  # a row list inside a row list; our documents have no deeper data
+# Filters that cannot make their output much larger than their input or run long (not center, indent, wordwrap,
+# format, replace, batch, slice, map … ; not safe either: the data would be written into the XML unescaped).
+SAFE_FILTERS = frozenset(
+    {
+        "abs", "capitalize", "count", "d", "default", "e", "escape", "first", "float", "int", "join", "last",
+        "length", "list", "lower", "max", "min", "reject", "rejectattr", "reverse", "round", "select", "selectattr",
+        "sort", "string", "striptags", "sum", "title", "trim", "truncate", "unique", "upper", "wordcount",
+    }
+)  # fmt: skip
+# Filters that keep a list a list, for `{% for row in nhiem_vu|selectattr(…) %}`.
+LIST_FILTERS = frozenset({"reject", "rejectattr", "reverse", "select", "selectattr", "sort", "unique"})
+# A text written in a field, «{{ ho_ten|default("…") }}»: short (a long one joined between 600 rows is 600 copies).
+MAX_LITERAL_CHARS = 200
+# What a form needs of Jinja; anything else is refused by name (REFUSED) or as «cú pháp» (other nodes).
+ALLOWED_NODES = (
+    nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const, nodes.Getattr, nodes.Getitem,
+    nodes.Slice, nodes.Filter, nodes.Test, nodes.If, nodes.CondExpr, nodes.And, nodes.Or, nodes.Not,
+    nodes.Compare, nodes.Operand, nodes.For, nodes.Concat, nodes.Add, nodes.Sub, nodes.Div, nodes.FloorDiv,
+    nodes.Neg, nodes.Pos, nodes.Tuple, nodes.List, nodes.Dict, nodes.Pair, nodes.Keyword, nodes.Mul,
+)  # fmt: skip
+REFUSED: tuple[tuple[type[nodes.Node], str], ...] = (
+    (nodes.Macro, "macro «{% macro %}»"),
+    (nodes.CallBlock, "«{% call %}»"),
+    (nodes.Import, "«{% import %}»"),
+    (nodes.FromImport, "«{% from … import %}»"),
+    (nodes.Include, "«{% include %}»"),
+    (nodes.Extends, "«{% extends %}»"),
+    (nodes.Block, "«{% block %}»"),
+    (nodes.Assign, "«{% set %}»"),
+    (nodes.AssignBlock, "«{% set %}»"),
+    (nodes.With, "«{% with %}»"),
+    (nodes.FilterBlock, "«{% filter %}»"),
+    (nodes.EvalContextModifier, "«{% autoescape %}»"),
+    (nodes.Scope, "«{% autoescape %}»"),  # the scope Jinja opens for an autoescape block
+    (nodes.Call, "lời gọi hàm hoặc phương thức «…( … )»"),
+    (nodes.Pow, "phép lũy thừa «**»"),
+    (nodes.Mod, "phép «%» (định dạng chuỗi)"),
+)
+
+
+def _refuse(what: str) -> TemplateProblem:
+    return TemplateProblem(
+        f"Mẫu dùng {what}, điều mẫu văn bản không được phép. Mẫu chỉ được dùng các trường của văn bản, điều kiện "
+        "«{% if %}» và vòng lặp «{% for %}» trên các danh sách của văn bản (như mẫu có sẵn); hãy bỏ phần đó và nạp lại."
+    )
+
+
+def _is_count(node: nodes.Node) -> bool:
+    """A number written in the template, or one of the loop's counters (docxtpl's «{% hm %}» writes
+    `{{ 2 * loop.length }}`)."""
+    if isinstance(node, nodes.Const):
+        return isinstance(node.value, int) and not isinstance(node.value, bool) and abs(node.value) <= 1000
+    return isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) and node.node.name == "loop"
+
+
+def _loop_source(node: nodes.Node, lists: frozenset[str]) -> bool:
+    """Whether a loop goes over one of the document's lists, as it is or through a filter that keeps it a list."""
+    while isinstance(node, nodes.Filter) and node.name in LIST_FILTERS and node.node is not None:
+        node = node.node
+    return isinstance(node, nodes.Name) and node.name in lists
+
+
+def _check_tree(node: nodes.Node, lists: frozenset[str], depth: int = 0) -> None:
+    """Raise TemplateProblem at the first construct of the template a form does not need (module docstring)."""
+    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name):
+        raise _refuse(f"lời gọi hàm «{node.node.name}»")  # lipsum(…), range(…), a macro: named
+    for kind, what in REFUSED:
+        if isinstance(node, kind):
+            raise _refuse(what)
+    if not isinstance(node, ALLOWED_NODES):
+        raise _refuse(f"cú pháp «{type(node).__name__}»")
+    if isinstance(node, nodes.Const) and isinstance(node.value, str) and len(node.value) > MAX_LITERAL_CHARS:
+        raise _refuse(f"chuỗi dài hơn {MAX_LITERAL_CHARS} ký tự trong một trường")
+    if isinstance(node, nodes.Filter) and node.name not in SAFE_FILTERS:
+        raise _refuse(f"bộ lọc «|{node.name}»")
+    if isinstance(node, nodes.Mul) and not (_is_count(node.left) and _is_count(node.right)):
+        raise _refuse("phép nhân «*» (lặp lại chuỗi hoặc danh sách)")
+    if isinstance(node, nodes.For):
+        if node.recursive:
+            raise _refuse("vòng lặp đệ quy «recursive»")
+        if not _loop_source(node.iter, lists):
+            raise _refuse("vòng lặp «{% for %}» trên thứ không phải danh sách của văn bản (như range(…) hay một chuỗi)")
+        if depth >= MAX_LOOP_DEPTH:
+            raise _refuse(f"vòng lặp «{{% for %}}» lồng nhau quá {MAX_LOOP_DEPTH} cấp")
+        for child in (node.target, node.iter, *([node.test] if node.test is not None else [])):
+            _check_tree(child, lists, depth)
+        for child in (*node.body, *node.else_):
+            _check_tree(child, lists, depth + 1)
+        return
+    for child in node.iter_child_nodes():
+        _check_tree(child, lists, depth)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}".replace(",", ".")  # the Vietnamese thousands separator (lib/numbers.py needs Django)
+
+
+class _Budget:
+    """One document's rendering budget, spent by every part docxtpl renders (body, headers, footers, properties):
+    Jinja joins a template's output through `environment.concat`, which is where it is counted."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+        self.deadline = time.monotonic() + MAX_RENDER_SECONDS
+
+    def concat(self, chunks: Iterable[str]) -> str:
+        out = []
+        for chunk in chunks:
+            self.chars += len(chunk)
+            if self.chars > MAX_RENDERED_CHARS:
+                raise TemplateProblem(
+                    f"văn bản dựng từ mẫu quá lớn (hơn {_number(MAX_RENDERED_CHARS)} ký tự): mẫu lặp lại nội dung quá "
+                    "nhiều lần"
+                )
+            if time.monotonic() > self.deadline:
+                raise TemplateProblem(
+                    f"dựng văn bản từ mẫu quá {_number(MAX_RENDER_SECONDS)} giây: mẫu lặp lại nội dung quá nhiều lần"
+                )
+            out.append(chunk)
+        return "".join(out)
+
+
+class _FormEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, without Jinja's globals (range, lipsum, cycler, …: a global is an unknown field on upload),
+    checking every template it parses (_check_tree) and holding the document's budget."""
+
+    # Intercepted, so that the sandbox decides them at run time and Jinja never folds them at compile time
+    # (`{{ 9 ** 9 ** 9 }}` would be computed while compiling): only small numbers are multiplied.
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def __init__(self, lists: Iterable[str]) -> None:
+        super().__init__(autoescape=True)
+        self.globals.clear()
+        self.lists = frozenset(lists)
+        self.budget = _Budget()
+        self.concat = self.budget.concat  # type: ignore[method-assign]
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        _check_tree(tree, self.lists)
+        return tree
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        counts = all(isinstance(v, int) and not isinstance(v, bool) and abs(v) <= 10**6 for v in (left, right))
+        if operator == "*" and counts:
+            return left * right
+        raise SecurityError(f"phép «{operator}» chỉ dùng được với số nhỏ")
+
+
+def _jinja(context: dict[str, Any] | None = None) -> _FormEnvironment:
+    """The environment for one document: its loops may go over the lists of `context`."""
+    return _FormEnvironment(k for k, v in (context or {}).items() if isinstance(v, (list, tuple)))
 
 
 def unbreakable_html(html: str) -> str:
@@ -187,17 +352,16 @@ def render_docx(template: bytes, context: dict[str, Any]) -> bytes:
     from docxtpl import DocxTemplate
 
     document = DocxTemplate(io.BytesIO(template))
-    document.render(context, jinja_env=_jinja(), autoescape=True)
+    try:
+        document.render(context, jinja_env=_jinja(context), autoescape=True)
+    except TemplateError as exc:  # a stored template the sandbox stops at run time: said, not a server error
+        raise TemplateProblem(f"mẫu không dựng được ({exc})") from None
     body = document.docx.element.body
     unbreakable_docx(body)
     keep_signatures(body)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-class TemplateProblem(Exception):
-    """An uploaded Word template that cannot be used; the message is for the officer, in Vietnamese."""
 
 
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a Word form of a few pages unpacks to well under 5 MB
@@ -246,7 +410,9 @@ def check_template(data: bytes, allowed: Iterable[str], sample: dict[str, Any]) 
     _check_package(zipfile.ZipFile(io.BytesIO(data)))
     try:
         document = DocxTemplate(io.BytesIO(data))
-        used = document.get_undeclared_template_variables(jinja_env=_jinja())
+        used = document.get_undeclared_template_variables(jinja_env=_jinja(sample))
+    except TemplateProblem:
+        raise
     except TemplateError as exc:
         lineno = getattr(exc, "lineno", None)
         line = f" (dòng {lineno})" if lineno else ""
@@ -261,8 +427,8 @@ def check_template(data: bytes, allowed: Iterable[str], sample: dict[str, Any]) 
         )
     try:
         render_docx(data, sample)
-    except Exception as exc:  # a filter or an attribute the sandbox refuses, a broken loop …
-        raise TemplateProblem(f"Không dựng được văn bản thử từ mẫu: {exc}.") from None
+    except Exception as exc:  # a filter or an attribute the sandbox refuses, a broken loop, a limit …
+        raise TemplateProblem(f"Không dựng được văn bản thử từ mẫu: {str(exc).rstrip('.')}.") from None
     return sorted(used)
 
 

@@ -35,6 +35,7 @@ from danhgia.audit.services import record
 from danhgia.documents import catalogue, contexts, engine
 from danhgia.documents.contexts import Prepared
 from danhgia.documents.models import DocumentJob, DocumentTemplate, JobState
+from danhgia.lib import files
 from danhgia.lib.numbers import number
 from danhgia.orgs.models import Unit, path_ids, subtree_q
 from danhgia.periods.models import Period
@@ -102,15 +103,33 @@ def active_template(code: str, unit: Unit) -> DocumentTemplate | None:
     """The uploaded template that applies to documents issued at `unit`: the deepest unit wins, then the newest."""
     return (
         DocumentTemplate.objects.filter(code=code, active=True, unit_id__in=path_ids(unit.path))
+        .select_related("unit")
         .order_by("-unit__path", "-version")
         .first()
     )
 
 
+def _template_named(template: DocumentTemplate) -> str:
+    return f"Mẫu Word «{template.name}» (phiên bản {template.version}) của {template.unit.name}"
+
+
+# What whoever meets an unusable uploaded template can do about it until it is fixed.
+WITHDRAW_HINT = (
+    "Cán bộ quản lý mẫu có thể ngừng dùng phiên bản này (trang Mẫu văn bản Word) để dùng lại mẫu trước đó hoặc mẫu "
+    "có sẵn, hoặc nạp mẫu đã sửa."
+)
+
+
 def template_path(code: str, unit: Unit) -> str:
+    """The Word template's path: the uploaded one that applies (files.FileMissing when its file is gone: a
+    document is never silently written from another template than the province chose), else the bundled one."""
     uploaded = active_template(code, unit)
     if uploaded is not None:
-        return uploaded.file.path
+        return files.stored_path(
+            uploaded.file,
+            _template_named(uploaded),
+            f"Hãy báo cán bộ quản trị hệ thống khôi phục tệp từ bản sao lưu. {WITHDRAW_HINT}",
+        )
     return str(engine.BUNDLED / catalogue.DOCS[code].docx)
 
 
@@ -133,7 +152,22 @@ def render(prepared: Prepared, fmt: str, templates: Templates | None = None) -> 
         path = str(engine.BUNDLED / catalogue.DOCS[prepared.code].docx)
     else:
         path = (templates or Templates()).path(prepared.code, prepared.issuer)
-    return engine.render_docx(engine.template_bytes(path), prepared.context)
+    try:
+        return engine.render_docx(engine.template_bytes(path), prepared.context)
+    except engine.TemplateProblem as problem:
+        raise unusable(problem, prepared) from None
+
+
+def unusable(problem: engine.TemplateProblem, prepared: Prepared | None = None) -> files.Unavailable:
+    """A template refused at rendering (one stored before a check it fails, or one that ran over the limits):
+    what it is and what to do, for the page or the batch."""
+    reason = str(problem).rstrip(".")
+    if prepared is None:  # from a batch's worker process, which knows the template's file only
+        return files.Unavailable(f"Mẫu Word không dùng được để viết văn bản: {reason}. {WITHDRAW_HINT}")
+    uploaded = active_template(prepared.code, prepared.issuer) if prepared.issuer else None
+    if uploaded is None:  # the bundled template past a limit: data far beyond any form's
+        return files.Unavailable(f"Không viết được văn bản từ mẫu Word có sẵn: {reason}. Hãy báo quản trị hệ thống.")
+    return files.Unavailable(f"{_template_named(uploaded)} không dùng được để viết văn bản: {reason}. {WITHDRAW_HINT}")
 
 
 def document_download(
@@ -481,9 +515,13 @@ def job_run(
         # No personal data in logs (settings.LOGGING): the job id and the kind of error; the message is kept on
         # the job, which only its creator reads.
         logger.error("document job %s failed: %s", job.pk, type(exc).__name__)
+        if isinstance(exc, engine.TemplateProblem):  # raised in a worker, which does not know the template's row
+            exc = unusable(exc)
+        # A message for the user as it is; anything else with its kind, for whoever is told of it.
+        error = str(exc) if isinstance(exc, files.Unavailable) else f"{type(exc).__name__}: {exc}"
         DocumentJob.objects.filter(pk=job.pk).update(
             state=JobState.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:2000],
+            error=error[:2000],
             finished_at=timezone.now(),
         )
         job.refresh_from_db()

@@ -23,6 +23,8 @@ from danhgia.documents.access import access_job, access_template, access_templat
 from danhgia.documents.forms import BatchForm, TemplateUploadForm
 from danhgia.documents.models import JobState
 from danhgia.documents.templatetags.documents import block_context
+from danhgia.lib import files
+from danhgia.lib.error_views import shows_unavailable
 from danhgia.lib.forms import apply_errors
 from danhgia.orgs.models import Unit
 from danhgia.periods.models import Period
@@ -49,6 +51,7 @@ def _download(
     return _file(data, fmt, f"{prepared.title}.{fmt}")
 
 
+@shows_unavailable
 def review_document(request: HttpRequest, review_id: int, kind: str, fmt: str) -> HttpResponse:
     """A review's form (self-review, collective report) or its notice of results, as Word or PDF."""
     review = access_review(request.user, review_id, action="content" if kind == "ban-kiem-diem" else "view")
@@ -66,6 +69,7 @@ def _place(request: HttpRequest, period_id: int, unit_id: int) -> tuple[Period, 
     return access_period(request.user, period_id), access_review_unit(request.user, unit_id)
 
 
+@shows_unavailable
 def minutes_document(request: HttpRequest, period_id: int, unit_id: int, fmt: str) -> HttpResponse:
     period, unit = _place(request, period_id, unit_id)
     meeting = selectors.meeting_of(period, unit)
@@ -75,6 +79,7 @@ def minutes_document(request: HttpRequest, period_id: int, unit_id: int, fmt: st
     return _download(request, prepared, fmt, meeting, unit.path)
 
 
+@shows_unavailable
 def notice_document(request: HttpRequest, period_id: int, unit_id: int, authority_id: int, fmt: str) -> HttpResponse:
     period, unit = _place(request, period_id, unit_id)
     reviews = contexts.notice_reviews(period, unit, authority_id).get(authority_id)
@@ -121,13 +126,15 @@ def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
     return render(request, "documents/_job.html", {"job": job, "stale": services.job_is_stale(job)})
 
 
+@shows_unavailable
 def job_file(request: HttpRequest, job_id: int) -> FileResponse:
     job = access_job(request.user, job_id)
     if job.state != JobState.DONE or not job.result:
         raise Http404(_("Bộ văn bản chưa tạo xong."))
+    handle = files.open_stored(job.result, "Bộ văn bản đã tạo", "Hãy tạo lại bộ văn bản ở trang của đơn vị.")
     services.job_download(job=job, actor=request.user)  # type: ignore[arg-type]
     name = (job.result.name or "bo-van-ban.zip").rsplit("/", 1)[-1]
-    response = FileResponse(job.result.open("rb"), as_attachment=True, filename=name)
+    response = FileResponse(handle, as_attachment=True, filename=name)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -181,9 +188,11 @@ def bundled_template(request: HttpRequest, unit_id: int, code: str) -> FileRespo
     return FileResponse(path.open("rb"), as_attachment=True, filename=spec.docx)
 
 
+@shows_unavailable
 def template_file(request: HttpRequest, template_id: int) -> FileResponse:
     template = access_template(request.user, template_id)
-    return FileResponse(template.file.open("rb"), as_attachment=True, filename=template.name)
+    what = f"Mẫu Word «{template.name}» (phiên bản {template.version})"
+    return FileResponse(files.open_stored(template.file, what), as_attachment=True, filename=template.name)
 
 
 @require_POST

@@ -1,12 +1,19 @@
-"""Error views of our own: the CSRF failure with the layout and menu, the 400 page without the request."""
+"""Error views of our own: the CSRF failure with the layout and menu, the 400 page without the request, and the
+page of a stored file that cannot be handed out."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import requires_csrf_token
+
+from danhgia.lib.files import Unavailable
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -28,3 +35,17 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """400, rendered without the request like 500.html: it may come before the middleware set the user."""
     return HttpResponseBadRequest(loader.get_template("400.html").render())
+
+
+def shows_unavailable(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A view that hands out a stored file: when the file is gone or cannot be used (lib/files.Unavailable), the
+    reason on a page with the layout and the menu, with the error's status (410 for a lost file), not a 500."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(request, *args, **kwargs)
+        except Unavailable as error:
+            return render(request, "errors/unavailable.html", {"message": str(error)}, status=error.status)
+
+    return wrapper

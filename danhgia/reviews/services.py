@@ -319,9 +319,11 @@ def check_upload(upload: UploadedFile, field: str) -> str:
     return name
 
 
-def attachment_open(*, review: Review, file: Any, name: str, actor: User | None) -> Any:
-    """Open a file attached to a review (evidence, a decision's scan) for download, and record who took it:
-    personal data leaves the system (Decree 13/2023)."""
+def attachment_open(*, review: Review, file: Any, name: str, what: str, actor: User | None) -> Any:
+    """Open a file attached to a review (evidence, a decision's scan: `what`, «Tệp minh chứng») for download, and
+    record who took it: personal data leaves the system (Decree 13/2023). A file gone from storage is
+    files.FileMissing (nothing left, nothing recorded)."""
+    handle = files.open_stored(file, f"{what} «{name}»")
     record(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=Action.ATTACHMENT_DOWNLOADED,
@@ -329,7 +331,7 @@ def attachment_open(*, review: Review, file: Any, name: str, actor: User | None)
         unit=review.context,
         new={"file": name},
     )
-    return file.open("rb")
+    return handle
 
 
 @transaction.atomic

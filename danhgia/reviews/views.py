@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from danhgia.accounts.access import access_period, access_quota_group, refuse, require_perm
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
+from danhgia.lib.error_views import shows_unavailable
 from danhgia.lib.forms import apply_errors, parse_id
 from danhgia.lib.paging import paginate, query_without_page
 from danhgia.people.models import QuotaGroup
@@ -345,20 +346,22 @@ def evidence_remove(request: HttpRequest, review_id: int, evidence_id: int) -> H
     return redirect("reviews-self", review_id=evidence.review_id)
 
 
+@shows_unavailable
 def evidence_file(request: HttpRequest, review_id: int, evidence_id: int) -> FileResponse:
     evidence = access_evidence(request.user, review_id, evidence_id)
     handle = services.attachment_open(
-        review=evidence.review, file=evidence.file, name=evidence.name, actor=_actor(request)
+        review=evidence.review, file=evidence.file, name=evidence.name, what="Tệp minh chứng", actor=_actor(request)
     )
     return FileResponse(handle, as_attachment=True, filename=evidence.name)
 
 
+@shows_unavailable
 def decision_file(request: HttpRequest, review_id: int, decision_id: int) -> FileResponse:
     """The scanned decision attached when a decision taken outside the system was recorded."""
     decision = access_decision_scan(request.user, review_id, decision_id)
     name = (decision.attachment.name or "quyet-dinh").rsplit("/", 1)[-1]
     handle = services.attachment_open(
-        review=decision.review, file=decision.attachment, name=name, actor=_actor(request)
+        review=decision.review, file=decision.attachment, name=name, what="Bản quét quyết định", actor=_actor(request)
     )
     return FileResponse(handle, as_attachment=True, filename=name)
 

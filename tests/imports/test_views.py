@@ -135,3 +135,17 @@ def test_a_file_with_nothing_to_change_says_so_and_offers_no_import(world, clien
     body = client.get(upload(client, world, path)["Location"]).content.decode()
     assert "Không có gì để nhập: hệ thống đã có mọi dòng hợp lệ của tệp đúng như trong tệp." in body
     assert "Giữ nguyên: <strong>6</strong>" in body and "Nhập 0 thay đổi" not in body
+
+
+def test_a_dry_run_whose_file_was_lost_still_opens_and_asks_for_a_new_one(world, client, settings, tmp_path):
+    # A database restored without its uploads folder (issue 16, item 9): the plan is in the database, the file is not.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(world.users["officer"])
+    upload(client, world, province_file(world, tmp_path / "tinh.xlsx"))
+    run = Import.objects.get()
+    run.file.storage.delete(str(run.file.name))
+    assert client.get(reverse("imports-detail", args=[run.pk])).status_code == 200
+    data = {"digest": run.report["digest"], "skip_refused": "on"}
+    response = client.post(reverse("imports-confirm", args=[run.pk]), data)
+    assert response.status_code == 400 and "Không còn tệp đã chạy thử: hãy chạy thử lại." in response.content.decode()
+    assert not Unit.objects.filter(code="X9").exists()
