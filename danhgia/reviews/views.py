@@ -665,6 +665,12 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
             except ValidationError as exc:
                 errors = exc.message_dict if hasattr(exc, "error_dict") else {"levels": exc.messages}
                 confirm = None
+    # The quota runs over the whole group; the rows of subjects whose file the reader may not open (a province-wide
+    # group seen by a commune's decider) are ranked and counted, unnamed.
+    unnamed = {r.pk for r in reviews if not review_rights(request.user, r).can_view}
+    for review in reviews:
+        if review.pk in unnamed:
+            review.hide_subject_name(_("Đối tượng ngoài phạm vi của bạn"))
     rows, output = decisions.preview(reviews)
     quota = output.quota[0] if output.quota else None
     capped = {int(subject[1:]) for subject in quota.downgraded} if quota else set()
@@ -688,6 +694,7 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
             "quota": quota,
             "warnings": warnings,
             "mine": {r.pk for r in mine},
+            "unnamed": unnamed,
             "capped": capped,
             "chosen": sum(1 for levels in (confirm or {}).values() for _r in levels),
             "levels": LEVEL_CHOICES,
