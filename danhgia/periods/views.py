@@ -187,7 +187,7 @@ def group_detail(request: HttpRequest, period_id: int, group_id: int) -> HttpRes
     # own, the Front: none), and the pages are pages of those.
     page = paginate(request, selectors.entries_of(group, request.user))
     total = group.entries.count()
-    own_person = getattr(request.user, "person_id", None)
+    own_person: int | None = getattr(request.user, "person_id", None)
     return render(
         request, "periods/group.html",
         {"group": group, "period": group.period, "page": page, "page_query": query_without_page(request),
@@ -196,7 +196,7 @@ def group_detail(request: HttpRequest, period_id: int, group_id: int) -> HttpRes
          "decided": regroup.group_decided(group),
          "add_form": AddEntryForm(choices=choices), "choices": choices,
          "total": total, "hidden": total - page.paginator.count,
-         "own_entry": bool(own_person) and group.entries.filter(person_id=own_person).exists()},
+         "own_entry": own_person is not None and group.entries.filter(person_id=own_person).exists()},
     )  # fmt: skip
 
 

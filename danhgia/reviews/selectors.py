@@ -269,10 +269,12 @@ def opinion_subjects(period: Period, unit: Unit, limit: int = 2000) -> list[Revi
 
 
 def opinion_candidates(unit: Unit, limit: int = 1000) -> list[User]:
-    """Accounts that may be asked for opinions by a unit: those with a role in its subtree or on the unit above."""
-    from danhgia.accounts.models import RoleAssignment, User
+    """Accounts that may be asked for opinions by a unit: those with a role in its subtree (its own members and
+    officers, whom its managers see) or a role other than a plain member's on the unit above (its secretary, the
+    Front's representative). A plain member of elsewhere is not offered: their name is not the unit's to read."""
+    from danhgia.accounts.models import Role, RoleAssignment, User
 
-    above = Q(unit_id=unit.parent_id) if unit.parent_id else Q(pk__in=[])
+    above = Q(unit_id=unit.parent_id) & ~Q(role=Role.MEMBER) if unit.parent_id else Q(pk__in=[])
     roles = RoleAssignment.objects.filter(subtree_q(unit.path, "unit__path") | above)
     return list(
         User.objects.filter(is_active=True, pk__in=roles.values("user_id"))
