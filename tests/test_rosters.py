@@ -40,7 +40,8 @@ from danhgia.accounts.access import ancestor_paths
 from danhgia.accounts.models import Role, User
 from danhgia.orgs.models import Locality, Unit, UnitKind, subtree_q
 from danhgia.orgs.services import unit_create
-from danhgia.people.models import Membership, Person, Post, QuotaGroup
+from danhgia.people.models import Membership, Person, Post, QuotaGroup, SubjectKind
+from danhgia.people.quota import quota_group_create, quota_group_fill
 from danhgia.people.services import member_admit, person_create, post_assign
 from danhgia.reviews import complaints, decisions, opinions, services
 from danhgia.reviews.models import Complaint, EvaluatorGroup, Respondent, Review
@@ -107,6 +108,11 @@ def build_everyone() -> Any:
     services.shortcoming_add(review=decided, description="Chậm nộp báo cáo", actor=officer)
     complaint = complaints.complaint_file(review=decided, text="Xin xem lại mức xếp loại.", actor=decided.person.user)
     complaints.complaint_assign(complaint=complaint, assignee=officer, actor=officer)
+    # A province-wide group, seen from each commune: the communes' secretaries.
+    rule = {"kind": "post_holders", "under": world.province.pk, "unit_kinds": [UnitKind.COMMUNE_COMMITTEE]}
+    leaders = quota_group_create(period=world.period, unit=world.province, name="Bí thư đảng ủy xã",
+                                 subject_kind=SubjectKind.LEADER, rule=rule, actor=None)  # fmt: skip
+    assert quota_group_fill(group=leaders, actor=None).total == 2
     world.other, world.other_cell = other, other_cell
     return world
 
