@@ -244,3 +244,24 @@ def test_past_decisions_are_numbered_by_their_committee_and_signed_by_who_held_t
     reviews = contexts.notice_reviews(past, place)[post.unit_id]
     notice = contexts.notice_document(reviews, place, post.unit)
     assert notice.context["nguoi_ky"] == post.person.full_name
+
+
+@pytest.mark.parametrize("username", ["dangvien", "mttq"])
+def test_demo_member_and_front_read_the_groups_sizes_not_their_rosters(demo, client, username):
+    """The probe of issue 16 (item 3): the commune's group page named all its members to these two accounts."""
+    period = Period.objects.get(status="open")
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    listing = client.get(reverse("periods-groups", args=[period.pk])).content.decode()
+    group_ids = {int(pk) for pk in re.findall(rf"/ky-danh-gia/{period.pk}/nhom/(\d+)/", listing)}
+    assert group_ids
+    entries = QuotaGroupEntry.objects.filter(group_id__in=group_ids, person__isnull=False).exclude(person=user.person)
+    hidden = 0
+    for group_id in group_ids:
+        body = client.get(reverse("periods-group", args=[period.pk, group_id])).content.decode()
+        size = QuotaGroupEntry.objects.filter(group_id=group_id).count()
+        assert f"Danh sách ({size:,})".replace(",", ".") in body
+        others = [str(e.person) for e in entries.filter(group_id=group_id).select_related("person")]
+        assert not [name for name in others if name in body], group_id
+        hidden += len(others)
+    assert hidden > 100  # the groups they see hold the commune's members

@@ -65,6 +65,24 @@ def person_in_scope_q(scope_q_membership: Q, scope_q_post: Q) -> Q:
     )
 
 
+def persons_visible_q(user: AnyUser, field: str = "pk") -> Q:
+    """Rows whose person (`field`, a person id) the user may name: the persons of their `people:view` scope, as
+    `access_person` lets them open, and the user themselves. This is whose names a list shows (docs/permissions.md);
+    a list's other rows are counted, not named."""
+    own = getattr(user, "person_id", None) if user.is_authenticated else None
+    mine = Q(**{field: own}) if own else Q(pk__in=[])
+    scope = scope_for(user, Perm.PEOPLE_VIEW)
+    if scope.everything:
+        return Q()
+    if scope.empty:
+        return mine
+    unit_q = scope.q("unit__path")
+    ref = OuterRef(field)
+    return mine | Q(
+        Exists(Membership.objects.filter(unit_q, member__person=ref)) | Exists(Post.objects.filter(unit_q, person=ref))
+    )
+
+
 def _person_in(scope: Scope, person: Person) -> bool:
     if scope.empty:
         return False

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
+from danhgia.accounts.access import persons_visible_q
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
 from danhgia.lib import dates
@@ -64,9 +65,15 @@ def groups_of(period: Period, viewer: User | AnonymousUser) -> QuerySet[QuotaGro
     return groups.annotate(size=Count("entries")).order_by("unit__path", "name")
 
 
-def entries_of(group: QuotaGroup) -> QuerySet[QuotaGroupEntry]:
+def entries_of(group: QuotaGroup, viewer: User | AnonymousUser) -> QuerySet[QuotaGroupEntry]:
+    """The group's subjects the viewer may name: persons as `persons_visible_q` says (a member sees themselves, a
+    cell secretary their cell, the Front nobody), units in their `orgs:view` scope. Everyone who sees the group
+    reads its size (`group.entries.count()`); only these rows are listed."""
+    visible = persons_visible_q(viewer, "person") & Q(person__isnull=False)
+    visible |= scope_for(viewer, Perm.ORGS_VIEW).q("unit__path") & Q(unit__isnull=False)
     return (
         QuotaGroupEntry.objects.filter(group=group)
+        .filter(visible)
         .select_related("person", "unit", "unit__parent")
         .order_by("person__sort_key", "unit__sort_key", "id")
     )

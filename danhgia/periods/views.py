@@ -186,14 +186,20 @@ def group_detail(request: HttpRequest, period_id: int, group_id: int) -> HttpRes
             ]
         else:
             choices = unit_choices(change_scope, query)
-    page = paginate(request, selectors.entries_of(group))
+    # Everyone who sees the group reads its size; the names listed are those the viewer may see (a member: their
+    # own, the Front: none), and the pages are pages of those.
+    page = paginate(request, selectors.entries_of(group, request.user))
+    total = group.entries.count()
+    own_person: int | None = getattr(request.user, "person_id", None)
     return render(
         request, "periods/group.html",
         {"group": group, "period": group.period, "page": page, "page_query": query_without_page(request),
          "rule_text": selectors.rule_text(group), "may_manage": may_manage, "query": query,
          "rate_text": percent(group.rate) if group.rate is not None else "",
          "decided": regroup.group_decided(group),
-         "add_form": AddEntryForm(choices=choices), "choices": choices},
+         "add_form": AddEntryForm(choices=choices), "choices": choices,
+         "total": total, "hidden": total - page.paginator.count,
+         "own_entry": own_person is not None and group.entries.filter(person_id=own_person).exists()},
     )  # fmt: skip
 
 

@@ -145,8 +145,19 @@ class Review(models.Model):
     def __str__(self) -> str:
         return f"{self.subject_name} — {self.period}"
 
+    # What a page shows instead of the subject's name to a reader who may not see it (`hide_subject_name`).
+    _shown_name: str | None = None
+
+    def hide_subject_name(self, shown: str) -> None:
+        """Show `shown` for this instance wherever the page names its subject (the row, the engine's warnings, the
+        batch plan): a decision page ranks the whole quota group, and a decider of part of it does not read the
+        names of the rest (docs/permissions.md)."""
+        self._shown_name = shown
+
     @property
     def subject_name(self) -> str:
+        if self._shown_name is not None:
+            return self._shown_name
         if self.person_id:
             return str(self.person)
         if self.kind == ReviewKind.COLLECTIVE and self.unit and self.unit.collective_name:

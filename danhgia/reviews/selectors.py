@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from danhgia.accounts.access import ancestor_paths
+from danhgia.accounts.access import ancestor_paths, persons_visible_q
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
 from danhgia.audit.models import Action, AuditEvent
 from danhgia.lib import dates
 from danhgia.orgs.models import Unit, UnitKind, subtree_q
-from danhgia.people.models import Membership, MemberStatus
+from danhgia.people.models import Membership, MemberStatus, Person
 from danhgia.periods.models import Period
 from danhgia.reviews.models import (
     Complaint,
@@ -271,10 +271,12 @@ def opinion_subjects(period: Period, unit: Unit, limit: int = 2000) -> list[Revi
 
 
 def opinion_candidates(unit: Unit, limit: int = 1000) -> list[User]:
-    """Accounts that may be asked for opinions by a unit: those with a role in its subtree or on the unit above."""
-    from danhgia.accounts.models import RoleAssignment, User
+    """Accounts that may be asked for opinions by a unit: those with a role in its subtree (its own members and
+    officers, whom its managers see) or a role other than a plain member's on the unit above (its secretary, the
+    Front's representative). A plain member of elsewhere is not offered: their name is not the unit's to read."""
+    from danhgia.accounts.models import Role, RoleAssignment, User
 
-    above = Q(unit_id=unit.parent_id) if unit.parent_id else Q(pk__in=[])
+    above = Q(unit_id=unit.parent_id) & ~Q(role=Role.MEMBER) if unit.parent_id else Q(pk__in=[])
     roles = RoleAssignment.objects.filter(subtree_q(unit.path, "unit__path") | above)
     return list(
         User.objects.filter(is_active=True, pk__in=roles.values("user_id"))
@@ -319,7 +321,9 @@ def _change_text(event: AuditEvent) -> str:
     return str(new.get("name", event.target_label))
 
 
-def group_changes(period: Period, group: Any | None, reviews: list[Review]) -> tuple[list[GroupChange], int]:
+def group_changes(
+    period: Period, group: Any | None, reviews: list[Review], viewer: AnyUser
+) -> tuple[list[GroupChange], int]:
     """What changed the frame of a decision page, newest first (at most CHANGES_SHOWN, and how many in all).
 
     A group's page lists the group's own audit events: created, filled by its rule, subjects added or taken out by
@@ -338,10 +342,21 @@ def group_changes(period: Period, group: Any | None, reviews: list[Review]) -> t
         deleted = Q(action=Action.QUOTA_GROUP_DELETED, old__period=period.pk, scope_path__in=places)
         events = AuditEvent.objects.filter(left | deleted)
     total = events.count()
+    shown = list(events.order_by("-time", "-id")[:CHANGES_SHOWN])
+    # A subject added or taken out by hand is named only to whom may see their name (docs/permissions.md).
+    entries = {
+        person
+        for e in shown
+        if e.action in (Action.QUOTA_GROUP_ENTRY_ADDED, Action.QUOTA_GROUP_ENTRY_REMOVED)
+        and isinstance(person := (e.new or e.old or {}).get("person"), int)
+    }
+    visible = set(Person.objects.filter(persons_visible_q(viewer), pk__in=entries).values_list("pk", flat=True))
     changes = []
-    for event in events.order_by("-time", "-id")[:CHANGES_SHOWN]:
+    for event in shown:
         if event.action == Action.REVIEW_REGROUPED:
             text = f"{names.get(event.target_id, event.target_label)} ra khỏi nhóm «{(event.old or {}).get('group')}»"
+        elif (person := (event.new or event.old or {}).get("person")) in entries and person not in visible:
+            text = "Đối tượng ngoài phạm vi của bạn"
         else:
             text = _change_text(event)
         changes.append(GroupChange(event.time, event.actor_name, event.action_label, text))

@@ -668,6 +668,12 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
             except ValidationError as exc:
                 errors = exc.message_dict if hasattr(exc, "error_dict") else {"levels": exc.messages}
                 confirm = None
+    # The quota runs over the whole group; the rows of subjects whose file the reader may not open (a province-wide
+    # group seen by a commune's decider) are ranked and counted, unnamed.
+    unnamed = {r.pk for r in reviews if not review_rights(request.user, r).can_view}
+    for review in reviews:
+        if review.pk in unnamed:
+            review.hide_subject_name(_("Đối tượng ngoài phạm vi của bạn"))
     rows, output = decisions.preview(reviews)
     quota = output.quota[0] if output.quota else None
     capped = {int(subject[1:]) for subject in quota.downgraded} if quota else set()
@@ -677,7 +683,7 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
         names[f"g{group.pk}"] = group.name
     warnings = [re.sub(r"\b[rg]\d+\b", lambda m: names.get(m.group(0), m.group(0)), w) for w in output.warnings]
     warnings = presentation.page_warnings(warnings, rows, capped)
-    changes, changes_total = selectors.group_changes(period, group, reviews)
+    changes, changes_total = selectors.group_changes(period, group, reviews, request.user)
     plan = None
     if batch:
         mine_ids = {r.pk for r in mine}
@@ -692,6 +698,7 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
             "quota": quota,
             "warnings": warnings,
             "mine": {r.pk for r in mine},
+            "unnamed": unnamed,
             "capped": capped,
             "chosen": sum(1 for levels in (confirm or {}).values() for _r in levels),
             "levels": LEVEL_CHOICES,

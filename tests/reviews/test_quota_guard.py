@@ -148,3 +148,42 @@ def test_the_decision_pages_show_who_left_a_group_and_what_changed(opened, clien
     assert 'id="group-changes"' in body
     changes = body.split('id="group-changes"')[1].split("</section>")[0]
     assert person.full_name in changes and f"«{group.name}»" in changes
+
+
+def test_the_changes_name_only_whom_the_reader_may_see(opened, client):
+    """A province-wide group seen by a commune's decider: a subject of another commune added by hand is counted in
+    the changes, not named (docs/permissions.md, «Ai thấy tên ai»)."""
+    import datetime as dt
+
+    from danhgia.orgs.models import Locality, UnitKind
+    from danhgia.orgs.services import unit_create
+    from danhgia.people.quota import quota_group_add
+    from danhgia.people.services import member_admit, person_create
+
+    world = opened
+    officer = world.users["officer"]
+    other = unit_create(
+        parent=world.province, kind=UnitKind.COMMUNE_COMMITTEE, name="Đảng bộ xã Khác", locality=Locality.COMMUNE,
+        is_grassroots=True, actor=None,
+    )  # fmt: skip
+    cell = unit_create(parent=other, kind=UnitKind.CELL, name="Chi bộ Khác", actor=None)
+    stranger = person_create(family_name="Lạ", middle_name="Văn", given_name="Khách", gender="nam", actor=None)
+    member_admit(
+        person=stranger, cell=cell, admitted_on=dt.date(2010, 1, 1), official_on=dt.date(2011, 1, 1), actor=None
+    )
+    wide = quota_group_create(
+        period=world.period,
+        unit=world.province,
+        name="Đảng viên toàn tỉnh",
+        subject_kind=SubjectKind.MEMBER,
+        actor=None,
+    )
+    person = a_member(world)
+    quota_group_remove(entry=entry_of(world, person), actor=officer)
+    quota_group_add(group=wide, person=person, actor=officer)
+    quota_group_add(group=wide, person=stranger, actor=officer)
+    client.force_login(world.users["committee"])
+    body = client.get(reverse("reviews-decide", args=[world.period.pk, wide.pk])).content.decode()
+    changes = body.split('id="group-changes"')[1].split("</section>")[0]
+    assert person.full_name in changes and "Đối tượng ngoài phạm vi của bạn" in changes
+    assert stranger.full_name not in body

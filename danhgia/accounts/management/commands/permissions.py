@@ -27,6 +27,53 @@ PERM_LABELS = {
 }
 
 
+# Whose names each page shows: the model tests/test_rosters.py checks by walking every page as every narrow role.
+NAMES_INTRO = (
+    "Một trang chỉ nêu tên những người mà người xem được mở hồ sơ: người trong phạm vi `people:view` của họ (có quá "
+    "trình sinh hoạt hoặc chức vụ ở đơn vị trong phạm vi) và chính họ. Những người khác của một danh sách chỉ được "
+    "đếm."
+)
+NAMES: list[tuple[str, str]] = [
+    (
+        "Nhóm đối tượng tương đồng (`/ky-danh-gia/…/nhom/…/`)",
+        "Mọi người xem được kỳ thấy nhóm, số đối tượng, tỷ lệ HTXS tối đa và mình có thuộc nhóm "
+        "không. Danh sách nêu tên người trong phạm vi `people:view` của người xem và chính họ, đơn vị"
+        " trong phạm vi `orgs:view`: cán bộ ban tổ chức, kiểm tra — cả phạm vi; bí thư cấp ủy — đảng "
+        "bộ mình (nhóm toàn tỉnh: chỉ người của đảng bộ mình); bí thư chi bộ — đảng viên chi bộ mình;"
+        " đảng viên — chỉ mình; Mặt trận Tổ quốc — không đảng viên nào.",
+    ),
+    (
+        "Quyết định xếp loại",
+        "Tỷ lệ tính trên cả nhóm. Dòng của đối tượng mà người quyết định không được mở hồ sơ (nhóm "
+        "toàn tỉnh, người quyết định của một xã) hiện là «Đối tượng ngoài phạm vi của bạn», không "
+        "tên, không liên kết; vẫn được đếm và xếp thứ tự.",
+    ),
+    (
+        "Lấy ý kiến",
+        "Người quản lý nhóm ý kiến của đơn vị thấy tên đối tượng (của đơn vị mình) và người cho ý "
+        "kiến. Danh sách tài khoản có thể mời: tài khoản có vai trò trong đơn vị, và tài khoản trên "
+        "cấp ủy cấp trên trực tiếp trừ đảng viên thường (bí thư, đại diện Mặt trận). Người cho ý kiến"
+        " thấy tên những người trên phiếu của mình.",
+    ),
+    (
+        "Cây tổ chức, trang đơn vị",
+        "Ai có `orgs:view` (cả Mặt trận) thấy người giữ chức vụ của đơn vị trong phạm vi; danh sách "
+        "đảng viên chỉ với `people:view`.",
+    ),
+    (
+        "Văn bản (bản kiểm điểm, biên bản, thông báo)",
+        "Văn bản ghi tên người ký: người giữ chức vụ của đơn vị và của cấp ủy cấp trên; ai được nhận "
+        "văn bản thì thấy tên họ.",
+    ),
+    (
+        "Danh sách kiểm điểm, hội nghị, hạn chế, khiếu nại, báo cáo (tổng hợp, tỷ lệ HTXS, rà soát, "
+        "quá trình) và tệp Excel/PDF, tìm kiếm, bộ văn bản, nhập dữ liệu, nhật ký",
+        "Chỉ các hàng trong phạm vi của quyền tương ứng (`reviews:view`, `people:view`, "
+        "`audit:view`…); đảng viên thấy hồ sơ, khiếu nại, phiếu ý kiến của mình.",
+    ),
+]
+
+
 def matrix_markdown() -> str:
     roles = list(Role)
     lines = [
@@ -41,6 +88,8 @@ def matrix_markdown() -> str:
     for perm in Perm:
         marks = ["✓" if perm in ROLE_PERMISSIONS[r] else "" for r in roles]
         lines.append(f"| {PERM_LABELS[perm]} (`{perm.value}`) | " + " | ".join(marks) + " |")
+    lines += ["", "## Ai thấy tên ai", "", NAMES_INTRO, "", "| Trang | Ai thấy tên ai |", "|---|---|"]
+    lines += [f"| {page} | {who} |" for page, who in NAMES]
     return "\n".join(lines) + "\n"
 
 
