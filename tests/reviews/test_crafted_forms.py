@@ -220,3 +220,26 @@ def test_the_facts_and_decision_pages_never_fail(opened, client):
     _post_never_fails(client, url, {}, fields)
     fields = ["sick_leave_months", "confidence_low_share", "discipline_date", "discipline_form", "civil_servant_level"]
     _post_never_fails(client, reverse("reviews-facts", args=[review.pk]), {}, fields)
+
+
+def test_pages_filtered_by_crafted_query_parameters_never_fail(opened, client):
+    client.force_login(opened.users["officer"])
+    pages = [
+        (reverse("orgs-unit", args=[opened.cells[0].pk]), ["ngay", "loc", "xem", "trang"]),
+        (reverse("audit-list"), ["action", "actor", "since", "until", "trang"]),
+        (reverse("reports-synthesis"), ["don-vi", "ky"]),
+        (reverse("reports-screening"), ["don-vi", "ky", "so-nam"]),
+        (reverse("people-search"), ["q"]),
+    ]
+    for url, params in pages:
+        _get_never_fails(client, url, params)
+
+
+def _get_never_fails(client, url: str, params: list[str]) -> None:
+    @PROPERTY
+    @given(st.fixed_dictionaries({}, optional=dict.fromkeys(params, crafted)))
+    def check(query: dict[str, Any]) -> None:
+        response = client.get(url, query)
+        assert response.status_code in (200, 302, 400, 404), (url, response.status_code, query)
+
+    check()
