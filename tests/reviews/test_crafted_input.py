@@ -94,3 +94,33 @@ def test_add_months_stops_at_the_end_of_the_calendar():
     assert add_months(dt.date(9999, 6, 30), 6) == dt.date(9999, 12, 30)
     assert add_months(dt.date(2025, 8, 31), 6) == dt.date(2026, 2, 28)
     assert add_months(dt.date(2024, 7, 31), 5) == dt.date(2024, 12, 31)
+
+
+def test_a_control_character_in_a_posted_text_is_refused_and_changes_nothing(opened, client):
+    # PostgreSQL refuses a NUL in a text column: the self-review's sections and tasks and the meeting grid's
+    # comments, read from the post directly, were server errors there.
+    review = member_review(opened)
+    client.force_login(owner(opened, review))
+    url = reverse("reviews-self", args=[review.pk])
+    for extra in ({"section_uu_diem": "Tốt\x00"}, {"task_title": ["Nhiệm vụ\x01", "", ""]}, {"x\x00": "1"}):
+        response = client.post(url, self_post(review, **extra))
+        assert response.status_code == 400, extra
+        assert "Yêu cầu không hợp lệ" in response.content.decode()
+    assert client.get(url, {"q": "\x00"}).status_code == 400
+    assert Review.objects.get(pk=review.pk).saved_at is None
+    # What a pasted text holds (tabs, line breaks, a form feed) is kept.
+    response = client.post(url, self_post(review, section_uu_diem="Một\tHai\r\nBa\x0cBốn"))
+    assert response.status_code == 302
+
+
+def test_a_nul_in_a_meeting_comment_is_refused(opened, client):
+    from tests.reviews.helpers import fill
+
+    reviews = [member_review(opened, index=i) for i in (2, 3)]
+    for r in reviews:
+        fill(r, owner(opened, r), level="HTT")
+    client.force_login(opened.users["secretary_a"])
+    data = meeting_post(reviews) | {f"comment_{reviews[0].pk}": "Đồng ý\x00"}
+    response = client.post(reverse("reviews-meeting", args=[opened.period.pk, opened.cells[0].pk]), data)
+    assert response.status_code == 400
+    assert not Meeting.objects.exists()
