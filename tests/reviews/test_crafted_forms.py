@@ -29,8 +29,12 @@ from hypothesis import strategies as st
 import danhgia
 from tests.reviews.test_views import member_review, owner, self_post
 
+# print_blob: a failure prints the @reproduce_failure line that replays it exactly.
 PROPERTY = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=25,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
 # What the probe and a reviewer of a government system would try, for a field of any type.
