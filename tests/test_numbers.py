@@ -97,3 +97,10 @@ def test_the_page_filters_and_the_documents_write_through_the_one_module():
         # ... the official documents stay Vietnamese.
         assert (contexts.percent(3, 3), contexts.points(26.5)) == ("100,0 %", "26,5")
     assert vn_number("x") == "" and pct(None) == "—" and percent_filter(1, 0) == "—"
+
+
+def test_a_number_too_large_to_write_out_is_a_value_error_as_documented():
+    # Decimal's quantize raises InvalidOperation, an ArithmeticError that callers catching ValueError let through.
+    for value in ("1e309", Decimal("1e999999")):
+        with pytest.raises(ValueError):
+            numbers.number(value)

@@ -51,3 +51,8 @@ def test_sort_keys_are_digits_only_so_every_collation_agrees():
 def test_clean_name_normalises_decomposed_accents_from_word():
     decomposed = "Nguye\u0302\u0303n"  # as pasted from some Word documents
     assert clean_name(f"  {decomposed}   Văn ") == "Nguyễn Văn"
+
+
+def test_a_search_query_drops_control_characters():
+    # A NUL reaching PostgreSQL is a DataError (a server error); a tab still separates words.
+    assert search_tokens("ngu\x00yen\tvan\u200b\x7f") == [" nguyen", " van"]

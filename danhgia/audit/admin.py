@@ -9,10 +9,19 @@ from django.http import HttpRequest
 
 from danhgia.audit.models import Action, AuditEvent
 from danhgia.audit.services import _jsonable, record
+from danhgia.lib.forms import day_validator
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
     """Django admin for data managers: every save and delete writes an audit event, like the services."""
+
+    def formfield_for_dbfield(self, db_field: models.Field, request: HttpRequest, **kwargs: Any) -> Any:
+        # The admin's dates are bounded as the application's forms are (lib/forms.py): a date of 9999 breaks
+        # the date arithmetic of every page that reads it.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField) and field:
+            field.validators.append(day_validator(db_field.verbose_name))
+        return field
 
     def _unit_of(self, obj: models.Model) -> Any:
         unit = getattr(obj, "unit", None)

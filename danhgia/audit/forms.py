@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from danhgia.audit.models import Action
+from danhgia.lib.forms import BoundedDateField
 from danhgia.people.forms import DATE_INPUT
 
 
@@ -10,8 +11,8 @@ class AuditFilterForm(forms.Form):
         label=_("Hành động"), choices=[("", _("Tất cả")), *Action.choices], coerce=int, empty_value=None, required=False
     )
     actor = forms.CharField(label=_("Người thực hiện"), max_length=150, required=False)
-    since = forms.DateField(label=_("Từ ngày"), widget=DATE_INPUT, required=False)
-    until = forms.DateField(label=_("Đến ngày"), widget=DATE_INPUT, required=False)
+    since = BoundedDateField(label=_("Từ ngày"), widget=DATE_INPUT, required=False)
+    until = BoundedDateField(label=_("Đến ngày"), widget=DATE_INPUT, required=False)
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from danhgia.lib.dates import FIRST_YEAR, LAST_YEAR
 from danhgia.lib.text import clean_name
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ def _shown(value: object) -> str:
 _EXCEL_EPOCH = dt.date(1899, 12, 31)
 _FAKE_LEAP_DAY = 60
 _MAX_SERIAL = 2958465  # 31/12/9999
-_YEARS = range(1900, 2101)  # births of living members, party founding (1930), any period: a wider year is a typo
+_YEARS = range(FIRST_YEAR, LAST_YEAR + 1)  # the years a person can mean (lib/dates.py): a wider year is a typo
 _DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
 _TWO_DIGIT_YEAR = re.compile(r"\d{1,2}([/.-])\d{1,2}\1\d{2}")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from danhgia.imports import members, units
 from danhgia.imports.members import STATUS_EXPORT
+from danhgia.lib.xlsx import workbook
 from danhgia.orgs.models import Locality, Unit, UnitKind, subtree_q
 from danhgia.people.models import PRESENT_STATUSES, CivilServant, Gender, Membership
 
@@ -93,16 +94,8 @@ def _lists() -> dict[str, list[str]]:
 
 class _Writer:
     def __init__(self, stream: IO[bytes]) -> None:
-        # Text stays text: no formulas, numbers or links made from strings (a CSV/formula injection, and an ID
-        # losing its leading zero).
-        options = {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-            "in_memory": False,
-        }
-        self.book = xlsxwriter.Workbook(stream, options)
+        # Text stays text (lib/xlsx.py): no formulas, numbers or links made from strings.
+        self.book = workbook(stream, constant_memory=True, in_memory=False)
         self.head = self.book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True})
         self.day = self.book.add_format({"num_format": "dd/mm/yyyy"})
         self.text = self.book.add_format({"num_format": "@"})

@@ -1,7 +1,90 @@
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from danhgia.lib.dates import EARLIEST_DAY, FIRST_YEAR, LAST_YEAR, LATEST_DAY
+
+# A count of people (summoned to a meeting, present, votes): the largest party organization meets with fewer.
+MAX_COUNT = 100_000
+# An id typed nowhere but sent back by a radio button: beyond a 64-bit integer no database can look it up.
+MAX_ID = 2**63 - 1
+
+
+def day_problem(value: dt.date | None, label: object) -> str | None:
+    """The Vietnamese refusal of a date outside the years a person can mean, naming the field; None if it is fine."""
+    if value is None or EARLIEST_DAY <= value <= LATEST_DAY:
+        return None
+    return str(
+        _("«%(field)s»: năm phải từ %(first)s đến %(last)s (đã nhập %(year)s).")
+        % {"field": label, "first": FIRST_YEAR, "last": LAST_YEAR, "year": value.year}
+    )
+
+
+def day_validator(label: object) -> Callable[[dt.date | None], None]:
+    """A validator for the dates of other forms (the admin's): the same years, the same refusal."""
+
+    def validate(value: dt.date | None) -> None:
+        problem = day_problem(value, label)
+        if problem:
+            raise ValidationError(problem, code="out_of_range")
+
+    return validate
+
+
+class BoundedDateField(forms.DateField):
+    """A date between 1900 and 2100 (day first, as everywhere); outside, a refusal that names the field."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        problem = day_problem(value, self.label or "")
+        if problem:
+            raise ValidationError(problem, code="out_of_range")
+
+
+class CountField(forms.IntegerField):
+    """A count of people or things: a whole number from `min_value` (0) to `max_value` (MAX_COUNT); a refusal
+    names the field and the range."""
+
+    def __init__(self, *, min_value: int = 0, max_value: int = MAX_COUNT, **kwargs: Any) -> None:
+        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
+
+    def _refusal(self) -> ValidationError:
+        from danhgia.lib.numbers import number
+
+        message = _("«%(field)s» phải là số nguyên từ %(min)s đến %(max)s.") % {
+            "field": self.label,
+            "min": number(self.min_value),
+            "max": number(self.max_value),
+        }
+        return ValidationError(message, code="out_of_range")
+
+    def to_python(self, value: Any) -> int | None:
+        # "٥", "５", "²": int() reads some of them, but nobody types them for a count; refused, as parse_id does.
+        if isinstance(value, str) and not value.isascii():
+            raise self._refusal()
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise self._refusal() from None
+
+    def run_validators(self, value: Any) -> None:
+        try:
+            super().run_validators(value)
+        except ValidationError:
+            raise self._refusal() from None
+
+
+class IdField(forms.IntegerField):
+    """The id of a row chosen in a list: a positive whole number a database can look up."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:

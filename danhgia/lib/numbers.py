@@ -12,7 +12,7 @@ Values are rounded half up, as people round by hand: 12,25 → "12,3" (a float's
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import numberformat
@@ -38,7 +38,10 @@ def number(value: Any, decimals: int = 0, *, trim: bool = False, vietnamese: boo
 
     Raises TypeError or ValueError (decimal.InvalidOperation) for what is not a number: callers choose their
     placeholder ("—", "", a dotted line)."""
-    quantized = _decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    try:
+        quantized = _decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than a Decimal holds ("1e309"): not a number anyone can write out
+        raise ValueError(f"too large to write out: {value!r}") from None
     text = format(quantized, "f")
     if trim and "." in text:
         text = text.rstrip("0").rstrip(".")

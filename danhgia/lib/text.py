@@ -68,8 +68,12 @@ def search_text(*parts: str) -> str:
 
 
 def search_tokens(query: str) -> list[str]:
-    """The words of a search query, folded; each must match the start of a word of the name."""
-    return [" " + token for token in fold(query).split()][:8]
+    """The words of a search query, folded; each must match the start of a word of the name.
+
+    Control and format characters are dropped: a NUL in a query is refused by PostgreSQL as a server error, and
+    no name holds one (clean_name)."""
+    printable = "".join(ch for ch in query if not unicodedata.category(ch).startswith("C") or ch.isspace())
+    return [" " + token for token in fold(printable).split()][:8]
 
 
 def _letters(text: str) -> list[tuple[str, str]]:

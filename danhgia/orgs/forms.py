@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danhgia.lib.forms import BoundedDateField, IdField
 from danhgia.orgs.models import Locality, UnitKind
 from danhgia.people.forms import DATE_INPUT
 from danhgia.people.models import PostRole
@@ -20,7 +21,7 @@ class UnitForm(forms.Form):
         label=_("Tên tập thể lãnh đạo, quản lý (nếu có)"), max_length=200, required=False,
         help_text=_("Ví dụ: Ban Thường vụ Đảng ủy xã…, Tập thể lãnh đạo UBND xã…, Ban Giám hiệu…"),
     )  # fmt: skip
-    founded_on = forms.DateField(label=_("Ngày thành lập"), widget=DATE_INPUT, required=False)
+    founded_on = BoundedDateField(label=_("Ngày thành lập"), widget=DATE_INPUT, required=False)
 
 
 class UnitEditForm(UnitForm):
@@ -30,13 +31,13 @@ class UnitEditForm(UnitForm):
 
 
 class DissolveForm(forms.Form):
-    dissolved_on = forms.DateField(label=_("Ngày giải thể, sáp nhập"), widget=DATE_INPUT)
+    dissolved_on = BoundedDateField(label=_("Ngày giải thể, sáp nhập"), widget=DATE_INPUT)
 
 
 class PickForm(forms.Form):
     """A choice among search results (radio buttons), e.g. the new parent of a unit or a person."""
 
-    choice = forms.IntegerField(widget=forms.RadioSelect)
+    choice = IdField(widget=forms.RadioSelect)
 
     def __init__(
         self, *args: Any, choices: list[tuple[int, str]] | None = None, label: str = "", **kwargs: Any
@@ -52,8 +53,8 @@ class PostForm(PickForm):
     role = forms.ChoiceField(label=_("Vai trò"), choices=PostRole.choices)
     is_leader = forms.BooleanField(label=_("Cán bộ lãnh đạo, quản lý"), required=False)
     in_collective = forms.BooleanField(label=_("Thành viên tập thể lãnh đạo, quản lý"), required=False)
-    starts_on = forms.DateField(label=_("Từ ngày"), widget=DATE_INPUT)
+    starts_on = BoundedDateField(label=_("Từ ngày"), widget=DATE_INPUT)
 
 
 class PostEndForm(forms.Form):
-    ends_on = forms.DateField(label=_("Ngày thôi giữ chức vụ"), widget=DATE_INPUT)
+    ends_on = BoundedDateField(label=_("Ngày thôi giữ chức vụ"), widget=DATE_INPUT)

@@ -13,6 +13,7 @@ from django.db.models.functions import Concat, Substr
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import record, snapshot
+from danhgia.lib.dates import check_days
 from danhgia.lib.text import clean_name, search_text, sort_key
 from danhgia.orgs.models import (
     CELL_KINDS,
@@ -72,6 +73,7 @@ def unit_create(
     founded_on: dt.date | None = None,
 ) -> Unit:
     check_placement(kind, parent)
+    check_days(founded_on=("Ngày thành lập", founded_on))
     unit = Unit(
         parent=parent,
         kind=kind,
@@ -105,6 +107,7 @@ def unit_update(
     is_grassroots: bool | None = None,
     founded_on: dt.date | None = None,
 ) -> Unit:
+    check_days(founded_on=("Ngày thành lập", founded_on))
     old = snapshot(unit, UNIT_FIELDS)
     if name is not None:
         unit.name = name
@@ -155,6 +158,7 @@ def unit_move(*, unit: Unit, new_parent: Unit, actor: User | None) -> Unit:
 def unit_dissolve(*, unit: Unit, on: dt.date, actor: User | None) -> Unit:
     from danhgia.people.models import PRESENT_STATUSES, Membership
 
+    check_days(dissolved_on=("Ngày giải thể, sáp nhập", on))
     if unit.founded_on and on < unit.founded_on:
         raise ValidationError({"dissolved_on": "Ngày giải thể không thể trước ngày thành lập."})
     if Unit.objects.filter(parent=unit, dissolved_on__isnull=True).exists():

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danhgia.lib.forms import BoundedDateField, IdField
 from danhgia.people.models import MemberStatus
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": _("ngày/tháng/năm"), "inputmode": "numeric"})
@@ -23,8 +24,8 @@ class SearchForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    to_cell = forms.IntegerField(label=_("Chuyển đến chi bộ"), widget=forms.RadioSelect)
-    on = forms.DateField(label=_("Ngày chuyển sinh hoạt"), widget=DATE_INPUT, initial=dt.date.today)
+    to_cell = IdField(label=_("Chuyển đến chi bộ"), widget=forms.RadioSelect)
+    on = BoundedDateField(label=_("Ngày chuyển sinh hoạt"), widget=DATE_INPUT, initial=dt.date.today)
     note = forms.CharField(label=_("Ghi chú"), max_length=200, required=False)
 
     def __init__(self, *args: Any, cells: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
@@ -35,5 +36,5 @@ class TransferForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Trạng thái mới"), choices=MemberStatus.choices)
-    on = forms.DateField(label=_("Từ ngày"), widget=DATE_INPUT, initial=dt.date.today)
+    on = BoundedDateField(label=_("Từ ngày"), widget=DATE_INPUT, initial=dt.date.today)
     note = forms.CharField(label=_("Lý do, căn cứ"), max_length=200, required=True)

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import record, snapshot
-from danhgia.lib.dates import today
+from danhgia.lib.dates import check_days, today
 from danhgia.lib.text import clean_name
 from danhgia.orgs.models import CELL_KINDS, Unit
 from danhgia.people.models import (
@@ -39,6 +39,7 @@ def _clean_person(person: Person) -> None:
     person.national_id = (person.national_id or "").strip() or None
     if person.national_id is not None and not re.fullmatch(r"[0-9]{12}", person.national_id):
         raise ValidationError({"national_id": "Số định danh cá nhân gồm đúng 12 chữ số."})
+    check_days(birth_date=("Ngày sinh", person.birth_date))
     if person.birth_date and person.birth_date > today():
         raise ValidationError({"birth_date": "Ngày sinh không thể sau ngày hôm nay."})
     person.refresh_derived()
@@ -117,6 +118,7 @@ def member_admit(
     _require_cell(cell, "cell")
     if PartyMember.objects.filter(person=person).exists():
         raise ValidationError({"person": f"{person} đã có hồ sơ đảng viên."})
+    check_days(admitted_on=("Ngày vào Đảng", admitted_on), official_on=("Ngày chính thức", official_on))
     if admitted_on > today():
         raise ValidationError({"admitted_on": "Ngày vào Đảng không thể sau ngày hôm nay."})
     if official_on is not None and official_on < admitted_on:
@@ -142,6 +144,7 @@ def member_recognise(*, member: PartyMember, official_on: dt.date, actor: User |
     """Recognise a probationary member as official (công nhận đảng viên chính thức)."""
     if member.official_on is not None:
         raise ValidationError({"official_on": f"{member} đã là đảng viên chính thức từ {member.official_on:%d/%m/%Y}."})
+    check_days(official_on=("Ngày chính thức", official_on))
     if official_on < member.admitted_on:
         raise ValidationError({"official_on": "Ngày chính thức không thể trước ngày vào Đảng."})
     member.official_on = official_on
@@ -224,6 +227,7 @@ def member_transfer(
 ) -> Membership:
     """Move a member to another cell. The old stay is closed, not rewritten: past periods still see it."""
     _require_cell(to_cell, "to_cell")
+    check_days(on=("Ngày chuyển sinh hoạt", on))
     current = _lock_current(member, "to_cell")
     if current.unit_id == to_cell.pk:
         raise ValidationError({"to_cell": f"{member} đang sinh hoạt tại «{to_cell.name}»."})
@@ -244,6 +248,7 @@ def member_set_status(
     """Exempt, suspend, reinstate, or record that a member transferred out or left the Party."""
     if status not in MemberStatus.values:
         raise ValidationError({"status": "Trạng thái không hợp lệ."})
+    check_days(on=("Từ ngày", on))
     current = _lock_current(member, "status")
     if current.status == status:
         raise ValidationError({"status": f"{member} đã ở trạng thái «{current.get_status_display()}»."})
@@ -275,6 +280,7 @@ def post_assign(
     is_leader: bool = False,
     in_collective: bool = False,
 ) -> Post:
+    check_days(starts_on=("Từ ngày", starts_on))
     if role == PostRole.HEAD:
         head = Post.objects.select_for_update().filter(unit=unit, role=PostRole.HEAD, ends_on__isnull=True).first()
         if head is not None:
@@ -303,6 +309,7 @@ def post_assign(
 def post_end(*, post: Post, ends_on: dt.date, actor: User | None) -> Post:
     if post.ends_on is not None:
         raise ValidationError({"ends_on": "Chức vụ này đã kết thúc."})
+    check_days(ends_on=("Ngày thôi giữ chức vụ", ends_on))
     if ends_on <= post.starts_on:
         raise ValidationError({"ends_on": f"Ngày thôi giữ chức vụ phải sau ngày {post.starts_on:%d/%m/%Y}."})
     post.ends_on = ends_on

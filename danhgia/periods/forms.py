@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from danhgia.lib.dates import today
+from danhgia.lib.forms import BoundedDateField, IdField
 from danhgia.orgs.models import UnitKind
 from danhgia.people.forms import DATE_INPUT
 from danhgia.people.models import PostRole, SubjectKind
@@ -33,8 +34,8 @@ class PeriodForm(forms.Form):
         help_text=_("Để trống: 2018–2022 theo QĐ 132, 2023–2024 theo QĐ 124, từ 2025 theo QĐ 366."),
     )  # fmt: skip
     name = forms.CharField(label=_("Tên kỳ (để trống để đặt tự động)"), max_length=200, required=False)
-    starts_on = forms.DateField(label=_("Từ ngày (kỳ nhiệm kỳ, đột xuất)"), widget=DATE_INPUT, required=False)
-    ends_on = forms.DateField(label=_("Đến ngày"), widget=DATE_INPUT, required=False)
+    starts_on = BoundedDateField(label=_("Từ ngày (kỳ nhiệm kỳ, đột xuất)"), widget=DATE_INPUT, required=False)
+    ends_on = BoundedDateField(label=_("Đến ngày"), widget=DATE_INPUT, required=False)
 
     def clean(self) -> dict[str, Any]:
         # Checked with the fields, so that every mistake is shown in one pass.
@@ -50,15 +51,15 @@ class PeriodForm(forms.Form):
 
 
 class PhaseForm(forms.Form):
-    starts_on = forms.DateField(label=_("Bắt đầu"), widget=DATE_INPUT)
-    deadline = forms.DateField(label=_("Hạn hoàn thành"), widget=DATE_INPUT)
+    starts_on = BoundedDateField(label=_("Bắt đầu"), widget=DATE_INPUT)
+    deadline = BoundedDateField(label=_("Hạn hoàn thành"), widget=DATE_INPUT)
 
 
 class QuotaGroupForm(forms.Form):
     name = forms.CharField(label=_("Tên nhóm"), max_length=200)
     subject_kind = forms.ChoiceField(label=_("Đối tượng"), choices=SubjectKind.choices)
     rule_kind = forms.ChoiceField(label=_("Cách lập danh sách"), choices=list(RULE_KINDS.items()))
-    under = forms.IntegerField(label=_("Phạm vi (tổ chức)"), widget=forms.RadioSelect)
+    under = IdField(label=_("Phạm vi (tổ chức)"), widget=forms.RadioSelect)
     unit_kinds = forms.MultipleChoiceField(
         label=_("Loại đơn vị"), choices=UnitKind.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -100,7 +101,7 @@ class QuotaGroupForm(forms.Form):
 
 
 class AddEntryForm(forms.Form):
-    subject = forms.IntegerField(label=_("Đối tượng"), widget=forms.RadioSelect)
+    subject = IdField(label=_("Đối tượng"), widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

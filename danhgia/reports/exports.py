@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import xlsxwriter
 from django.template.loader import render_to_string
 from django.utils import translation
 from xlsxwriter.utility import xl_col_to_name
@@ -29,6 +28,7 @@ from danhgia.audit.services import record
 from danhgia.documents.engine import unbreakable_html
 from danhgia.documents.letterhead import PARTY, Letterhead, Signature, Units, keep_place
 from danhgia.lib import dates
+from danhgia.lib.xlsx import workbook
 from danhgia.reports.common import LEVELS
 from danhgia.reports.synthesis import EXCLUSION_COLUMNS, PDF_GROUPS, groups_by_kind
 
@@ -129,7 +129,7 @@ class Book:
     def __init__(self, sign: Signature | None = None) -> None:
         self.sign = sign
         self.buffer = io.BytesIO()
-        self.wb: Workbook = xlsxwriter.Workbook(self.buffer, {"in_memory": True})
+        self.wb: Workbook = workbook(self.buffer, in_memory=True)  # text stays text: a name is never a formula
         self.sheets: list[Sheet] = []
         base = {"font_name": "Times New Roman", "font_size": 11, "valign": "vcenter"}
         border = {**base, "border": 1}
@@ -323,6 +323,8 @@ class Sheet:
                 ws.write_blank(row, i, None, fmt)
             elif isinstance(value, dt.date):
                 ws.write_datetime(row, i, value, fmt)
+            elif isinstance(value, str):
+                ws.write_string(row, i, value, fmt)
             else:
                 ws.write(row, i, value, fmt)
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danhgia.lib.forms import BoundedDateField, CountField
 from danhgia.people.forms import DATE_INPUT
 from danhgia.reviews.meetings import VOTE_EXCLUSIONS
 from danhgia.reviews.models import LEVEL_CHOICES, Anonymity, EvaluatorKind, ShortcomingStatus
@@ -27,20 +28,20 @@ class AppraisalForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label=_("Ngày họp"), widget=DATE_INPUT)
+    held_on = BoundedDateField(label=_("Ngày họp"), widget=DATE_INPUT)
     starts_at = forms.TimeField(label=_("Bắt đầu lúc"), widget=TIME_INPUT, required=False)
     ends_at = forms.TimeField(label=_("Kết thúc lúc"), widget=TIME_INPUT, required=False)
     place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
     chaired_by = forms.CharField(label=_("Chủ trì"), max_length=120)
     secretary = forms.CharField(label=_("Thư ký"), max_length=120, required=False)
-    summoned = forms.IntegerField(label=_("Số đảng viên được triệu tập"), min_value=1)
-    present = forms.IntegerField(label=_("Số có mặt"), min_value=0)
+    summoned = CountField(label=_("Số đảng viên được triệu tập"), min_value=1)
+    present = CountField(label=_("Số có mặt"))
     minutes = forms.CharField(label=_("Biên bản (tóm tắt)"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for key, label in VOTE_EXCLUSIONS.items():
-            self.fields[f"excluded_{key}"] = forms.IntegerField(label=label, min_value=0, required=False, initial=0)
+            self.fields[f"excluded_{key}"] = CountField(label=label, required=False, initial=0)
 
     def excluded(self) -> dict[str, int]:
         return {k: self.cleaned_data.get(f"excluded_{k}") or 0 for k in VOTE_EXCLUSIONS}
@@ -49,7 +50,7 @@ class MeetingForm(forms.Form):
 class FactsForm(forms.Form):
     """What the authority records: the facts of the case format that the subject does not write."""
 
-    discipline_date = forms.DateField(label=_("Ngày quyết định kỷ luật (nếu có)"), widget=DATE_INPUT, required=False)
+    discipline_date = BoundedDateField(label=_("Ngày quyết định kỷ luật (nếu có)"), widget=DATE_INPUT, required=False)
     discipline_form = forms.ChoiceField(
         label=_("Hình thức kỷ luật"),
         required=False,
@@ -113,7 +114,7 @@ class ShortcomingForm(forms.Form):
         error_messages={"required": _("Hãy ghi nội dung hạn chế, khuyết điểm.")},
     )
     remedy = forms.CharField(label=_("Biện pháp khắc phục"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    deadline = forms.DateField(label=_("Thời hạn khắc phục"), widget=DATE_INPUT, required=False)
+    deadline = BoundedDateField(label=_("Thời hạn khắc phục"), widget=DATE_INPUT, required=False)
 
 
 class ShortcomingUpdateForm(forms.Form):
@@ -134,7 +135,7 @@ class DecisionNumberForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "125-QĐ/ĐU"}),
         error_messages={"required": _("Hãy ghi số quyết định, ví dụ 125-QĐ/ĐU.")},
     )
-    signed_on = forms.DateField(
+    signed_on = BoundedDateField(
         label=_("Ngày ký"),
         widget=DATE_INPUT,
         error_messages={
@@ -162,7 +163,7 @@ class EvaluatorGroupForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Nhóm cho ý kiến"), choices=EvaluatorKind.choices)
     name = forms.CharField(label=_("Tên nhóm"), max_length=200)
-    deadline = forms.DateField(
+    deadline = BoundedDateField(
         label=_("Hạn cho ý kiến"),
         widget=DATE_INPUT,
         required=False,

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import record
+from danhgia.lib.forms import MAX_COUNT
+from danhgia.lib.numbers import number
 from danhgia.orgs.models import Unit
 from danhgia.periods.models import Period
 from danhgia.reviews import states
@@ -68,8 +70,9 @@ def meeting_record(
     unknown = set(excluded) - set(VOTE_EXCLUSIONS)
     if unknown:
         raise ValidationError({"excluded": f"Loại không tính vào tổng số không hợp lệ: {', '.join(sorted(unknown))}."})
-    if summoned <= 0:
-        raise ValidationError({"summoned": "Số đảng viên được triệu tập phải lớn hơn 0."})
+    if not 0 < summoned <= MAX_COUNT:
+        most = number(MAX_COUNT, vietnamese=True)
+        raise ValidationError({"summoned": f"Số đảng viên được triệu tập phải từ 1 đến {most}."})
     if not 0 <= present <= summoned:
         raise ValidationError({"present": f"Số có mặt phải từ 0 đến số được triệu tập ({summoned})."})
     if any(v < 0 for v in excluded.values()) or sum(excluded.values()) > summoned:

@@ -150,10 +150,20 @@ def flag(s: Subject, p: FlagParam, ctx: Context) -> int:
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` calendar months later (31 January + 1 month = 28/29 February)."""
+    """The same day `months` calendar months later (31 January + 1 month = 28/29 February).
+
+    Past the calendar's end (a date typed as 31/12/9999 and stored before the forms refused it) the answer is its
+    last day, later than any reference date, not an error that takes the whole group's decision page down.
+    """
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if year < dt.MINYEAR:
+        return dt.date.min
+    if month == 12:  # December has 31 days; computing it from 1 January of the next year fails in 9999
+        return dt.date(year, 12, day.day)
+    last = (dt.date(year, month + 1, 1) - dt.timedelta(days=1)).day
     return dt.date(year, month, min(day.day, last))
 
 

@@ -75,16 +75,20 @@ def _decimal(value: Any) -> Decimal | None:
 def points(value: Any) -> str:
     """Points as written in Vietnamese: 4 → "4", 4.50 → "4,5"; empty stays empty."""
     number = _decimal(value)
-    if number is None or not number.is_finite():
-        return "" if value in (None, "") else str(value)
-    return numbers.points(number)
+    if number is not None and number.is_finite():
+        try:
+            return numbers.points(number)
+        except ValueError:  # too large to write out ("1e309")
+            pass
+    return "" if value in (None, "") else str(value)
 
 
 @register.filter
 def point_input(value: Any) -> str:
     """The value of a number input (a dot, never a thousands separator): 4.00 → "4"; bad input is kept."""
     number = _decimal(value)
-    if number is None:
+    if number is None or not number.is_finite() or number.adjusted() >= 6:
+        # "1e309", "Infinity", a run of digits: shown back as typed, next to its refusal (quantizing them raises).
         return "" if value in (None, "") else str(value)
     return format(number.quantize(Decimal("0.01")).normalize(), "f")
 
