@@ -43,13 +43,15 @@ def test_a_member_sees_their_cell_named_but_not_linked(commune, client):
     assert reverse("orgs-unit", args=[cell.pk]) in body
 
 
-def test_a_quota_group_lists_names_without_links_for_a_member(commune, client):
+def test_a_quota_group_shows_a_member_their_own_place_not_the_others(commune, client):
     group = commune.groups["members"]
-    client.force_login(_member(commune)[1])
+    person, user = _member(commune)
+    client.force_login(user)
     response = client.get(reverse("periods-group", args=[commune.period.pk, group.pk]))
     assert response.status_code == 200
     body = response.content.decode()
     other = commune.members[commune.cells[1].name][3]
-    assert other.full_name in body
+    assert person.full_name in body and "Bạn thuộc nhóm này." in body
+    assert other.full_name not in body  # the others are counted, not named (tests/periods/test_rosters.py)
     assert reverse("people-person", args=[other.pk]) not in body
     assert reverse("orgs-unit", args=[commune.commune.pk]) not in body
