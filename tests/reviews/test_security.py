@@ -87,8 +87,9 @@ def test_a_non_ascii_digit_in_the_subjects_is_a_vietnamese_error_not_a_crash(ope
     world = opened
     client.force_login(world.users["secretary_a"])
     unit_url = reverse("opinions-unit", args=[world.period.pk, world.cells[0].pk])
-    response = client.post(unit_url, {"kind": "collective", "name": "Chi ủy", "deadline": DEADLINE.isoformat(), "weight": "1",
-                                      "anonymity": "named", "min_respondents": "3", "review": [value]})  # fmt: skip
+    response = client.post(unit_url, {"kind": "collective", "name": "Chi ủy", "deadline": DEADLINE.isoformat(),
+                                      "weight": "1", "anonymity": "named", "min_respondents": "3",
+                                      "review": [value]})  # fmt: skip
     assert response.status_code == 200 and "Hãy chọn ít nhất một" in response.content.decode()
     assert not EvaluatorGroup.objects.exists()
 
