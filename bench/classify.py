@@ -285,6 +285,9 @@ def run(out_dir: Path, names: list[str]) -> dict[str, Any]:
         reference = min(load_runs, key=lambda r: r["json_load"])
         reference_cpu = min(r["json_load_cpu"] for r in load_runs)
         ratio = cpu / reference_cpu
+        # The same against the whole process of json.load (its interpreter start-up and import counted too, as the
+        # engine's are): the comparison of two commands, `danhgia classify FILE` and `python -c "json.load(…)"`.
+        process_ratio = cpu / min(r["cpu"] for r in load_runs)
         ok = wall < TARGETS[name] and inner["peak_gb"] < MEMORY_TARGET_GB
         if name in PROVINCE_CASES:
             ok = ok and ratio <= RATIO_TARGET
@@ -293,7 +296,8 @@ def run(out_dir: Path, names: list[str]) -> dict[str, Any]:
             f"  {name}: {n:,} đối tượng — tổng {wall:.2f} s (đọc {inner['decode']:.2f}, "
             f"xếp loại {inner['classify']:.2f}, ghi {inner['write']:.2f}), bộ nhớ đỉnh {inner['peak_gb']:.2f} GB; "
             f"json.load {reference['json_load']:.2f} s ({reference['peak_gb']:.2f} GB); thời gian CPU {cpu:.2f} s "
-            f"so với json.load {reference_cpu:.2f} s → tỷ lệ {ratio:.2f}; "
+            f"so với json.load {reference_cpu:.2f} s → tỷ lệ {ratio:.2f} (so với cả tiến trình json.load: "
+            f"{process_ratio:.2f}); "
             f"mục tiêu < {TARGETS[name]:.0f} s, < {MEMORY_TARGET_GB:.0f} GB"
             f"{f', tỷ lệ ≤ {RATIO_TARGET:g}' if name in PROVINCE_CASES else ''}: {verdict}"
         )
@@ -308,6 +312,7 @@ def run(out_dir: Path, names: list[str]) -> dict[str, Any]:
             "json_load_s": reference["json_load"],
             "json_load_peak_gb": reference["peak_gb"],
             "ratio": ratio,
+            "process_ratio": process_ratio,
             "ok": ok,
         }
     (out_dir / "classify.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
