@@ -308,11 +308,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DANHGIA_LOG_LEVEL", "WARNING")},
 }
 
-# Email: printed on the console unless SMTP is configured (DANHGIA_EMAIL_HOST).
+# Email: by SMTP when configured (DANHGIA_EMAIL_HOST). Without it, printed on the console in demo and debug only:
+# an invitation carries a single-use opinion link, a secret that must not land in a production server's log (with
+# its time, a way round the anonymity of the answers); in production without SMTP, mail is dropped (the links are
+# shown once on the group's page to whoever adds the respondents).
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if env("DANHGIA_EMAIL_HOST")
     else "django.core.mail.backends.console.EmailBackend"
+    if DEBUG or DEMO_MODE
+    else "django.core.mail.backends.dummy.EmailBackend"
 )
 EMAIL_HOST = env("DANHGIA_EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("DANHGIA_EMAIL_PORT", 587)

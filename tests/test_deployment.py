@@ -42,7 +42,7 @@ def _env(tmp_path: Path, **variables: str) -> dict[str, str]:
 
 SHOW_SETTINGS = (
     "import json, config.settings as s; print(json.dumps({k: getattr(s, k) for k in ["
-    "'SECRET_KEY', 'DEBUG', 'SECURE_HSTS_SECONDS', 'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_SECURE']}))"
+    "'SECRET_KEY', 'DEBUG', 'SECURE_HSTS_SECONDS', 'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_SECURE', 'EMAIL_BACKEND']}))"
 )
 
 
@@ -67,6 +67,16 @@ def _production(tmp_path: Path, **variables: str) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------------------- the secret key
+
+
+def test_without_smtp_a_production_install_drops_mail_instead_of_logging_its_links(tmp_path):
+    """Found by a review: the console backend printed every invitation, its single-use link included, to the log."""
+    shown = json.loads(_settings_under(_production(tmp_path)).stdout)
+    assert shown["EMAIL_BACKEND"] == "django.core.mail.backends.dummy.EmailBackend"
+    demo = json.loads(_settings_under(_env(tmp_path, DANHGIA_DEMO="1")).stdout)
+    assert demo["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    smtp = json.loads(_settings_under(_production(tmp_path, DANHGIA_EMAIL_HOST="mail.tinh.gov.vn")).stdout)
+    assert smtp["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
 
 
 def test_without_a_key_outside_demo_and_debug_the_settings_refuse_to_load(tmp_path):

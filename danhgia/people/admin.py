@@ -75,6 +75,13 @@ class QuotaGroupAdmin(AuditedModelAdmin):
     list_display = ["name", "period", "unit", "subject_kind", "rate"]
     raw_id_fields = ["unit"]
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A group being decided is the frame of its decisions (people/quota.py): its rate, rule, scope and kind
+        # are not changed here either; the page shows it read-only.
+        if obj is not None and regroup.group_in_decision(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Decisions were taken, or are awaited, under the group's quota (reviews/regroup.py): the group stays.
         if obj is not None and regroup.group_in_decision(obj):

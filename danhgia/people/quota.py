@@ -325,6 +325,17 @@ def _regroup():  # type: ignore[no-untyped-def]
     return regroup
 
 
+def _refuse_if_deciding(group: QuotaGroup) -> None:
+    """A group whose reviews await their decision or are decided is the frame of those decisions: its list is
+    locked, for everyone. Adding to it would raise its cap as surely as removing would lower it (a decider who
+    owns the period's rules, the provincial officer, could otherwise grow the group they decide in)."""
+    if _regroup().group_in_decision(group):
+        raise ValidationError(
+            {"group": f"Nhóm «{group.name}» đang được quyết định xếp loại (có đối tượng đang chờ quyết định hoặc "
+             "đã quyết định): danh sách của nhóm đã khóa, vì tỷ lệ HTXS được tính trên danh sách này."}
+        )  # fmt: skip
+
+
 @transaction.atomic
 def quota_group_fill(*, group: QuotaGroup, actor: User | None) -> FillResult:
     """(Re)apply the group's rule: add what it selects, drop rule entries it no longer selects. After opening, the
@@ -332,6 +343,7 @@ def quota_group_fill(*, group: QuotaGroup, actor: User | None) -> FillResult:
     group's quota) keep their place and are reported."""
     regroup = _regroup()
     group = QuotaGroup.objects.select_for_update().select_related("period").get(pk=group.pk)
+    _refuse_if_deciding(group)
     rule = parse_rule(group.rule)
     target, ids = rule_candidates(rule, period=group.period)
     fk = "person_id" if target == "person" else "unit_id"
@@ -393,6 +405,8 @@ def quota_group_fill(*, group: QuotaGroup, actor: User | None) -> FillResult:
 def quota_group_add(
     *, group: QuotaGroup, actor: User | None, person: Person | None = None, unit: Unit | None = None
 ) -> QuotaGroupEntry:
+    group = QuotaGroup.objects.select_for_update().select_related("period", "unit").get(pk=group.pk)
+    _refuse_if_deciding(group)
     is_person = group.subject_kind in PERSON_SUBJECTS
     if (is_person and person is None) or (not is_person and unit is None):
         raise ValidationError({"subject": "Hãy chọn đối tượng phù hợp với nhóm."})
@@ -428,6 +442,7 @@ def quota_group_remove(*, entry: QuotaGroupEntry, actor: User | None) -> None:
     """Take a subject out of its group; after opening, its undecided review leaves the group too (refused while
     the group has decisions: they were taken under its quota)."""
     group = QuotaGroup.objects.select_for_update().select_related("period", "unit").get(pk=entry.group_id)
+    _refuse_if_deciding(group)
     regroup = _regroup()
     subject_id = entry.person_id or entry.unit_id or 0
     moving = regroup.plan(period=group.period, subject_kind=group.subject_kind, subjects=[subject_id], target=None)

@@ -177,6 +177,17 @@ def period_set_status(*, period: Period, status: str, actor: User | None) -> Per
         raise ValidationError(
             {"status": f"Không thể chuyển kỳ đánh giá từ «{current.label}» sang «{PeriodStatus(status).label}»."}
         )
+    if current == PeriodStatus.OPEN and status == PeriodStatus.DRAFT:
+        # Back in preparation the quota groups are the units' own to lay out again (accounts.access.
+        # quota_change_scope): not once a meeting has proposed levels, which are ranked and capped inside them.
+        from danhgia.reviews.models import Review
+        from danhgia.reviews.states import DECIDABLE, LOCKED
+
+        if Review.objects.filter(period=period, state__in=DECIDABLE | LOCKED).exists():
+            raise ValidationError(
+                {"status": "Kỳ đánh giá đã có bản kiểm điểm được hội nghị đề xuất hoặc đã quyết định: không chuyển "
+                 "về «Đang chuẩn bị» được, vì các nhóm đối tượng tương đồng đã là khung của các quyết định."}
+            )  # fmt: skip
     period.status = status
     period.save(update_fields=["status"])
     record(

@@ -196,7 +196,7 @@ def group_detail(request: HttpRequest, period_id: int, group_id: int) -> HttpRes
         {"group": group, "period": group.period, "page": page, "page_query": query_without_page(request),
          "rule_text": selectors.rule_text(group), "may_manage": may_manage, "query": query,
          "rate_text": percent(group.rate) if group.rate is not None else "",
-         "decided": regroup.group_decided(group),
+         "locked": regroup.group_in_decision(group),
          "add_form": AddEntryForm(choices=choices), "choices": choices,
          "total": total, "hidden": total - page.paginator.count,
          "own_entry": own_person is not None and group.entries.filter(person_id=own_person).exists()},
@@ -206,7 +206,11 @@ def group_detail(request: HttpRequest, period_id: int, group_id: int) -> HttpRes
 @require_POST
 def group_fill(request: HttpRequest, period_id: int, group_id: int) -> HttpResponse:
     group = access_quota_group(request.user, group_id, for_write=True)
-    result = quota_group_fill(group=group, actor=request.user)  # type: ignore[arg-type]
+    try:
+        result = quota_group_fill(group=group, actor=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("periods-group", period_id=group.period_id, group_id=group.pk)
     counts = {"added": result.added, "removed": result.removed, "total": result.total}
     text = _("Đã lập lại danh sách: thêm %(added)d, bỏ %(removed)d, tổng %(total)d.") % counts
     if result.conflicts:

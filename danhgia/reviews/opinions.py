@@ -331,7 +331,11 @@ def respondent_reissue(*, respondent: Respondent, actor: User | None) -> str:
     if respondent.answered or respondent.revoked or respondent.user_id:
         raise ValidationError({"respondent": "Chỉ cấp lại liên kết cho người chưa trả lời, không có tài khoản."})
     token, respondent.token_hash = _token()
-    respondent.save(update_fields=["token_hash"])
+    # The new link was seen by whoever reissued it, as the first was by its adder: the sheet is theirs now, and a
+    # vouch given for the old link no longer holds (counts_toward_threshold).
+    respondent.added_by = actor if actor is not None and actor.pk else None
+    respondent.vouched_by = None
+    respondent.save(update_fields=["token_hash", "added_by", "vouched_by"])
     record(actor=actor, action=Action.OPINION_LINK_ISSUED, target=respondent.group, new={"respondent": respondent.name})
     return answer_url(token)
 

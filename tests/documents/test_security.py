@@ -222,3 +222,22 @@ def test_rendering_stops_at_its_size_and_time_budget(docs, monkeypatch):
     monkeypatch.setattr(engine, "MAX_RENDER_SECONDS", -1)
     with pytest.raises(engine.TemplateProblem, match="giây: mẫu lặp lại nội dung quá nhiều lần"):
         engine.render_docx(template, prepared.context)
+
+
+def test_loops_that_write_nothing_are_stopped_too(docs, monkeypatch):
+    """Found by a review: two nested loops over a 3,000-row list wrote nothing and took 6 s within the size budget."""
+    prepared = contexts.review_documents([contexts.review_queryset().get(pk=docs.review.pk)])[0]
+    context = {**prepared.context, "de_xuat": [{"stt": str(n)} for n in range(3_000)]}
+    source = "{% for a in de_xuat %}{% for b in de_xuat %}{% if a.stt == 'x' %}y{% endif %}{% endfor %}{% endfor %}"
+    template = _with_jinja(source.encode())
+    started = time.monotonic()
+    with pytest.raises(engine.TemplateProblem, match="vòng lặp của mẫu chạy quá"):
+        engine.render_docx(template, context)
+    assert time.monotonic() - started < 5
+
+
+def test_a_template_that_fails_on_the_documents_data_is_said_not_a_server_error(docs):
+    prepared = contexts.review_documents([contexts.review_queryset().get(pk=docs.review.pk)])[0]
+    template = _with_jinja(b"{{ 1 / (de_xuat|length - 3) }}")
+    with pytest.raises(engine.TemplateProblem, match="ZeroDivisionError"):
+        engine.render_docx(template, {**prepared.context, "de_xuat": [1, 2, 3]})

@@ -163,12 +163,12 @@ def _sheet_versions(group) -> dict[int, str]:
 
 
 def test_no_column_system_column_or_order_links_an_answer_to_its_sheet(opened):
-    """With full database access: eight respondents answer one after another, each with an answer of their own."""
+    """With full database access: twelve respondents answer one after another, each with an answer of their own."""
     world = opened
     reviews = cell_reviews(world, world.cells[0])
     subject = reviews[3]
     group = anonymous_group(world, [subject])
-    links = opinions.respondents_add(group=group, externals=[(f"Người {n}", "") for n in range(8)], actor=None)
+    links = opinions.respondents_add(group=group, externals=[(f"Người {n}", "") for n in range(12)], actor=None)
     grades = ["xuat_sac", "tot", "trung_binh", "kem"]
     given = []
     for n, link in enumerate(links):
@@ -180,7 +180,7 @@ def test_no_column_system_column_or_order_links_an_answer_to_its_sheet(opened):
     assert sorted(json.dumps(a, sort_keys=True) for _x, _p, a in rows) == sorted(
         json.dumps(a, sort_keys=True) for a in given
     )
-    # Stored in an order that is not the order of submission (8! orders: by chance one time in 40,320).
+    # Stored in an order that is not the order of submission (12! orders: by chance one time in 479 million).
     assert [a for _x, _p, a in rows] != given
     # Nothing on the rows names a sheet, a respondent or a time.
     for opinion in Opinion.objects.filter(group=group):
@@ -191,3 +191,25 @@ def test_no_column_system_column_or_order_links_an_answer_to_its_sheet(opened):
         [version] = {xmin for xmin, _p, _a in rows}
         sheets = _sheet_versions(group)
         assert [pk for pk, xmin in sheets.items() if xmin == version] in ([], [links[-1].respondent.pk])
+
+
+def test_a_reissued_link_is_the_reissuers_and_needs_a_new_vouch(opened):
+    """The probe's way round the vouch: a colleague vouches for two links, the secretary reissues them and answers."""
+    world = opened
+    reviews = cell_reviews(world, world.cells[0])
+    subject = reviews[3]
+    secretary, committee = world.users["secretary_a"], world.users["committee"]
+    group = anonymous_group(world, [subject])
+    [honest] = opinions.respondents_add(group=group, users=[members_of(world, reviews, subject)[0]], actor=secretary)
+    links = opinions.respondents_add(group=group, externals=[("Người A", ""), ("Người B", "")], actor=committee)
+    for link in links:
+        opinions.respondent_vouch(respondent=link.respondent, actor=secretary)
+        opinions.respondent_reissue(respondent=link.respondent, actor=committee)
+        sheet = Respondent.objects.get(pk=link.respondent.pk)
+        assert sheet.vouched_by_id is None and sheet.added_by_id == committee.pk
+        assert not sheet.counts_toward_threshold
+    answer(honest, subject, "KHT", "kem")
+    for link in links:
+        answer(link, subject, "HTXS", "xuat_sac")
+    [summary] = opinions.summaries(subject)
+    assert not summary.shown and summary.status == "Chưa đủ số ý kiến"

@@ -9,13 +9,22 @@ the decision page.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from danhgia.audit.models import Action, AuditEvent
 from danhgia.people.models import QuotaGroup, QuotaGroupEntry, SubjectKind
-from danhgia.people.quota import quota_group_create, quota_group_delete, quota_group_remove
+from danhgia.people.quota import (
+    quota_group_add,
+    quota_group_create,
+    quota_group_delete,
+    quota_group_fill,
+    quota_group_remove,
+)
+from danhgia.people.services import member_admit, person_create
 from danhgia.periods.models import PeriodStatus
 from danhgia.reviews.models import Review
 from tests.reviews.helpers import fill, meet, propose
@@ -118,17 +127,43 @@ def test_a_group_being_decided_is_not_deleted_even_by_its_owner(opened, client):
     assert Review.objects.filter(quota_group=group).count() == 15
 
 
-def test_a_review_awaiting_its_decision_never_falls_out_of_every_group(opened):
+def test_a_group_being_decided_is_locked_even_for_its_owner(opened):
+    """Neither out of every group (decided without a cap) nor a list grown or shrunk under the deciders' eyes: the
+    owner of the period's rules is often a decider too (the provincial officer decides the province's groups)."""
     world = opened
     person = a_member(world)
     review = _awaiting(world, person)
-    with pytest.raises(ValidationError, match="đang chờ quyết định"):
-        quota_group_remove(entry=entry_of(world, person), actor=world.users["officer"])
-    assert Review.objects.get(pk=review.pk).quota_group_id == members_group(world).pk
-    # A member not yet proposed may still be taken out by the owner (a wrong entry), audited.
+    officer = world.users["officer"]
     other = a_member(world, cell=1)
-    quota_group_remove(entry=entry_of(world, other), actor=world.users["officer"])
-    assert Review.objects.get(period=world.period, kind="member", person=other).quota_group_id is None
+    for change in (
+        lambda: quota_group_remove(entry=entry_of(world, person), actor=officer),
+        lambda: quota_group_remove(entry=entry_of(world, other), actor=officer),
+        lambda: quota_group_fill(group=members_group(world), actor=officer),
+    ):
+        with pytest.raises(ValidationError, match="đã khóa"):
+            change()
+    assert Review.objects.get(pk=review.pk).quota_group_id == members_group(world).pk
+    # A newcomer added to it: refused too (its cap would grow).
+    newcomer = person_create(family_name="Mới", middle_name="Văn", given_name="Đến", gender="nam", actor=None)
+    member_admit(
+        person=newcomer, cell=world.cells[0], admitted_on=dt.date(2010, 1, 1), official_on=dt.date(2011, 1, 1),
+        actor=None,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="đã khóa"):
+        quota_group_add(group=members_group(world), person=newcomer, actor=officer)
+    assert not QuotaGroupEntry.objects.filter(person=newcomer).exists()
+
+
+def test_a_period_with_proposals_does_not_go_back_to_preparation(opened):
+    """Back in preparation the units' deciders would lay out the groups again."""
+    from danhgia.periods.services import period_set_status
+
+    world = opened
+    _awaiting(world, a_member(world))
+    with pytest.raises(ValidationError, match="Đang chuẩn bị"):
+        period_set_status(period=world.period, status=PeriodStatus.DRAFT, actor=world.users["officer"])
+    world.period.refresh_from_db()
+    assert world.period.status == PeriodStatus.OPEN
 
 
 def test_the_decision_pages_show_who_left_a_group_and_what_changed(opened, client):
@@ -153,12 +188,8 @@ def test_the_decision_pages_show_who_left_a_group_and_what_changed(opened, clien
 def test_the_changes_name_only_whom_the_reader_may_see(opened, client):
     """A province-wide group seen by a commune's decider: a subject of another commune added by hand is counted in
     the changes, not named (docs/permissions.md, «Ai thấy tên ai»)."""
-    import datetime as dt
-
     from danhgia.orgs.models import Locality, UnitKind
     from danhgia.orgs.services import unit_create
-    from danhgia.people.quota import quota_group_add
-    from danhgia.people.services import member_admit, person_create
 
     world = opened
     officer = world.users["officer"]
@@ -187,3 +218,21 @@ def test_the_changes_name_only_whom_the_reader_may_see(opened, client):
     changes = body.split('id="group-changes"')[1].split("</section>")[0]
     assert person.full_name in changes and "Đối tượng ngoài phạm vi của bạn" in changes
     assert stranger.full_name not in body
+
+
+def test_the_admin_does_not_change_a_group_being_decided(opened, client):
+    world = opened
+    group = members_group(world)
+    admin = world.users["officer"]
+    admin.is_superuser = admin.is_staff = True
+    admin.save(update_fields=["is_superuser", "is_staff"])
+    client.force_login(admin)
+    url = reverse("admin:people_quotagroup_change", args=[group.pk])
+    assert 'name="rate"' in client.get(url).content.decode()  # before any proposal: editable
+    _awaiting(world, a_member(world))
+    body = client.get(url).content.decode()
+    assert 'name="rate"' not in body  # read-only now
+    response = client.post(url, {"name": group.name, "rate": "1", "period": world.period.pk})
+    assert response.status_code == 403
+    group.refresh_from_db()
+    assert group.rate is None

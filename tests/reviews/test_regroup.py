@@ -103,13 +103,13 @@ def test_a_move_out_of_a_group_with_decisions_is_refused_with_the_reason(commune
     with pytest.raises(ValidationError) as exc:
         quota_group_remove(entry=entry, actor=world.users["officer"])
     text = " ".join(exc.value.messages)
-    assert members.name in text and "đã có quyết định" in text
+    assert members.name in text and "đã khóa" in text
     assert QuotaGroupEntry.objects.filter(pk=entry.pk).exists()
     assert review_of(world, person).quota_group_id == members.pk
     # Through the page: the same reason, and nothing changed.
     client.force_login(world.users["officer"])
     response = client.post(reverse("periods-group-remove", args=[world.period.pk, members.pk, entry.pk]), follow=True)
-    assert "đã có quyết định" in response.content.decode()
+    assert "đã khóa" in response.content.decode()
     assert QuotaGroupEntry.objects.filter(pk=entry.pk).exists()
     assert not AuditEvent.objects.filter(action=Action.REVIEW_REGROUPED).exists()
 
@@ -179,23 +179,24 @@ def test_the_decision_page_of_an_empty_group_says_so_instead_of_404(commune, cli
     assert client.get(reverse("reviews-decide", args=[world.period.pk, empty.pk])).status_code == 404
 
 
-def test_refilling_keeps_the_subjects_it_cannot_move_and_says_why(commune, client):
+def test_a_group_with_decisions_is_not_refilled_and_says_why(commune, client):
     world = commune
     period_open_reviews(period=world.period, actor=world.users["officer"])
     members = world.groups["members"]
     decided = world.members[world.cells[1].name][2]
     decide_one(world, decided)
-    # Exempt from party activities after being decided: the rule no longer selects them, but their decided review
-    # stays in the group (and its entry with it), and the page says why.
+    # Exempt from party activities after being decided: the rule no longer selects them, but the group's list is
+    # locked while it is being decided (its cap is counted on it), and the page says why.
     from danhgia.people.services import member_set_status
 
     member_set_status(member=decided.party_member, status="exempt", on=world.period.starts_on, actor=None)
-    result = quota_group_fill(group=members, actor=world.users["officer"])
-    assert result.removed == 0 and [subject for subject, _reason in result.refused] == [decided.pk]
-    assert QuotaGroupEntry.objects.filter(group=members, person=decided).exists()
+    entries = QuotaGroupEntry.objects.filter(group=members).count()
+    with pytest.raises(ValidationError, match="đã khóa"):
+        quota_group_fill(group=members, actor=world.users["officer"])
+    assert QuotaGroupEntry.objects.filter(group=members).count() == entries
     client.force_login(world.users["officer"])
     response = client.post(reverse("periods-group-fill", args=[world.period.pk, members.pk]), follow=True)
-    assert "đã có quyết định" in response.content.decode()
+    assert "đã khóa" in response.content.decode()
 
 
 def test_the_admin_does_not_delete_a_group_with_decisions(commune):
