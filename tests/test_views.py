@@ -269,3 +269,15 @@ def test_a_group_rate_is_typed_the_vietnamese_way(world, client):
     )
     assert response.status_code == 302
     assert str(QuotaGroup.objects.get(name="Nhóm 25%").rate) == "0.250"
+
+
+def test_a_password_typed_as_the_username_stays_out_of_the_log(world, client):
+    """Never log secrets: what was typed is kept only when it names an account."""
+    client.post(reverse("accounts-login"), {"username": "MatKhau-Bi-Mat-2026", "password": "x"})
+    client.post(reverse("accounts-login"), {"username": "bantochuc", "password": "sai"})
+    failed = AuditEvent.objects.filter(action=Action.LOGIN_FAILED).order_by("id")
+    assert failed.count() == 2
+    assert not AuditEvent.objects.filter(target_label__contains="MatKhau").exists()
+    assert not AuditEvent.objects.filter(old__icontains="MatKhau").exists()
+    assert not AuditEvent.objects.filter(new__icontains="MatKhau").exists()
+    assert failed.last().target_id == str(world.users["officer"].pk)

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
+from danhgia.accounts.models import User
 from danhgia.audit.models import Action
 from danhgia.audit.services import record
 
@@ -52,7 +53,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
             login(request, user)
             record(actor=user, action=Action.LOGIN, target=user)
             return redirect(next_url or settings.LOGIN_REDIRECT_URL)
-        record(actor=None, action=Action.LOGIN_FAILED, label=request.POST.get("username", "")[:150])
+        # The account tried, when there is one; what was typed otherwise stays out of the log: a password typed into
+        # the username box is a secret (never log secrets).
+        typed = request.POST.get("username", "").strip()
+        tried = User.objects.filter(username=typed).first() if typed else None
+        record(actor=None, action=Action.LOGIN_FAILED, target=tried, label="" if tried else "(tài khoản không có)")
     return render(
         request,
         "accounts/login.html",
