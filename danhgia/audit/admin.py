@@ -9,13 +9,15 @@ from django.http import HttpRequest
 
 from danhgia.audit.models import Action, AuditEvent
 from danhgia.audit.services import _jsonable, record
-from danhgia.lib.forms import day_validator
+from danhgia.lib.forms import SafeJSONField, day_validator
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
     """Django admin for data managers: every save and delete writes an audit event, like the services."""
 
     def formfield_for_dbfield(self, db_field: models.Field, request: HttpRequest, **kwargs: Any) -> Any:
+        if isinstance(db_field, models.JSONField):
+            kwargs.setdefault("form_class", SafeJSONField)  # a 5,000-digit number is invalid JSON, not a 500
         # The admin's dates are bounded as the application's forms are (lib/forms.py): a date of 9999 breaks
         # the date arithmetic of every page that reads it.
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -87,6 +87,23 @@ class IdField(forms.IntegerField):
         super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
 
+class SafeJSONField(forms.JSONField):
+    """Django's JSON form field, with a text Python refuses to read as JSON (an integer of more than 4,300 digits
+    raises a plain ValueError, which Django's field lets through) refused like any invalid JSON."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value}) from None
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        try:
+            return super().bound_data(data, initial)
+        except ValueError:
+            return forms.fields.InvalidJSONInput(data)
+
+
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form, next to the field it names.
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from danhgia.audit.admin import AuditedModelAdmin
+from danhgia.lib.forms import SafeJSONField
 from danhgia.people.models import Membership, PartyMember, Person, Post, QuotaGroup
 from danhgia.people.quota import check_rate
 from danhgia.reviews import regroup
@@ -50,6 +51,7 @@ class QuotaGroupAdminForm(forms.ModelForm):
     class Meta:
         model = QuotaGroup
         fields = ["period", "unit", "name", "subject_kind", "rule", "rate", "rate_reason", "rate_decided_by"]
+        field_classes = {"rule": SafeJSONField}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -124,3 +124,13 @@ def test_a_nul_in_a_meeting_comment_is_refused(opened, client):
     response = client.post(reverse("reviews-meeting", args=[opened.period.pk, opened.cells[0].pk]), data)
     assert response.status_code == 400
     assert not Meeting.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_number_python_will_not_read_is_invalid_json_not_a_server_error():
+    """Found by the property test: a 5,000-digit integer in a JSON field raised ValueError out of Django's field."""
+    from danhgia.people.admin import QuotaGroupAdminForm
+
+    form = QuotaGroupAdminForm(data={"rule": "9" * 5000})
+    assert not form.is_valid() and "rule" in form.errors
+    assert form.as_p()  # renders again, with what was typed
