@@ -281,3 +281,9 @@ def test_a_password_typed_as_the_username_stays_out_of_the_log(world, client):
     assert not AuditEvent.objects.filter(old__icontains="MatKhau").exists()
     assert not AuditEvent.objects.filter(new__icontains="MatKhau").exists()
     assert failed.last().target_id == str(world.users["officer"].pk)
+
+
+def test_a_username_longer_than_any_account_is_refused_by_the_form(world, client):
+    """Found by the property test on PostgreSQL: 1,000 characters reached the lock-out's table (255) and failed."""
+    response = client.post(reverse("accounts-login"), {"username": "9" * 1000, "password": " "})
+    assert response.status_code == 200

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,6 +32,9 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = _("Tên đăng nhập")
         self.fields["password"].label = _("Mật khẩu")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        # Django sets the field's max_length after building it, so nothing checks it: a 1,000-character name went on
+        # to the lock-out's table (django-axes, 255 characters), a server error on PostgreSQL.
+        self.fields["username"].validators.append(MaxLengthValidator(User._meta.get_field("username").max_length))
 
 
 def demo_accounts() -> list[dict[str, Any]]:
