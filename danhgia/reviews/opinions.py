@@ -275,6 +275,30 @@ def respondents_add(
     existing = set(group.respondents.filter(user__isnull=False).values_list("user_id", flat=True))
     issued: list[Issued] = []
     adder = actor if actor is not None and actor.pk else None
+    if group.is_anonymous and users:
+        # One anonymous sheet per person and subject: two anonymous groups on the same subject whose respondents
+        # differ by one would give that one's answers away as the difference of their totals.
+        elsewhere = dict(
+            Respondent.objects.filter(
+                user__in=[u.pk for u in users if u.pk not in existing],
+                group__anonymity=Anonymity.ANONYMOUS,
+                group__reviews__in=group.reviews.all(),
+                revoked=False,
+            )
+            .exclude(group=group)
+            .values_list("user_id", "group__name")
+        )
+        if elsewhere:
+            names = ", ".join(
+                f"{u.person.full_name if u.person is not None else u.get_username()} (nhóm «{elsewhere[u.pk]}»)"
+                for u in users
+                if u.pk in elsewhere
+            )
+            raise ValidationError(
+                {"respondents": f"Đã cho ý kiến ẩn danh về cùng người, tập thể trong nhóm khác: {names}. Mỗi người "
+                 "chỉ cho ý kiến ẩn danh về một đối tượng trong một nhóm, để tổng của hai nhóm không làm lộ ý kiến "
+                 "từng người."}
+            )  # fmt: skip
     for user in users:
         if user.pk in existing:
             continue

@@ -213,3 +213,25 @@ def test_a_reissued_link_is_the_reissuers_and_needs_a_new_vouch(opened):
         answer(link, subject, "HTXS", "xuat_sac")
     [summary] = opinions.summaries(subject)
     assert not summary.shown and summary.status == "Chưa đủ số ý kiến"
+
+
+def test_two_anonymous_groups_on_one_subject_share_no_respondent(opened):
+    """A difference attack across groups: A asks three members, B the same three and a fourth; B − A would be the
+    fourth's answers. One anonymous sheet per person and subject."""
+    world = opened
+    reviews = cell_reviews(world, world.cells[0])
+    subject = reviews[3]
+    users = members_of(world, reviews, subject)[:4]
+    first = anonymous_group(world, [subject])
+    opinions.respondents_add(group=first, users=users[:3], actor=None)
+    second = anonymous_group(world, [subject])
+    with pytest.raises(ValidationError, match="nhóm khác"):
+        opinions.respondents_add(group=second, users=users, actor=None)
+    assert not second.respondents.exists()
+    opinions.respondents_add(group=second, users=users[3:], actor=None)  # someone who answers nowhere else: fine
+    # A named group on the same subject is not concerned (its answers carry their authors anyway).
+    named = opinions.group_create(
+        period=world.period, unit=world.cells[0], kind="collective", name="Chi ủy (ghi tên)", reviews=[subject],
+        deadline=first.deadline, actor=None,
+    )  # fmt: skip
+    opinions.respondents_add(group=named, users=users, actor=None)
