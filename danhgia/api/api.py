@@ -113,9 +113,7 @@ def _error(request: HttpRequest, status: int, detail: str, **extra: Any) -> Http
 
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request: HttpRequest, exc: Exception) -> HttpResponse:
-    response = _error(
-        request, 401, _("Thiếu mã truy cập, hoặc mã không đúng, đã hết hạn hay đã bị thu hồi.")
-    )
+    response = _error(request, 401, _("Thiếu mã truy cập, hoặc mã không đúng, đã hết hạn hay đã bị thu hồi."))
     response["WWW-Authenticate"] = 'Bearer realm="danhgia"'
     return response
 
@@ -248,7 +246,13 @@ AnId = Annotated[int, Digits]
 LIMIT = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Số dòng mỗi trang, tối đa {MAX_LIMIT}")
 AFTER_ID = Query(0, ge=0, le=MAX_ID, description="Chỉ các dòng có mã lớn hơn (trang sau, đồng bộ tăng dần)")
 UNIT = Query(None, ge=1, le=MAX_ID, description="Chỉ trong cây con của đơn vị này")
-ERRORS: dict[int, Any] = {304: None, 400: schemas.BadRequest, 401: schemas.Error, 404: schemas.Error, 429: schemas.Error}
+ERRORS: dict[int, Any] = {
+    304: None,
+    400: schemas.BadRequest,
+    401: schemas.Error,
+    404: schemas.Error,
+    429: schemas.Error,
+}
 
 
 def _within(user: User, unit_id: int | None) -> Unit | None:

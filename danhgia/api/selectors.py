@@ -14,7 +14,7 @@ from danhgia.accounts.access import ancestor_paths, persons_visible_q
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
 from danhgia.orgs.models import Unit, subtree_q
-from danhgia.people.models import Membership
+from danhgia.people.models import Membership, Person
 from danhgia.periods.models import Period
 from danhgia.reviews.models import Review
 from danhgia.reviews.selectors import visible_reviews
@@ -66,8 +66,6 @@ def api_reviews(user: User, period: Period, *, within: Unit | None) -> QuerySet[
 def nameable_person_ids(user: User, person_ids: set[int]) -> set[int]:
     """Those of `person_ids` whose names the user may read (docs/permissions.md, «Ai thấy tên ai»): a decider sees
     the reviews of a whole group, but names only the persons of their own scope."""
-    from danhgia.people.models import Person
-
     if not person_ids:
         return set()
     return set(Person.objects.filter(pk__in=person_ids).filter(persons_visible_q(user)).values_list("pk", flat=True))

@@ -19,7 +19,7 @@ from danhgia.audit.services import record
 if TYPE_CHECKING:
     from danhgia.accounts.models import User
 
-TOKEN_START = "dg_"  # marks a DanhGia token, so that secret scanners and people recognise one
+TOKEN_START = "dg_"  # noqa: S105 (not a secret: marks a DanhGia token, so that secret scanners and people recognise one)
 PREFIX_LENGTH = 11  # "dg_" and 8 characters of the secret: enough to tell a user's tokens apart
 MAX_DAYS = 365  # a token lives at most a year (issue 10): a forgotten token stops working by itself
 MAX_ACTIVE = 20  # usable tokens per account: one per system that reads, not one per call

@@ -26,7 +26,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            token, secret = services.token_create(
+            _token, secret = services.token_create(
                 user=user, name=form.cleaned_data["name"], expires_on=form.cleaned_data["expires_on"], actor=user
             )
         except ValidationError as error:

@@ -3,6 +3,8 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 
+from tests.reviews.conftest import proposed  # noqa: F401  (the review workflow's commune, cells decided)
+
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_counts():
@@ -18,7 +20,8 @@ def token_of():
     from danhgia.api.services import token_create
 
     def make(user, days=30):
-        _, raw = token_create(user=user, name="Kho dữ liệu", expires_on=dt.date.today() + dt.timedelta(days=days), actor=user)
+        expires = dt.date.today() + dt.timedelta(days=days)
+        _, raw = token_create(user=user, name="Kho dữ liệu", expires_on=expires, actor=user)
         return raw
 
     return make

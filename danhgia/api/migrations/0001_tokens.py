@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,22 +14,30 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='Tên gợi nhớ')),
-                ('prefix', models.CharField(max_length=12, verbose_name='Phần đầu của mã')),
-                ('digest', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='Tạo lúc')),
-                ('expires_on', models.DateField(verbose_name='Hết hạn sau ngày')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='Dùng lần cuối')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='Thu hồi lúc')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='Tài khoản')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="Tên gợi nhớ")),
+                ("prefix", models.CharField(max_length=12, verbose_name="Phần đầu của mã")),
+                ("digest", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="Tạo lúc")),
+                ("expires_on", models.DateField(verbose_name="Hết hạn sau ngày")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="Dùng lần cuối")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="Thu hồi lúc")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Tài khoản",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Mã truy cập API',
-                'verbose_name_plural': 'Mã truy cập API',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "Mã truy cập API",
+                "verbose_name_plural": "Mã truy cập API",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]
