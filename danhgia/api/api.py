@@ -30,6 +30,8 @@ from ninja.security import HttpBearer
 from pydantic import BeforeValidator
 
 from danhgia.accounts.access import access_period, access_unit
+from danhgia.accounts.permissions import Perm
+from danhgia.accounts.scope import scope_for
 from danhgia.api import schemas, selectors
 from danhgia.api.models import ApiToken
 from danhgia.api.services import token_authenticate
@@ -314,7 +316,9 @@ def members(
     stays = selectors.api_members(user, within=within).filter(member__person_id__gt=after_id)
     rows = list(stays[: limit + 1])
     shown, next_url = page(request, rows, limit, key=lambda m: m.member.person_id)
-    audit_read(request, len(shown), within)
+    # The event is read by whoever oversees the owner's scope (the audit page filters by scope_path).
+    roots = scope_for(user, Perm.PEOPLE_VIEW).roots
+    audit_read(request, len(shown), within, scope_path=roots[0] if len(roots) == 1 else "")
     return {"items": [_member(m) for m in shown], "next": next_url}
 
 

@@ -67,6 +67,8 @@ def test_reading_members_is_audited_without_personal_data(world, token_of, call)
     assert event.new == {"endpoint": "/api/v1/members/", "count": 3, "unit": world.cell_a1.pk}
     assert event.actor_id == world.users["secretary_a1"].pk and event.scope_path == world.cell_a1.path
     assert "Nguyễn" not in str(event.new) + event.target_label
+    call(raw, "/api/v1/members/")
+    assert AuditEvent.objects.filter(action=Action.API_READ).latest("id").scope_path == world.cell_a1.path
 
 
 def test_periods_are_those_that_cover_the_scope(world, token_of, call):
