@@ -19,13 +19,15 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Path, Query
 from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from pydantic import BeforeValidator
 
@@ -93,6 +95,11 @@ def _count_call(token: ApiToken) -> None:
         raise RateLimited(retry_after=max(1, math.ceil((window + 1) * 60 - now)))
 
 
+class Utf8JSONRenderer(JSONRenderer):
+    # Vietnamese names as written, not as \u escapes: half the bytes, and readable in curl.
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="DanhGia API",
     version="1",
@@ -106,6 +113,7 @@ api = NinjaAPI(
     # The schema and its page describe the API, not data, but like every page they need a logged-in user.
     docs_decorator=login_required,
     auth=TokenAuth(),
+    renderer=Utf8JSONRenderer(),
 )
 
 
@@ -261,7 +269,7 @@ def _within(user: User, unit_id: int | None) -> Unit | None:
     return access_unit(user, unit_id) if unit_id is not None else None
 
 
-@api.get("/units/", response={200: schemas.UnitPage, **ERRORS}, tags=["Tổ chức"])
+@api.get("/units/", summary="Danh sách tổ chức, đơn vị", response={200: schemas.UnitPage, **ERRORS}, tags=["Tổ chức"])
 @decorate_view(with_etag)
 def units(
     request: HttpRequest,
@@ -277,7 +285,9 @@ def units(
     return {"items": [_unit(u) for u in shown], "next": next_url}
 
 
-@api.get("/units/{unit_id}/", response={200: schemas.UnitOut, **ERRORS}, tags=["Tổ chức"])
+@api.get(
+    "/units/{unit_id}/", summary="Một tổ chức, đơn vị", response={200: schemas.UnitOut, **ERRORS}, tags=["Tổ chức"]
+)
 @decorate_view(with_etag)
 def unit_detail(request: HttpRequest, unit_id: Annotated[int, Digits] = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
     """Một tổ chức, đơn vị; ngoài phạm vi thì 404."""
@@ -300,7 +310,7 @@ def _unit(unit: Unit) -> dict[str, Any]:
     }
 
 
-@api.get("/members/", response={200: schemas.MemberPage, **ERRORS}, tags=["Đảng viên"])
+@api.get("/members/", summary="Danh sách đảng viên", response={200: schemas.MemberPage, **ERRORS}, tags=["Đảng viên"])
 @decorate_view(with_etag)
 def members(
     request: HttpRequest,
@@ -342,7 +352,9 @@ def _member(stay: Any) -> dict[str, Any]:
     }
 
 
-@api.get("/periods/", response={200: schemas.PeriodPage, **ERRORS}, tags=["Kỳ đánh giá"])
+@api.get(
+    "/periods/", summary="Danh sách kỳ đánh giá", response={200: schemas.PeriodPage, **ERRORS}, tags=["Kỳ đánh giá"]
+)
 @decorate_view(with_etag)
 def periods(request: HttpRequest, limit: Limit = LIMIT, after_id: AnId = AFTER_ID) -> dict[str, Any]:
     """Kỳ đánh giá áp dụng cho phạm vi của người tạo mã, theo mã tăng dần."""
@@ -367,7 +379,12 @@ def periods(request: HttpRequest, limit: Limit = LIMIT, after_id: AnId = AFTER_I
     return {"items": items, "next": next_url}
 
 
-@api.get("/periods/{period_id}/reviews/", response={200: schemas.ReviewPage, **ERRORS}, tags=["Kỳ đánh giá"])
+@api.get(
+    "/periods/{period_id}/reviews/",
+    summary="Kết quả kiểm điểm của một kỳ",
+    response={200: schemas.ReviewPage, **ERRORS},
+    tags=["Kỳ đánh giá"],
+)
 @decorate_view(with_etag)
 def reviews(
     request: HttpRequest,
@@ -417,6 +434,21 @@ def _subject_name(review: Any) -> str:
     return review.unit.name
 
 
-def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
-    """Any other address under /api/v1/: a JSON 404, not the HTML page."""
-    return JsonResponse({"detail": _("Không có địa chỉ này trong API.")}, status=404)
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other address under /api/: a JSON 404, not the HTML page; an endpoint's address without its final slash
+    is redirected to it, as Django's APPEND_SLASH does for the pages (this catch-all would otherwise shadow it)."""
+    if not request.path.endswith("/"):
+        match = resolve_or_none(request.path + "/")
+        if match is not None and match.func is not not_found:
+            target = request.path + "/" + (f"?{request.GET.urlencode()}" if request.GET else "")
+            return HttpResponsePermanentRedirect(target)
+    return JsonResponse(
+        {"detail": _("Không có địa chỉ này trong API.")}, status=404, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def resolve_or_none(path: str) -> ResolverMatch | None:
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None

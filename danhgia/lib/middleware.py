@@ -36,7 +36,9 @@ class RefuseControlCharactersMiddleware:
                         name = CONTROL.sub("?", key[:40])
                         message = _("Tham số «%(name)s» chứa ký tự điều khiển.") % {"name": name}
                         return JsonResponse(
-                            {"detail": message, "errors": [{"parameter": name, "message": message}]}, status=400
+                            {"detail": message, "errors": [{"parameter": name, "message": message}]},
+                            status=400,
+                            json_dumps_params={"ensure_ascii": False},
                         )
                     return bad_request(request, ValueError(f"control character in «{key[:40]}»"))
         return self.get_response(request)

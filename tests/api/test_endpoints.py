@@ -109,6 +109,16 @@ def test_no_opinion_is_reachable(proposed, token_of, call):
     assert reviews and not any("opinion" in key for row in reviews for key in row)
 
 
+def test_json_is_utf8_and_a_missing_final_slash_is_redirected(world, token_of, call):
+    raw = token_of(world.users["secretary_a1"])
+    response = call(raw, "/api/v1/units/")
+    assert "Chi bộ Xóm Đồng".encode() in response.content
+    assert response["Content-Type"].startswith("application/json")
+    moved = call(raw, "/api/v1/units?limit=5")
+    assert moved.status_code == 301 and moved["Location"] == "/api/v1/units/?limit=5"
+    assert call(raw, "/api/v1/nothing").status_code == 404
+
+
 def test_a_period_outside_the_scope_is_not_found(world, token_of, call):
     from danhgia.orgs.models import Locality, UnitKind
     from danhgia.orgs.services import unit_create
