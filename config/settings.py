@@ -116,7 +116,10 @@ INSTALLED_APPS = [
     "danhgia.reviews",
     "danhgia.documents",
     "danhgia.imports",
+    "danhgia.api",
     "danhgia.demo",
+    # django-ninja's Swagger UI files, served from /static/ like ours (no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -338,6 +341,9 @@ DANHGIA_REMIND_DAYS = envint("DANHGIA_REMIND_DAYS", 3)
 # DANHGIA_PERIOD_YEARS_AHEAD after it; a year outside is refused as a typing mistake (periods/services.py).
 DANHGIA_PERIOD_YEARS_BACK = envint("DANHGIA_PERIOD_YEARS_BACK", 10)
 DANHGIA_PERIOD_YEARS_AHEAD = envint("DANHGIA_PERIOD_YEARS_AHEAD", 1)
+
+# Calls a minute one API token may make (docs/api.md); counted in the cache, so per process without Redis.
+DANHGIA_API_RATE_PER_MINUTE = envint("DANHGIA_API_RATE_PER_MINUTE", 600)
 # The highest HTXS rate a quota group may be given, when above the regulation's (QĐ 366: 25 % decided by the
 # competent authority; QĐ 132, QĐ 124: 20 %): empty for the regulation's own; it only raises, never above 1.
 DANHGIA_QUOTA_MAX_RATE = envrate("DANHGIA_QUOTA_MAX_RATE")

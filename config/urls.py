@@ -1,5 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from danhgia.api.api import api, not_found
 
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
@@ -12,6 +14,10 @@ urlpatterns = [
     path("nhap-du-lieu/", include("danhgia.imports.urls")),
     path("", include("danhgia.reviews.urls")),
     path("", include("danhgia.documents.urls")),
+    path("tai-khoan/", include("danhgia.api.urls")),
+    path("api/v1/", api.urls),
+    # Every other address under the API answers in JSON too.
+    re_path(r"^api/(?P<rest>.*)$", not_found),
     # Django's set_language view: the Tiếng Việt / English switch in the top bar posts here.
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -8,8 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 # Pages reachable without logging in (/i18n/: the language switch, shown on the login page too; /y-kien/lien-ket/:
-# opinions given through a single-use link by respondents without an account, the token being their credential).
-PUBLIC_PREFIXES = ("/dang-nhap/", "/static/", "/favicon.ico", "/i18n/", "/y-kien/lien-ket/")
+# opinions given through a single-use link by respondents without an account, the token being their credential;
+# /api/: the JSON API authenticates each call by its bearer token and answers 401 in JSON, never a login redirect —
+# its schema and documentation pages require the login themselves).
+PUBLIC_PREFIXES = ("/dang-nhap/", "/static/", "/favicon.ico", "/i18n/", "/y-kien/lien-ket/", "/api/")
 
 
 class LoginRequiredMiddleware:

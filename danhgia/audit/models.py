@@ -92,6 +92,10 @@ class Action(models.IntegerChoices):
     ACCESS_DENIED = 910, "Bị từ chối truy cập"
     ROLE_GRANTED = 920, "Cấp vai trò"
     ROLE_REVOKED = 921, "Thu hồi vai trò"
+    API_TOKEN_CREATED = 940, "Tạo mã truy cập API"
+    API_TOKEN_REVOKED = 941, "Thu hồi mã truy cập API"
+    # What an API call read of personal data: the endpoint and how many rows, never the rows themselves.
+    API_READ = 945, "Đọc dữ liệu qua API"
     ADMIN_CHANGE = 950, "Thay đổi qua trang quản trị"
     ADMIN_DELETE = 951, "Xóa qua trang quản trị"
     ADMIN_PASSWORD_SET = 960, "Đặt mật khẩu qua trang quản trị"

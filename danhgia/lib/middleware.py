@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 from danhgia.lib.error_views import bad_request
 
@@ -31,5 +32,13 @@ class RefuseControlCharactersMiddleware:
         for values in sent:
             for key, items in values.lists():
                 if CONTROL.search(key) or any(CONTROL.search(item) for item in items):
+                    if request.path.startswith("/api/"):  # the JSON API answers every error in JSON
+                        name = CONTROL.sub("?", key[:40])
+                        message = _("Tham số «%(name)s» chứa ký tự điều khiển.") % {"name": name}
+                        return JsonResponse(
+                            {"detail": message, "errors": [{"parameter": name, "message": message}]},
+                            status=400,
+                            json_dumps_params={"ensure_ascii": False},
+                        )
                     return bad_request(request, ValueError(f"control character in «{key[:40]}»"))
         return self.get_response(request)

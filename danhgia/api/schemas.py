@@ -1,0 +1,99 @@
+"""The typed shapes of the API's answers: the OpenAPI schema is generated from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import Field
+
+
+class Error(Schema):
+    detail: str = Field(description="Lý do, bằng tiếng Việt")
+
+
+class ParameterError(Schema):
+    parameter: str = Field(description="Tên tham số bị từ chối")
+    message: str
+
+
+class BadRequest(Schema):
+    detail: str
+    errors: list[ParameterError]
+
+
+class UnitOut(Schema):
+    id: int
+    code: str = Field(description="Mã đơn vị (rỗng khi chưa có)")
+    name: str
+    kind: str = Field(description="Loại tổ chức, đơn vị (orgs.UnitKind)")
+    locality: str
+    is_grassroots: bool
+    parent_id: int | None
+    collective_name: str
+    founded_on: dt.date | None
+    dissolved_on: dt.date | None
+
+
+class UnitPage(Schema):
+    items: list[UnitOut]
+    next: str | None = Field(description="Địa chỉ trang sau; null ở trang cuối")
+
+
+class MemberOut(Schema):
+    person_id: int
+    full_name: str
+    family_name: str
+    middle_name: str
+    given_name: str
+    birth_date: dt.date | None
+    gender: str = Field(description="nam, nu")
+    card_number: str | None
+    admitted_on: dt.date
+    official_on: dt.date | None = Field(description="null khi còn là đảng viên dự bị")
+    status: str = Field(description="active, exempt, suspended, transferred, left")
+    cell_id: int = Field(description="Chi bộ đang sinh hoạt")
+    in_cell_since: dt.date
+
+
+class MemberPage(Schema):
+    items: list[MemberOut]
+    next: str | None
+
+
+class PeriodOut(Schema):
+    id: int
+    name: str
+    kind: str
+    year: int
+    quarter: int | None
+    regime: str
+    starts_on: dt.date
+    ends_on: dt.date
+    unit_id: int
+    status: str
+
+
+class PeriodPage(Schema):
+    items: list[PeriodOut]
+    next: str | None
+
+
+class ReviewOut(Schema):
+    id: int
+    kind: str
+    person_id: int | None = Field(description="Cá nhân được kiểm điểm; null cho tổ chức và cho người ngoài phạm vi")
+    unit_id: int | None = Field(description="Tổ chức, tập thể được kiểm điểm")
+    subject_name: str
+    context_id: int = Field(description="Nơi kiểm điểm (chi bộ, cơ quan)")
+    authority_id: int = Field(description="Cấp có thẩm quyền quyết định")
+    state: str
+    proposed_level: str
+    decided_level: str = Field(description="Mức xếp loại đã quyết định; rỗng khi chưa có")
+    decision_number: str
+    decision_signed_on: dt.date | None
+
+
+class ReviewPage(Schema):
+    items: list[ReviewOut]
+    next: str | None
