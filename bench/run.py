@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 # Another name (DANHGIA_BENCH_DB) lets two benchmarks run at once on one server without dropping each other's.
 DATABASE = os.environ.get("DANHGIA_BENCH_DB", "danhgia_bench")
-BENCHMARKS = ["foundation", "classify", "reviews", "reports", "documents", "imports"]
+BENCHMARKS = ["foundation", "classify", "reviews", "reports", "documents", "imports", "api"]
 
 
 def machine() -> str:
@@ -112,6 +112,12 @@ def main() -> int:
             from bench import imports
 
             if not imports.run(OUT)["ok"]:
+                failed.append(name)
+        elif name == "api":
+            fresh_database()
+            from bench import api
+
+            if not api.run(OUT)["ok"]:
                 failed.append(name)
     print("\nKết quả ghi ở bench/out/.")
     if failed:
