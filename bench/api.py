@@ -32,6 +32,7 @@ def run(out_dir: Path) -> dict[str, Any]:
     from danhgia.accounts.models import User
     from danhgia.api.services import token_create
     from danhgia.demo.generator import seed
+    from danhgia.lib.dates import today
     from danhgia.people.models import PartyMember
 
     scale = float(os.environ.get("BENCH_SCALE", "0.15"))
@@ -40,7 +41,8 @@ def run(out_dir: Path) -> dict[str, Any]:
     members = PartyMember.objects.count()
     print(f"  Tỉnh trình diễn tỷ lệ {scale:g}: {members:,} đảng viên ({time.perf_counter() - started:.0f} s)")
     officer = User.objects.get(username="bantochuc")
-    _token, raw = token_create(user=officer, name="Đo tốc độ", expires_on=dt.date.today() + dt.timedelta(days=7), actor=officer)
+    week = today() + dt.timedelta(days=7)
+    _token, raw = token_create(user=officer, name="Đo tốc độ", expires_on=week, actor=officer)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
     def page(after: int | None = None) -> dict[str, Any]:
