@@ -208,7 +208,12 @@ def with_etag(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         response["ETag"] = etag
         conditional = get_conditional_response(request, etag=etag, response=response)
-        return conditional if conditional is not None else response
+        if conditional is not None and conditional is not response:
+            return conditional  # 304: nothing sent that the client did not hold, so no read to audit
+        pending = getattr(request, "_danhgia_api_read", None)
+        if pending is not None:
+            record(**pending)
+        return response
 
     return wrapper
 
@@ -237,18 +242,19 @@ def page(request: HttpRequest, rows: list[Any], limit: int, key: Callable[[Any],
 
 
 def audit_read(request: HttpRequest, count: int, within: Unit | None, scope_path: str = "") -> None:
-    """An API read of personal data: which address and how many rows, never what they hold (Decree 13/2023)."""
+    """An API read of personal data: which address and how many rows, never what they hold (Decree 13/2023).
+    Recorded by `with_etag` once the answer is sent whole (a 304 sends nothing the client did not hold)."""
     token = request.auth  # type: ignore[attr-defined]
     new: dict[str, Any] = {"endpoint": request.path, "count": count}
     if within is not None:
         new["unit"] = within.pk
-    record(
-        actor=token.user,
-        action=Action.API_READ,
-        target=token,
-        scope_path=within.path if within is not None else scope_path,
-        new=new,
-    )
+    request._danhgia_api_read = {  # type: ignore[attr-defined]
+        "actor": token.user,
+        "action": Action.API_READ,
+        "target": token,
+        "scope_path": within.path if within is not None else scope_path,
+        "new": new,
+    }
 
 
 Limit = Annotated[int, Digits]

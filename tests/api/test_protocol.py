@@ -145,3 +145,18 @@ def test_the_docs_page_loads_from_this_server_only(world, client_for):
     assert not re.search(r"https?://(?!testserver)", html.split('id="swagger-settings"')[0])
     settings_json = json.loads(html.split('id="swagger-settings">')[1].split("</script>")[0])
     assert settings_json["url"] == "/api/v1/openapi.json"
+
+
+def test_a_not_modified_answer_is_not_audited_as_a_read(world, token_of, call):
+    from danhgia.audit.models import Action, AuditEvent
+
+    raw = token_of(world.users["officer"])
+    first = call(raw, "/api/v1/members/")
+    assert first.status_code == 200
+    reads = AuditEvent.objects.filter(action=Action.API_READ).count()
+    assert reads == 1
+    again = call(raw, "/api/v1/members/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert AuditEvent.objects.filter(action=Action.API_READ).count() == reads
+    assert call(raw, "/api/v1/members/").status_code == 200
+    assert AuditEvent.objects.filter(action=Action.API_READ).count() == reads + 1

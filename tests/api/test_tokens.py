@@ -109,3 +109,27 @@ def test_revoking_on_the_page_is_audited_and_only_for_the_owner(world, token_of,
 def test_the_menu_links_the_token_page(world, client_for):
     page = client_for(world.users["member_a1"]).get("/").content.decode()
     assert 'href="/tai-khoan/ma-api/"' in page
+
+
+def test_an_administrator_sees_and_revokes_a_token_in_the_admin_never_its_secret(world, token_of, call, client):
+    from danhgia.api.models import ApiToken
+    from danhgia.audit.models import Action, AuditEvent
+
+    raw = token_of(world.users["officer"])
+    token = ApiToken.objects.get(user=world.users["officer"])
+    admin = world.users["officer"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save(update_fields=["is_staff", "is_superuser"])
+    client.force_login(admin)
+    listing = client.get("/quan-tri/api/apitoken/").content.decode()
+    assert token.prefix in listing and token.digest not in listing and raw not in listing
+    detail = client.get(f"/quan-tri/api/apitoken/{token.pk}/change/").content.decode()
+    assert token.digest not in detail and raw not in detail
+    assert client.get("/quan-tri/api/apitoken/add/").status_code == 403
+    response = client.post("/quan-tri/api/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked
+    assert AuditEvent.objects.filter(action=Action.API_TOKEN_REVOKED, target_id=str(token.pk)).exists()
+    client.logout()
+    assert call(raw, "/api/v1/units/").status_code == 401
