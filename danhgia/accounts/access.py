@@ -83,6 +83,13 @@ def persons_visible_q(user: AnyUser, field: str = "pk") -> Q:
     )
 
 
+def visible_person_ids(user: AnyUser, person_ids: set[int]) -> set[int]:
+    """Those of `person_ids` whose names the user may read (persons_visible_q), in one query."""
+    if not person_ids:
+        return set()
+    return set(Person.objects.filter(pk__in=person_ids).filter(persons_visible_q(user)).values_list("pk", flat=True))
+
+
 def _person_in(scope: Scope, person: Person) -> bool:
     if scope.empty:
         return False

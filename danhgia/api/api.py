@@ -31,7 +31,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from pydantic import BeforeValidator
 
-from danhgia.accounts.access import access_period, access_unit
+from danhgia.accounts.access import access_period, access_unit, visible_person_ids
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
 from danhgia.api import schemas, selectors
@@ -39,7 +39,7 @@ from danhgia.api.models import ApiToken
 from danhgia.api.services import token_authenticate
 from danhgia.audit.models import Action
 from danhgia.audit.services import record
-from danhgia.reviews.models import ReviewKind
+from danhgia.lib.forms import MAX_ID  # the largest id a BigAutoField holds: anything above is a 400
 
 if TYPE_CHECKING:
     from danhgia.accounts.models import User
@@ -47,10 +47,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MAX_ID = 2**63 - 1  # the largest id a BigAutoField holds: anything above is a 400, never an overflow
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
-OUT_OF_SCOPE_NAME = "Đối tượng ngoài phạm vi của bạn"  # what the decision pages show instead (Review.hide_subject_name)
 
 
 def _ascii_digits(value: object) -> object:
@@ -407,10 +405,12 @@ def reviews(
     within = _within(user, unit)
     rows = list(selectors.api_reviews(user, period, within=within).filter(pk__gt=after_id)[: limit + 1])
     shown, next_url = page(request, rows, limit, key=lambda r: r.pk)
-    named = selectors.nameable_person_ids(user, {r.person_id for r in shown if r.person_id})
+    named = visible_person_ids(user, {r.person_id for r in shown if r.person_id})
     items = []
     for review in shown:
         hidden = review.person_id is not None and review.person_id not in named
+        if hidden:
+            review.hide_subject_name()  # as the decision pages do
         decision = review.decision
         items.append(
             {
@@ -418,7 +418,7 @@ def reviews(
                 "kind": review.kind,
                 "person_id": None if hidden else review.person_id,
                 "unit_id": review.unit_id,
-                "subject_name": OUT_OF_SCOPE_NAME if hidden else _subject_name(review),
+                "subject_name": review.subject_name,
                 "context_id": review.context_id,
                 "authority_id": review.authority_id,
                 "state": review.state,
@@ -430,14 +430,6 @@ def reviews(
         )
     audit_read(request, len(shown), within, scope_path=period.unit.path)
     return {"items": items, "next": next_url}
-
-
-def _subject_name(review: Any) -> str:
-    if review.person_id:
-        return review.person.full_name
-    if review.kind == ReviewKind.COLLECTIVE and review.unit.collective_name:
-        return review.unit.collective_name
-    return review.unit.name
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from danhgia.accounts.access import ancestor_paths, persons_visible_q
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
 from danhgia.orgs.models import Unit, subtree_q
-from danhgia.people.models import Membership, Person
+from danhgia.people.models import Membership
 from danhgia.periods.models import Period
+from danhgia.periods.selectors import periods_visible_to
 from danhgia.reviews.models import Review
 from danhgia.reviews.selectors import visible_reviews
 
@@ -45,13 +45,8 @@ def api_members(user: User, *, within: Unit | None) -> QuerySet[Membership]:
 
 
 def api_periods(user: User) -> QuerySet[Period]:
-    """Periods whose scope overlaps the user's `periods:view` scope (access_period's rule: a cell sees its
-    province's period)."""
-    scope = scope_for(user, Perm.PERIODS_VIEW)
-    if scope.everything:
-        return Period.objects.order_by("pk")
-    above = {path for root in scope.roots for path in ancestor_paths(root)}
-    return Period.objects.filter(scope.q("unit__path") | Q(unit__path__in=above)).order_by("pk")
+    """The periods the user sees on the pages (periods.selectors.periods_visible_to: a cell sees its province's)."""
+    return periods_visible_to(user).order_by("pk")
 
 
 def api_reviews(user: User, period: Period, *, within: Unit | None) -> QuerySet[Review]:
@@ -61,11 +56,3 @@ def api_reviews(user: User, period: Period, *, within: Unit | None) -> QuerySet[
     if within is not None:
         reviews = reviews.filter(subtree_q(within.path, "context__path"))
     return reviews.select_related("person", "unit", "decision").order_by("pk")
-
-
-def nameable_person_ids(user: User, person_ids: set[int]) -> set[int]:
-    """Those of `person_ids` whose names the user may read (docs/permissions.md, «Ai thấy tên ai»): a decider sees
-    the reviews of a whole group, but names only the persons of their own scope."""
-    if not person_ids:
-        return set()
-    return set(Person.objects.filter(pk__in=person_ids).filter(persons_visible_q(user)).values_list("pk", flat=True))

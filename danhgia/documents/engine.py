@@ -203,7 +203,11 @@ class _Budget:
             raise TemplateProblem(
                 f"vòng lặp của mẫu chạy quá {_number(MAX_LOOP_STEPS)} bước: mẫu lặp lại nội dung quá nhiều lần"
             )
-        if not self.steps % 1024 and time.monotonic() > self.deadline:
+        if not self.steps % 1024:
+            self.check_time()
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
             raise TemplateProblem(
                 f"dựng văn bản từ mẫu quá {_number(MAX_RENDER_SECONDS)} giây: mẫu lặp lại nội dung quá nhiều lần"
             )
@@ -217,10 +221,7 @@ class _Budget:
                     f"văn bản dựng từ mẫu quá lớn (hơn {_number(MAX_RENDERED_CHARS)} ký tự): mẫu lặp lại nội dung quá "
                     "nhiều lần"
                 )
-            if time.monotonic() > self.deadline:
-                raise TemplateProblem(
-                    f"dựng văn bản từ mẫu quá {_number(MAX_RENDER_SECONDS)} giây: mẫu lặp lại nội dung quá nhiều lần"
-                )
+            self.check_time()
             out.append(chunk)
         return "".join(out)
 

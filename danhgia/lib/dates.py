@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 def today() -> dt.date:
@@ -23,10 +24,16 @@ def check_days(**days: tuple[str, dt.date | None]) -> None:
 
     check_days(founded_on=("Ngày thành lập", unit.founded_on)); a service calls it before writing anything.
     """
-    errors = {
-        field: f"«{label}»: năm phải từ {FIRST_YEAR} đến {LAST_YEAR} (đã nhập {day.year})."
-        for field, (label, day) in days.items()
-        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY
-    }
+    errors = {field: problem for field, (label, day) in days.items() if (problem := day_problem(day, label))}
     if errors:
         raise ValidationError(errors)
+
+
+def day_problem(value: dt.date | None, label: object) -> str | None:
+    """The Vietnamese refusal of a date outside the years a person can mean, naming the field; None if it is fine."""
+    if value is None or EARLIEST_DAY <= value <= LATEST_DAY:
+        return None
+    return str(
+        _("«%(field)s»: năm phải từ %(first)s đến %(last)s (đã nhập %(year)s).")
+        % {"field": label, "first": FIRST_YEAR, "last": LAST_YEAR, "year": value.year}
+    )

@@ -8,22 +8,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from danhgia.lib.dates import EARLIEST_DAY, FIRST_YEAR, LAST_YEAR, LATEST_DAY
+from danhgia.lib.dates import day_problem
 
 # A count of people (summoned to a meeting, present, votes): the largest party organization meets with fewer.
 MAX_COUNT = 100_000
 # An id typed nowhere but sent back by a radio button: beyond a 64-bit integer no database can look it up.
 MAX_ID = 2**63 - 1
-
-
-def day_problem(value: dt.date | None, label: object) -> str | None:
-    """The Vietnamese refusal of a date outside the years a person can mean, naming the field; None if it is fine."""
-    if value is None or EARLIEST_DAY <= value <= LATEST_DAY:
-        return None
-    return str(
-        _("«%(field)s»: năm phải từ %(first)s đến %(last)s (đã nhập %(year)s).")
-        % {"field": label, "first": FIRST_YEAR, "last": LAST_YEAR, "year": value.year}
-    )
 
 
 def day_validator(label: object) -> Callable[[dt.date | None], None]:
@@ -42,9 +32,7 @@ class BoundedDateField(forms.DateField):
 
     def validate(self, value: Any) -> None:
         super().validate(value)
-        problem = day_problem(value, self.label or "")
-        if problem:
-            raise ValidationError(problem, code="out_of_range")
+        day_validator(self.label or "")(value)
 
 
 class CountField(forms.IntegerField):

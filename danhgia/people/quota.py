@@ -466,11 +466,7 @@ def quota_group_delete(*, group: QuotaGroup, actor: User | None) -> None:
             {"group": f"Nhóm «{group.name}» đã có quyết định xếp loại: không xóa được, vì các quyết định đã tính "
              "theo tỷ lệ của nhóm này."}
         )  # fmt: skip
-    if regroup.group_in_decision(group):
-        raise ValidationError(
-            {"group": f"Nhóm «{group.name}» có đối tượng đang chờ quyết định xếp loại: không xóa được, vì tỷ lệ "
-             "HTXS của các quyết định đó được tính trong nhóm này."}
-        )  # fmt: skip
+    _refuse_if_deciding(group)
     regroup.apply(moves=regroup.group_reviews(group), target=None, actor=actor)
     old = {
         "name": group.name,

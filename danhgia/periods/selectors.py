@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from danhgia.accounts.access import persons_visible_q
+from danhgia.accounts.access import ancestor_paths, persons_visible_q
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
 from danhgia.lib import dates
@@ -23,10 +23,16 @@ if TYPE_CHECKING:
     from danhgia.accounts.models import User
 
 
-def visible_periods(viewer: User | AnonymousUser) -> list[Period]:
-    """Periods whose scope overlaps the viewer's (a cell secretary sees the province's period)."""
+def periods_visible_to(viewer: User | AnonymousUser) -> QuerySet[Period]:
+    """Periods whose scope overlaps the viewer's (a cell secretary sees the province's period): in their scope, or
+    covering a unit of it (Scope.overlaps, as one query)."""
     scope = scope_for(viewer, Perm.PERIODS_VIEW)
-    return [p for p in Period.objects.select_related("unit") if scope.overlaps(p.unit.path)]
+    above = {path for root in scope.roots for path in ancestor_paths(root)}
+    return Period.objects.filter(scope.q("unit__path") | Q(unit__path__in=above))
+
+
+def visible_periods(viewer: User | AnonymousUser) -> list[Period]:
+    return list(periods_visible_to(viewer).select_related("unit"))
 
 
 def phases_with_progress(

@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from danhgia.people.models import SubjectKind
 
@@ -61,6 +62,10 @@ class ReviewState(models.TextChoices):
     # Taken out of the period by the competent authority, with its reason (long illness, work far away …): not an
     # omission, not rated, outside every quota (stuck.py; the reason is the review's Exclusion).
     EXCLUDED = "excluded", "Không xếp loại trong kỳ"
+
+
+# What a page shows instead of the name of a subject the reader may not see (docs/permissions.md, «Ai thấy tên ai»).
+OUT_OF_SCOPE_NAME = gettext_lazy("Đối tượng ngoài phạm vi của bạn")
 
 
 class Review(models.Model):
@@ -148,11 +153,11 @@ class Review(models.Model):
     # What a page shows instead of the subject's name to a reader who may not see it (`hide_subject_name`).
     _shown_name: str | None = None
 
-    def hide_subject_name(self, shown: str) -> None:
-        """Show `shown` for this instance wherever the page names its subject (the row, the engine's warnings, the
-        batch plan): a decision page ranks the whole quota group, and a decider of part of it does not read the
-        names of the rest (docs/permissions.md)."""
-        self._shown_name = shown
+    def hide_subject_name(self) -> None:
+        """Show OUT_OF_SCOPE_NAME for this instance wherever a page names its subject (the row, the engine's
+        warnings, the batch plan): a decision page ranks the whole quota group, and a decider of part of it does not
+        read the names of the rest (docs/permissions.md)."""
+        self._shown_name = str(OUT_OF_SCOPE_NAME)
 
     @property
     def subject_name(self) -> str:

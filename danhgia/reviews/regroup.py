@@ -81,12 +81,6 @@ def plan(*, period: Period, subject_kind: str, subjects: list[int], target: Quot
                 f"{review.subject_name} đã có quyết định xếp loại (mức {review.level}): không chuyển nhóm được, "
                 "vì quyết định đã tính theo tỷ lệ của nhóm cũ."
             )
-        elif target is None and review.state in DECIDABLE:
-            # Out of every group it would be decided without a quota: the way a decider could lift the 20 % cap.
-            refused[subject] = (
-                f"{review.subject_name} đang chờ quyết định xếp loại: không đưa ra khỏi nhóm «"
-                f"{review.quota_group.name if review.quota_group else ''}» được, vì tỷ lệ HTXS được tính trong nhóm."
-            )
         elif review.quota_group_id in decided_groups:
             group = review.quota_group
             refused[subject] = (

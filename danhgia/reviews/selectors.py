@@ -8,15 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from danhgia.accounts.access import ancestor_paths, persons_visible_q
+from danhgia.accounts.access import ancestor_paths, visible_person_ids
 from danhgia.accounts.permissions import Perm
 from danhgia.accounts.scope import scope_for
 from danhgia.audit.models import Action, AuditEvent
 from danhgia.lib import dates
 from danhgia.orgs.models import Unit, UnitKind, subtree_q
-from danhgia.people.models import Membership, MemberStatus, Person
+from danhgia.people.models import Membership, MemberStatus
 from danhgia.periods.models import Period
 from danhgia.reviews.models import (
+    OUT_OF_SCOPE_NAME,
     Complaint,
     CriteriaTable,
     DecisionKind,
@@ -336,7 +337,7 @@ def group_changes(
     else:
         names = {str(r.pk): r.subject_name for r in reviews}
         left = Q(action=Action.REVIEW_REGROUPED, target_type=Review._meta.label_lower, target_id__in=list(names))
-        left &= Q(new__group__isnull=True) | Q(new__group=None)
+        left &= Q(new__group=None)  # out of every group
         # The groups deleted above these subjects (in the units they are reviewed in, or above them).
         places = {path for r in reviews for path in ancestor_paths(r.context.path)}
         deleted = Q(action=Action.QUOTA_GROUP_DELETED, old__period=period.pk, scope_path__in=places)
@@ -350,13 +351,13 @@ def group_changes(
         if e.action in (Action.QUOTA_GROUP_ENTRY_ADDED, Action.QUOTA_GROUP_ENTRY_REMOVED)
         and isinstance(person := (e.new or e.old or {}).get("person"), int)
     }
-    visible = set(Person.objects.filter(persons_visible_q(viewer), pk__in=entries).values_list("pk", flat=True))
+    visible = visible_person_ids(viewer, entries)
     changes = []
     for event in shown:
         if event.action == Action.REVIEW_REGROUPED:
             text = f"{names.get(event.target_id, event.target_label)} ra khỏi nhóm «{(event.old or {}).get('group')}»"
         elif (person := (event.new or event.old or {}).get("person")) in entries and person not in visible:
-            text = "Đối tượng ngoài phạm vi của bạn"
+            text = str(OUT_OF_SCOPE_NAME)
         else:
             text = _change_text(event)
         changes.append(GroupChange(event.time, event.actor_name, event.action_label, text))

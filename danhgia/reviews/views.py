@@ -673,7 +673,7 @@ def decision_page(request: HttpRequest, period_id: int, group_id: int) -> HttpRe
     unnamed = {r.pk for r in reviews if not review_rights(request.user, r).can_view}
     for review in reviews:
         if review.pk in unnamed:
-            review.hide_subject_name(_("Đối tượng ngoài phạm vi của bạn"))
+            review.hide_subject_name()
     rows, output = decisions.preview(reviews)
     quota = output.quota[0] if output.quota else None
     capped = {int(subject[1:]) for subject in quota.downgraded} if quota else set()
