@@ -24,6 +24,7 @@ class Action(models.IntegerChoices):
     MEMBER_CORRECTED = 207, "Sửa ngày vào Đảng, ngày chính thức, số thẻ đảng viên"
     POST_ASSIGNED = 210, "Bổ nhiệm, phân công chức vụ"
     POST_ENDED = 211, "Thôi giữ chức vụ"
+    POST_CORRECTED = 212, "Sửa vai trò của chức vụ"
     # 300–399 periods and quota groups
     PERIOD_CREATED = 301, "Tạo kỳ đánh giá"
     PERIOD_STATUS_CHANGED = 302, "Thay đổi trạng thái kỳ đánh giá"

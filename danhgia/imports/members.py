@@ -114,6 +114,7 @@ class Line:
     person_ref: int | None = None  # the export's reference (DG-<id>): the person it names, first of all keys
     member: PartyMember | None = None
     current: Membership | None = None
+    created_person: Person | None = None  # once written, the person a new member's row created
 
     @property
     def full_name(self) -> str:
@@ -469,6 +470,7 @@ def _create_in_bulk(lines: list[Line], cells: dict[str, Unit], actor: User | Non
         persons.append(person)
     Person.objects.bulk_create(persons, batch_size=BATCH)
     for line, person in zip(lines, persons, strict=True):
+        line.created_person = person  # for the posts and results sheets, written next
         members.append(
             PartyMember(
                 person=person, admitted_on=line.admitted_on, official_on=line.official_on, card_number=line.card_number

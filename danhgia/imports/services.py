@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import record, source
-from danhgia.imports import members, template, units
+from danhgia.imports import members, persons, posts, template, units
 from danhgia.imports.cleaning import match_key
 from danhgia.imports.models import Import, ImportStatus
 from danhgia.imports.plan import Plan, Row, SheetPlan
@@ -60,10 +60,20 @@ def _with_template(columns: dict[str, str], others: dict[str, tuple[str, ...]]) 
     return {f: tuple(dict.fromkeys([*([columns[f]] if f in columns else []), *others.get(f, ())])) for f in fields}
 
 
+# The person columns of the posts and results sheets are read under the members sheet's headers and aliases.
+WHO_ALIASES = {f: PERSON_ALIASES.get(f, ()) for f in persons.COLUMNS}
+
 KINDS = [
     Kind("units", template.UNITS_SHEET, _with_template(units.COLUMNS, UNIT_ALIASES), UNIT_REQUIRED),
     Kind("members", template.MEMBERS_SHEET, _with_template(members.COLUMNS, PERSON_ALIASES), PERSON_REQUIRED),
+    Kind(
+        "posts",
+        template.POSTS_SHEET,
+        _with_template(posts.COLUMNS, {**WHO_ALIASES, **posts.ALIASES}),
+        posts.REQUIRED,
+    ),
 ]
+KIND_NAMES = "đơn vị, đảng viên, chức vụ"
 
 
 def max_bytes() -> int:
@@ -116,7 +126,7 @@ def read(path: Path, *, name: str) -> Read:
                 continue  # the template's own guide
             found = _find(sheet)
             if found is None:
-                result.notes.append(f"Trang «{sheet.name}»: không nhận ra là bảng đơn vị hay đảng viên: bỏ qua.")
+                result.notes.append(f"Trang «{sheet.name}»: không nhận ra là bảng nào ({KIND_NAMES}): bỏ qua.")
                 continue
             kind, header, rest = found
             if kind.code in result.rows:
@@ -136,36 +146,42 @@ def read(path: Path, *, name: str) -> Read:
         skipped = [s for s in book.skipped_sheets if s.name != template.LISTS_SHEET]  # the template's drop-downs
         result.notes.extend(f"Trang «{s.name}» không được đọc: {s.reason}" for s in skipped)
     if not result.rows:
-        raise FileError(
-            "Tệp không có trang dữ liệu nào nhận ra được (đơn vị, đảng viên): hãy dùng tệp mẫu của DanhGia."
-        )
+        raise FileError(f"Tệp không có trang dữ liệu nào nhận ra được ({KIND_NAMES}): hãy dùng tệp mẫu của DanhGia.")
     return result
 
 
 @dataclass
 class Planned:
     plan: Plan
-    unit_lines: list[units.Line]
-    member_lines: list[members.Line]
+    unit_lines: list[units.Line] = field(default_factory=list)
+    member_lines: list[members.Line] = field(default_factory=list)
+    post_lines: list[posts.Line] = field(default_factory=list)
 
 
 def plan_read(content: Read, *, scope: Unit | None) -> Planned:
-    plan = Plan()
-    unit_lines: list[units.Line] = []
-    member_lines: list[members.Line] = []
-    notes = list(content.notes)
+    """Plan each sheet in dependency order: the tree, its members, then what names units and persons."""
+    planned = Planned(Plan())
+    plan = planned.plan
+
+    def sheet(kind: str) -> SheetPlan:
+        plan.sheets.append(SheetPlan(content.sheet_names[kind], kind))
+        return plan.sheets[-1]
+
     if "units" in content.rows:
-        sheet = SheetPlan(content.sheet_names["units"], "units")
-        unit_lines = units.plan_units(content.rows["units"], scope=scope, plan=sheet)
-        plan.sheets.append(sheet)
+        planned.unit_lines = units.plan_units(content.rows["units"], scope=scope, plan=sheet("units"))
+    new_units = {units.code_key(line.code): line.name for line in planned.unit_lines if line.unit is None}
     if "members" in content.rows:
-        sheet = SheetPlan(content.sheet_names["members"], "members")
-        new_cells = {units.code_key(line.code): line.name for line in unit_lines if line.unit is None}
-        member_lines = members.plan_members(content.rows["members"], scope=scope, plan=sheet, new_cells=new_cells)
-        plan.sheets.append(sheet)
+        planned.member_lines = members.plan_members(
+            content.rows["members"], scope=scope, plan=sheet("members"), new_cells=new_units
+        )
+    new_members = [line for line in planned.member_lines if line.member is None]
+    if "posts" in content.rows:
+        planned.post_lines = posts.plan_posts(
+            content.rows["posts"], scope=scope, plan=sheet("posts"), new_units=new_units, new_members=new_members
+        )
     if plan.sheets:
-        plan.sheets[0].warnings[:0] = notes
-    return Planned(plan, unit_lines, member_lines)
+        plan.sheets[0].warnings[:0] = content.notes
+    return planned
 
 
 def _sha256(path: Path) -> str:
@@ -227,6 +243,7 @@ def import_apply(*, run: Import, actor: User | None, digest: str, skip_refused: 
     with source(run.audit_source):
         cells = units.apply_units(planned.unit_lines, actor=actor)
         members.apply_members(planned.member_lines, actor=actor, cells=cells)
+        posts.apply_posts(planned.post_lines, actor=actor, units=cells)
     run.status = ImportStatus.APPLIED
     run.applied_at = timezone.now()
     run.skip_refused = skip_refused and plan.refused > 0

@@ -19,15 +19,17 @@ from typing import IO, Any
 import xlsxwriter
 from django.utils import timezone
 
-from danhgia.imports import members, units
+from danhgia.imports import members, posts, units
 from danhgia.imports.members import STATUS_EXPORT
 from danhgia.lib.xlsx import workbook
 from danhgia.orgs.models import Locality, Unit, UnitKind, subtree_q
-from danhgia.people.models import PRESENT_STATUSES, CivilServant, Gender, Membership
+from danhgia.people.models import PRESENT_STATUSES, CivilServant, Gender, Membership, Post, PostRole
 
 UNITS_SHEET, MEMBERS_SHEET, GUIDE_SHEET, LISTS_SHEET = "Đơn vị", "Đảng viên", "Hướng dẫn", "Danh mục"
+POSTS_SHEET = "Chức vụ"
 UNIT_FIELDS = list(units.COLUMNS)
 MEMBER_FIELDS = members.TEMPLATE
+POST_FIELDS = list(posts.COLUMNS)
 ROWS = 100_000  # how far down the drop-down lists reach in an empty template
 
 UNIT_EXAMPLE = {
@@ -58,6 +60,20 @@ MEMBER_EXAMPLE = {
     "status_on": None,
     "civil_servant": CivilServant.CIVIL_SERVANT.label,
 }
+POST_EXAMPLE = {
+    "person_ref": "",
+    "card_number": "17001234",
+    "national_id": "",
+    "full_name": "Nguyễn Thị Lan",
+    "birth_date": dt.date(1985, 3, 9),
+    "unit_code": "CB001",
+    "title": "Bí thư chi bộ",
+    "role": PostRole.HEAD.label,
+    "is_leader": "Không",
+    "in_collective": "Có",
+    "starts_on": dt.date(2025, 7, 1),
+    "ends_on": None,
+}
 HELP = {
     "code": "Bắt buộc. Mã của đơn vị, không trùng trong tỉnh; dùng để nhận đơn vị ở các lần nhập sau.",
     "name": "Bắt buộc.",
@@ -79,6 +95,18 @@ HELP = {
     "status": "Chọn trong danh sách; để trống là đang sinh hoạt.",
     "status_on": "Ngày bắt đầu trạng thái, hoặc ngày chuyển chi bộ (mặc định: ngày nhập).",
 }
+# The posts sheet's own notes (its person columns are the members sheet's, but say who, not what to create).
+POST_HELP = {
+    "person_ref": "Người giữ chức vụ: mã hồ sơ DanhGia, hoặc số thẻ đảng viên, hoặc số định danh, hoặc họ tên "
+    "và ngày sinh (người có trong hệ thống hoặc ở trang «Đảng viên» của tệp).",
+    "unit_code": "Bắt buộc: mã đơn vị nơi giữ chức vụ.",
+    "title": "Bắt buộc, ví dụ: Bí thư chi bộ, Phó Chủ tịch UBND xã.",
+    "role": "Bắt buộc. Chọn trong danh sách; mỗi đơn vị chỉ một người đứng đầu đương nhiệm.",
+    "is_leader": "Có / Không: cán bộ lãnh đạo, quản lý (kiểm điểm ở hai nơi, mẫu 2A).",
+    "in_collective": "Có / Không: thành viên tập thể lãnh đạo, quản lý của đơn vị.",
+    "starts_on": "Bắt buộc.",
+    "ends_on": "Ghi khi đã thôi giữ chức vụ; để trống khi đang giữ. Chức vụ không có trong tệp không bị kết thúc.",
+}
 
 
 def _lists() -> dict[str, list[str]]:
@@ -89,6 +117,9 @@ def _lists() -> dict[str, list[str]]:
         "gender": [c.label for c in Gender],
         "status": list(dict.fromkeys(STATUS_EXPORT.values())),
         "civil_servant": [c.label for c in CivilServant if c.value],
+        "role": [c.label for c in PostRole],
+        "is_leader": ["Có", "Không"],
+        "in_collective": ["Có", "Không"],
     }
 
 
@@ -104,7 +135,9 @@ class _Writer:
     def table(self, name: str, fields: list[str], labels: dict[str, str], rows: Iterable[dict[str, Any]]) -> None:
         sheet = self.book.add_worksheet(name)
         for col, field in enumerate(fields):
-            sheet.set_column(col, col, 24 if field in {"name", "collective_name"} else 16, self.text)
+            sheet.set_column(
+                col, col, 24 if field in {"name", "collective_name", "title", "full_name"} else 16, self.text
+            )
             sheet.write_string(0, col, labels[field], self.head)
         sheet.freeze_panes(1, 0)
         lists = _lists()
@@ -134,25 +167,24 @@ class _Writer:
         sheet.set_column(2, 2, 80)
         sheet.write_string(0, 0, "Cách điền tệp nhập dữ liệu DanhGia", self.head)
         r = 2
-        for title, fields, labels, example in (
-            (UNITS_SHEET, UNIT_FIELDS, units.COLUMNS, UNIT_EXAMPLE),
-            (MEMBERS_SHEET, MEMBER_FIELDS, members.COLUMNS, MEMBER_EXAMPLE),
+        for title, fields, labels, example, notes, what in (
+            (UNITS_SHEET, UNIT_FIELDS, units.COLUMNS, UNIT_EXAMPLE, HELP, "đơn vị"),
+            (MEMBERS_SHEET, MEMBER_FIELDS, members.COLUMNS, MEMBER_EXAMPLE, HELP, "đảng viên"),
+            (POSTS_SHEET, POST_FIELDS, posts.COLUMNS, POST_EXAMPLE, POST_HELP, "chức vụ của một người"),
         ):
-            sheet.write_string(
-                r, 0, f"Trang «{title}»: mỗi dòng một {'đơn vị' if title == UNITS_SHEET else 'đảng viên'}", self.head
-            )
+            sheet.write_string(r, 0, f"Trang «{title}»: mỗi dòng một {what}", self.head)
             sheet.write_string(r, 1, "Ví dụ", self.head)
             sheet.write_string(r, 2, "Ghi chú", self.head)
             for field in fields:
                 r += 1
                 sheet.write_string(r, 0, labels[field])
                 self.cell(sheet, r, 1, example.get(field))
-                sheet.write_string(r, 2, HELP.get(field, ""), self.note)
+                sheet.write_string(r, 2, notes.get(field, ""), self.note)
             r += 2
         again = "Nhập lại cùng tệp không thay đổi gì; đơn vị, đảng viên có trong hệ thống mà không có trong tệp"
         sheet.write_string(r, 0, f"{again} được báo lại, không bị xóa.", self.note)
         lists = self.book.add_worksheet(LISTS_SHEET)
-        labels = {**units.COLUMNS, **members.COLUMNS}
+        labels = {**units.COLUMNS, **members.COLUMNS, **posts.COLUMNS}
         for col, (field, values) in enumerate(_lists().items()):
             lists.write_string(0, col, labels[field], self.head)
             for r, value in enumerate(values, start=1):
@@ -172,6 +204,7 @@ def blank(stream: IO[bytes]) -> None:
     writer = _Writer(stream)
     writer.table(UNITS_SHEET, UNIT_FIELDS, units.COLUMNS, [])
     writer.table(MEMBERS_SHEET, MEMBER_FIELDS, members.COLUMNS, [])
+    writer.table(POSTS_SHEET, POST_FIELDS, posts.COLUMNS, [])
     writer.guide()
     writer.close()
 
@@ -220,10 +253,35 @@ def member_rows(scope: Unit | None) -> Iterator[dict[str, Any]]:
         }
 
 
+def post_rows(scope: Unit | None) -> Iterator[dict[str, Any]]:
+    """The posts held in the units of `scope`, current and past (a past one is what a year's review read)."""
+    found = Post.objects.select_related("person__party_member", "unit").order_by("unit__path", "starts_on", "id")
+    if scope is not None:
+        found = found.filter(subtree_q(scope.path, "unit__path"))
+    for post in found.iterator(chunk_size=2000):
+        person = post.person
+        member = getattr(person, "party_member", None)
+        yield {
+            "person_ref": f"DG-{person.pk}",
+            "card_number": (member.card_number if member is not None else None) or "",
+            "national_id": person.national_id or "",
+            "full_name": person.full_name,
+            "birth_date": person.birth_date,
+            "unit_code": units.export_code(post.unit),
+            "title": post.title,
+            "role": post.get_role_display(),
+            "is_leader": "Có" if post.is_leader else "Không",
+            "in_collective": "Có" if post.in_collective else "Không",
+            "starts_on": post.starts_on,
+            "ends_on": post.ends_on,
+        }
+
+
 def export(stream: IO[bytes], *, scope: Unit | None) -> None:
-    """The units and the members of `scope` in the template (everything when None)."""
+    """The units, the members and the posts of `scope` in the template (everything when None)."""
     writer = _Writer(stream)
     writer.table(UNITS_SHEET, UNIT_FIELDS, units.COLUMNS, unit_rows(scope))
     writer.table(MEMBERS_SHEET, MEMBER_FIELDS, members.COLUMNS, member_rows(scope))
+    writer.table(POSTS_SHEET, POST_FIELDS, posts.COLUMNS, post_rows(scope))
     writer.guide()
     writer.close()

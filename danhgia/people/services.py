@@ -319,3 +319,43 @@ def post_end(*, post: Post, ends_on: dt.date, actor: User | None) -> Post:
         old={"post": post.pk, "ends_on": None}, new={"post": post.pk, "title": post.title, "ends_on": ends_on},
     )  # fmt: skip
     return post
+
+
+@transaction.atomic
+def post_correct(
+    *,
+    post: Post,
+    actor: User | None,
+    role: str | None = None,
+    is_leader: bool | None = None,
+    in_collective: bool | None = None,
+) -> Post:
+    """Correct what a post is (its role, whether it is a leader's, whether it sits in the collective) as the
+    records have it (an import, a typing mistake); who, where and when stay: another post is another row."""
+    old = snapshot(post, ["role", "is_leader", "in_collective"])
+    if role is not None and role != post.role:
+        if role == PostRole.HEAD and post.ends_on is None:
+            head = (
+                Post.objects.select_for_update()
+                .filter(unit=post.unit_id, role=PostRole.HEAD, ends_on__isnull=True)
+                .exclude(pk=post.pk)
+                .first()
+            )
+            if head is not None:
+                raise ValidationError(
+                    {"role": f"«{post.unit.name}» đã có người đứng đầu ({head.person}, {head.title})."}
+                )
+        post.role = role
+    if is_leader is not None:
+        post.is_leader = is_leader
+    if in_collective is not None:
+        post.in_collective = in_collective
+    post.full_clean(validate_constraints=False)
+    new = snapshot(post, ["role", "is_leader", "in_collective"])
+    if new != old:
+        post.save(update_fields=["role", "is_leader", "in_collective"])
+        record(
+            actor=actor, action=Action.POST_CORRECTED, target=post.person, unit=post.unit,
+            old={"post": post.pk, **old}, new={"post": post.pk, **new},
+        )  # fmt: skip
+    return post

@@ -11,7 +11,7 @@ from danhgia.demo.generator import seed
 from danhgia.imports import template
 from danhgia.imports.services import import_plan
 from danhgia.orgs.models import Unit
-from danhgia.people.models import Person
+from danhgia.people.models import Person, Post
 from danhgia.people.services import person_update
 from tests.shared import shared
 
@@ -21,12 +21,13 @@ def test_the_blank_template_has_its_sheets_headers_lists_and_guide(tmp_path):
     with path.open("wb") as f:
         template.blank(f)
     book = load_workbook(path)
-    assert book.sheetnames == ["Đơn vị", "Đảng viên", "Hướng dẫn", "Danh mục"]
+    assert book.sheetnames == ["Đơn vị", "Đảng viên", "Chức vụ", "Hướng dẫn", "Danh mục"]
     assert [c.value for c in book["Đơn vị"][1]][:4] == ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã đơn vị cấp trên"]
     assert [c.value for c in book["Đảng viên"][1]][:4] == ["Mã hồ sơ DanhGia", "Họ", "Tên đệm", "Tên"]
     assert book["Danh mục"].sheet_state == "hidden"
     lists = [v.formula1 for v in book["Đảng viên"].data_validations.dataValidation]
     assert len(lists) == 3 and all("Danh mục" in f for f in lists)  # sex, status, civil servant
+    assert [c.value for c in book["Chức vụ"][1]][5:8] == ["Mã đơn vị", "Chức vụ", "Vai trò"]
     guide = [[c.value for c in row] for row in book["Hướng dẫn"].iter_rows()]
     assert guide[next(i for i, r in enumerate(guide) if r[0] == "Họ")][:2] == ["Họ", "Nguyễn"]
 
@@ -37,7 +38,7 @@ def test_an_empty_template_imports_nothing_and_says_so(db, tmp_path, settings):
     with path.open("wb") as f:
         template.blank(f)
     run = import_plan(path=path, name=path.name, actor=None, scope=None)
-    assert all(sum(c.values()) == 0 for c in run.counts.values()) and len(run.counts) == 2
+    assert all(sum(c.values()) == 0 for c in run.counts.values()) and len(run.counts) == 3
     notes = [w for s in run.report["sheets"] for w in s["warnings"]]
     assert not [n for n in notes if "Hướng dẫn" in n or "Danh mục" in n], notes
 
@@ -65,7 +66,7 @@ def test_exporting_and_importing_the_demo_province_changes_nothing(demo, db, tmp
     with path.open("wb") as f:
         template.export(f, scope=province)
     run = import_plan(path=path, name=path.name, actor=None, scope=province)
-    units, members = run.report["sheets"]
+    units, members, posts = run.report["sheets"]
     assert (len(units["created"]), len(units["updated"]), len(units["refused"])) == (0, 0, 0), units["refused"][:3]
     assert (len(members["created"]), len(members["updated"]), len(members["refused"])) == (0, 0, 0), (
         members["refused"][:3] or members["updated"][:3]
@@ -73,3 +74,7 @@ def test_exporting_and_importing_the_demo_province_changes_nothing(demo, db, tmp
     assert units["unchanged"] == Unit.objects.count() and not units["absent"]
     assert members["unchanged"] > 1000 and not members["absent"]
     assert Person.objects.filter(party_member__isnull=False).count() >= members["unchanged"]
+    assert (len(posts["created"]), len(posts["updated"]), len(posts["refused"])) == (0, 0, 0), (
+        posts["refused"][:3] or posts["updated"][:3]
+    )
+    assert posts["unchanged"] == Post.objects.count() > 100 and not posts["absent"]
