@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import record, source
-from danhgia.imports import members, persons, posts, template, units
+from danhgia.imports import members, persons, posts, results, template, units
 from danhgia.imports.cleaning import match_key
 from danhgia.imports.models import Import, ImportStatus
 from danhgia.imports.plan import Plan, Row, SheetPlan
@@ -72,8 +72,14 @@ KINDS = [
         _with_template(posts.COLUMNS, {**WHO_ALIASES, **posts.ALIASES}),
         posts.REQUIRED,
     ),
+    Kind(
+        "results",
+        template.RESULTS_SHEET,
+        _with_template(results.COLUMNS, {**WHO_ALIASES, **results.ALIASES}),
+        results.REQUIRED,
+    ),
 ]
-KIND_NAMES = "đơn vị, đảng viên, chức vụ"
+KIND_NAMES = "đơn vị, đảng viên, chức vụ, kết quả các năm"
 
 
 def max_bytes() -> int:
@@ -156,6 +162,7 @@ class Planned:
     unit_lines: list[units.Line] = field(default_factory=list)
     member_lines: list[members.Line] = field(default_factory=list)
     post_lines: list[posts.Line] = field(default_factory=list)
+    result_lines: list[results.Line] = field(default_factory=list)
 
 
 def plan_read(content: Read, *, scope: Unit | None) -> Planned:
@@ -178,6 +185,15 @@ def plan_read(content: Read, *, scope: Unit | None) -> Planned:
     if "posts" in content.rows:
         planned.post_lines = posts.plan_posts(
             content.rows["posts"], scope=scope, plan=sheet("posts"), new_units=new_units, new_members=new_members
+        )
+    if "results" in content.rows:
+        planned.result_lines = results.plan_results(
+            content.rows["results"],
+            scope=scope,
+            plan=sheet("results"),
+            new_units=new_units,
+            new_roots=units.root_keys(planned.unit_lines),
+            new_members=new_members,
         )
     if plan.sheets:
         plan.sheets[0].warnings[:0] = content.notes
@@ -244,6 +260,7 @@ def import_apply(*, run: Import, actor: User | None, digest: str, skip_refused: 
         cells = units.apply_units(planned.unit_lines, actor=actor)
         members.apply_members(planned.member_lines, actor=actor, cells=cells)
         posts.apply_posts(planned.post_lines, actor=actor, units=cells)
+        results.apply_results(planned.result_lines, actor=actor, units=cells, file_name=run.file_name)
     run.status = ImportStatus.APPLIED
     run.applied_at = timezone.now()
     run.skip_refused = skip_refused and plan.refused > 0

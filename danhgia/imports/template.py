@@ -19,17 +19,20 @@ from typing import IO, Any
 import xlsxwriter
 from django.utils import timezone
 
-from danhgia.imports import members, posts, units
+from danhgia.imports import members, posts, results, units
 from danhgia.imports.members import STATUS_EXPORT
 from danhgia.lib.xlsx import workbook
 from danhgia.orgs.models import Locality, Unit, UnitKind, subtree_q
 from danhgia.people.models import PRESENT_STATUSES, CivilServant, Gender, Membership, Post, PostRole
+from danhgia.periods.models import PeriodStatus
+from danhgia.reviews.models import LEVEL_CHOICES, Review, ReviewKind
 
 UNITS_SHEET, MEMBERS_SHEET, GUIDE_SHEET, LISTS_SHEET = "Đơn vị", "Đảng viên", "Hướng dẫn", "Danh mục"
-POSTS_SHEET = "Chức vụ"
+POSTS_SHEET, RESULTS_SHEET = "Chức vụ", "Kết quả các năm"
 UNIT_FIELDS = list(units.COLUMNS)
 MEMBER_FIELDS = members.TEMPLATE
 POST_FIELDS = list(posts.COLUMNS)
+RESULT_FIELDS = list(results.COLUMNS)
 ROWS = 100_000  # how far down the drop-down lists reach in an empty template
 
 UNIT_EXAMPLE = {
@@ -74,6 +77,18 @@ POST_EXAMPLE = {
     "starts_on": dt.date(2025, 7, 1),
     "ends_on": None,
 }
+RESULT_EXAMPLE = {
+    "year": "2024",
+    "subject_kind": ReviewKind.MEMBER.label,
+    "card_number": "17001234",
+    "full_name": "Nguyễn Thị Lan",
+    "birth_date": dt.date(1985, 3, 9),
+    "unit_code": "CB001",
+    "level": "HTT",
+    "authority_code": "XA001",
+    "number": "125-QĐ/ĐU",
+    "signed_on": dt.date(2024, 12, 26),
+}
 HELP = {
     "code": "Bắt buộc. Mã của đơn vị, không trùng trong tỉnh; dùng để nhận đơn vị ở các lần nhập sau.",
     "name": "Bắt buộc.",
@@ -94,6 +109,16 @@ HELP = {
     "cell_code": "Bắt buộc: mã chi bộ nơi đảng viên sinh hoạt.",
     "status": "Chọn trong danh sách; để trống là đang sinh hoạt.",
     "status_on": "Ngày bắt đầu trạng thái, hoặc ngày chuyển chi bộ (mặc định: ngày nhập).",
+}
+RESULT_HELP = {
+    "year": "Bắt buộc: năm được đánh giá, xếp loại (kỳ đã kết thúc; năm đang đánh giá trong hệ thống không nhập).",
+    "subject_kind": "Chọn trong danh sách; để trống: đảng viên khi ghi người, tổ chức đảng khi chỉ ghi mã đơn vị.",
+    "person_ref": "Với cá nhân: mã hồ sơ DanhGia, hoặc số thẻ đảng viên, hoặc số định danh, hoặc họ tên và ngày sinh.",
+    "unit_code": "Với tổ chức: mã của tổ chức. Với cá nhân: nơi kiểm điểm (để trống: chi bộ nơi sinh hoạt cuối năm).",
+    "level": "Bắt buộc: HTXS, HTT, HT hoặc KHT.",
+    "authority_code": "Mã của cấp đã quyết định xếp loại; để trống: cấp có thẩm quyền theo mặc định.",
+    "number": "Số của quyết định, ví dụ 125-QĐ/ĐU.",
+    "signed_on": "Ngày ký quyết định.",
 }
 # The posts sheet's own notes (its person columns are the members sheet's, but say who, not what to create).
 POST_HELP = {
@@ -118,6 +143,8 @@ def _lists() -> dict[str, list[str]]:
         "status": list(dict.fromkeys(STATUS_EXPORT.values())),
         "civil_servant": [c.label for c in CivilServant if c.value],
         "role": [c.label for c in PostRole],
+        "subject_kind": [c.label for c in ReviewKind],
+        "level": [code for code, _label in LEVEL_CHOICES],
         "is_leader": ["Có", "Không"],
         "in_collective": ["Có", "Không"],
     }
@@ -171,6 +198,7 @@ class _Writer:
             (UNITS_SHEET, UNIT_FIELDS, units.COLUMNS, UNIT_EXAMPLE, HELP, "đơn vị"),
             (MEMBERS_SHEET, MEMBER_FIELDS, members.COLUMNS, MEMBER_EXAMPLE, HELP, "đảng viên"),
             (POSTS_SHEET, POST_FIELDS, posts.COLUMNS, POST_EXAMPLE, POST_HELP, "chức vụ của một người"),
+            (RESULTS_SHEET, RESULT_FIELDS, results.COLUMNS, RESULT_EXAMPLE, RESULT_HELP, "kết quả một năm"),
         ):
             sheet.write_string(r, 0, f"Trang «{title}»: mỗi dòng một {what}", self.head)
             sheet.write_string(r, 1, "Ví dụ", self.head)
@@ -184,7 +212,7 @@ class _Writer:
         again = "Nhập lại cùng tệp không thay đổi gì; đơn vị, đảng viên có trong hệ thống mà không có trong tệp"
         sheet.write_string(r, 0, f"{again} được báo lại, không bị xóa.", self.note)
         lists = self.book.add_worksheet(LISTS_SHEET)
-        labels = {**units.COLUMNS, **members.COLUMNS, **posts.COLUMNS}
+        labels = {**units.COLUMNS, **members.COLUMNS, **posts.COLUMNS, **results.COLUMNS}
         for col, (field, values) in enumerate(_lists().items()):
             lists.write_string(0, col, labels[field], self.head)
             for r, value in enumerate(values, start=1):
@@ -205,6 +233,7 @@ def blank(stream: IO[bytes]) -> None:
     writer.table(UNITS_SHEET, UNIT_FIELDS, units.COLUMNS, [])
     writer.table(MEMBERS_SHEET, MEMBER_FIELDS, members.COLUMNS, [])
     writer.table(POSTS_SHEET, POST_FIELDS, posts.COLUMNS, [])
+    writer.table(RESULTS_SHEET, RESULT_FIELDS, results.COLUMNS, [])
     writer.guide()
     writer.close()
 
@@ -277,11 +306,45 @@ def post_rows(scope: Unit | None) -> Iterator[dict[str, Any]]:
         }
 
 
+def result_rows(scope: Unit | None) -> Iterator[dict[str, Any]]:
+    """The decided levels of the closed years, of the subjects reviewed in `scope` (the decision in force)."""
+    found = Review.objects.filter(period__status=PeriodStatus.CLOSED, decision__isnull=False).select_related(
+        "period", "person__party_member", "context", "decision__authority"
+    )
+    if scope is not None:
+        found = found.filter(subtree_q(scope.path, "context__path"))
+    for review in found.order_by("period__year", "context__path", "kind", "id").iterator(chunk_size=2000):
+        decision = review.decision
+        assert decision is not None
+        row: dict[str, Any] = {
+            "year": str(review.period.year),
+            "subject_kind": review.get_kind_display(),
+            "unit_code": units.export_code(review.context),
+            "level": decision.level,
+            "authority_code": units.export_code(decision.authority),
+            "number": decision.number,
+            "signed_on": decision.signed_on,
+        }
+        person = review.person
+        if person is not None:
+            member = getattr(person, "party_member", None)
+            row |= {
+                "person_ref": f"DG-{person.pk}",
+                "card_number": (member.card_number if member is not None else None) or "",
+                "national_id": person.national_id or "",
+                "full_name": person.full_name,
+                "birth_date": person.birth_date,
+            }
+        yield row
+
+
 def export(stream: IO[bytes], *, scope: Unit | None) -> None:
-    """The units, the members and the posts of `scope` in the template (everything when None)."""
+    """The units, the members, the posts and the past years' results of `scope` in the template (everything when
+    None)."""
     writer = _Writer(stream)
     writer.table(UNITS_SHEET, UNIT_FIELDS, units.COLUMNS, unit_rows(scope))
     writer.table(MEMBERS_SHEET, MEMBER_FIELDS, members.COLUMNS, member_rows(scope))
     writer.table(POSTS_SHEET, POST_FIELDS, posts.COLUMNS, post_rows(scope))
+    writer.table(RESULTS_SHEET, RESULT_FIELDS, results.COLUMNS, result_rows(scope))
     writer.guide()
     writer.close()

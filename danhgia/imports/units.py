@@ -23,7 +23,7 @@ from danhgia.imports.cleaning import CellError, clean_text, parse_bool, parse_ch
 from danhgia.imports.plan import Change, Row, SheetPlan
 from danhgia.lib.text import clean_name
 from danhgia.orgs import services as orgs
-from danhgia.orgs.models import GRASSROOTS_KINDS, Locality, Unit, UnitKind, path_segment, subtree_q
+from danhgia.orgs.models import GRASSROOTS_KINDS, Locality, Unit, UnitKind, path_ids, path_segment, subtree_q
 
 if TYPE_CHECKING:
     from danhgia.accounts.models import User
@@ -170,6 +170,21 @@ def plan_units(rows: list[Row], *, scope: Unit | None, plan: SheetPlan) -> list[
         f"{u.name} (mã {export_code(u)})" for u in scope_units if u.dissolved_on is None and u.pk not in matched
     ]
     return accepted
+
+
+def root_keys(lines: list[Line]) -> dict[str, int | str]:
+    """The province each new unit of the sheet will be in: a root of the database (its id), or a root the sheet
+    creates («new:<code>»), by the new unit's code."""
+    roots: dict[str, int | str] = {}
+    for line in lines:
+        if line.unit is not None:
+            continue
+        top = line
+        while top.parent_line is not None:
+            top = top.parent_line
+        placed = top.unit or top.parent
+        roots[code_key(line.code)] = path_ids(placed.path)[0] if placed is not None else f"new:{code_key(top.code)}"
+    return roots
 
 
 def _resolve_parents(
