@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import record, source
-from danhgia.imports import members, persons, posts, results, template, units
+from danhgia.imports import members, persons, posts, quotas, results, template, units
 from danhgia.imports.cleaning import match_key
 from danhgia.imports.models import Import, ImportStatus
 from danhgia.imports.plan import Plan, Row, SheetPlan
@@ -78,8 +78,14 @@ KINDS = [
         _with_template(results.COLUMNS, {**WHO_ALIASES, **results.ALIASES}),
         results.REQUIRED,
     ),
+    Kind(
+        "quotas",
+        template.QUOTAS_SHEET,
+        _with_template(quotas.COLUMNS, {**WHO_ALIASES, **quotas.ALIASES}),
+        quotas.REQUIRED,
+    ),
 ]
-KIND_NAMES = "đơn vị, đảng viên, chức vụ, kết quả các năm"
+KIND_NAMES = "đơn vị, đảng viên, chức vụ, kết quả các năm, nhóm tương đồng"
 
 
 def max_bytes() -> int:
@@ -163,9 +169,10 @@ class Planned:
     member_lines: list[members.Line] = field(default_factory=list)
     post_lines: list[posts.Line] = field(default_factory=list)
     result_lines: list[results.Line] = field(default_factory=list)
+    quota_lines: list[quotas.Line] = field(default_factory=list)
 
 
-def plan_read(content: Read, *, scope: Unit | None) -> Planned:
+def plan_read(content: Read, *, scope: Unit | None, actor: User | None = None) -> Planned:
     """Plan each sheet in dependency order: the tree, its members, then what names units and persons."""
     planned = Planned(Plan())
     plan = planned.plan
@@ -195,6 +202,10 @@ def plan_read(content: Read, *, scope: Unit | None) -> Planned:
             new_roots=units.root_keys(planned.unit_lines),
             new_members=new_members,
         )
+    if "quotas" in content.rows:
+        planned.quota_lines = quotas.plan_quotas(
+            content.rows["quotas"], scope=scope, plan=sheet("quotas"), actor=actor, new_members=new_members
+        )
     if plan.sheets:
         plan.sheets[0].warnings[:0] = content.notes
     return planned
@@ -212,7 +223,7 @@ def _sha256(path: Path) -> str:
 def import_plan(*, path: Path, name: str, actor: User | None, scope: Unit | None) -> Import:
     """The dry run: read and plan the file, keep it and its plan as an import; nothing else is written."""
     try:
-        planned = plan_read(read(path, name=name), scope=scope)
+        planned = plan_read(read(path, name=name), scope=scope, actor=actor)
     except FileError as error:
         raise ValidationError({"file": str(error)}) from error
     plan = planned.plan
@@ -247,7 +258,7 @@ def import_apply(*, run: Import, actor: User | None, digest: str, skip_refused: 
     kept = Path(run.file.path) if run.file else None
     if kept is None or not kept.exists():
         raise ValidationError({"file": "Không còn tệp đã chạy thử: hãy chạy thử lại."})
-    planned = plan_read(read(kept, name=run.file_name), scope=run.scope)
+    planned = plan_read(read(kept, name=run.file_name), scope=run.scope, actor=actor)
     plan = planned.plan
     if plan.digest != digest:
         changed = "Dữ liệu đã thay đổi từ khi chạy thử (hoặc đây không phải kết quả chạy thử đã xem)"
@@ -261,6 +272,7 @@ def import_apply(*, run: Import, actor: User | None, digest: str, skip_refused: 
         members.apply_members(planned.member_lines, actor=actor, cells=cells)
         posts.apply_posts(planned.post_lines, actor=actor, units=cells)
         results.apply_results(planned.result_lines, actor=actor, units=cells, file_name=run.file_name)
+        quotas.apply_quotas(planned.quota_lines, actor=actor)
     run.status = ImportStatus.APPLIED
     run.applied_at = timezone.now()
     run.skip_refused = skip_refused and plan.refused > 0

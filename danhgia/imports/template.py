@@ -19,20 +19,30 @@ from typing import IO, Any
 import xlsxwriter
 from django.utils import timezone
 
-from danhgia.imports import members, posts, results, units
+from danhgia.imports import members, posts, quotas, results, units
 from danhgia.imports.members import STATUS_EXPORT
 from danhgia.lib.xlsx import workbook
 from danhgia.orgs.models import Locality, Unit, UnitKind, subtree_q
-from danhgia.people.models import PRESENT_STATUSES, CivilServant, Gender, Membership, Post, PostRole
+from danhgia.people.models import (
+    PRESENT_STATUSES,
+    CivilServant,
+    Gender,
+    Membership,
+    Post,
+    PostRole,
+    QuotaGroup,
+    SubjectKind,
+)
 from danhgia.periods.models import PeriodStatus
 from danhgia.reviews.models import LEVEL_CHOICES, Review, ReviewKind
 
 UNITS_SHEET, MEMBERS_SHEET, GUIDE_SHEET, LISTS_SHEET = "Đơn vị", "Đảng viên", "Hướng dẫn", "Danh mục"
-POSTS_SHEET, RESULTS_SHEET = "Chức vụ", "Kết quả các năm"
+POSTS_SHEET, RESULTS_SHEET, QUOTAS_SHEET = "Chức vụ", "Kết quả các năm", "Nhóm tương đồng"
 UNIT_FIELDS = list(units.COLUMNS)
 MEMBER_FIELDS = members.TEMPLATE
 POST_FIELDS = list(posts.COLUMNS)
 RESULT_FIELDS = list(results.COLUMNS)
+QUOTA_FIELDS = list(quotas.COLUMNS)
 ROWS = 100_000  # how far down the drop-down lists reach in an empty template
 
 UNIT_EXAMPLE = {
@@ -110,6 +120,25 @@ HELP = {
     "status": "Chọn trong danh sách; để trống là đang sinh hoạt.",
     "status_on": "Ngày bắt đầu trạng thái, hoặc ngày chuyển chi bộ (mặc định: ngày nhập).",
 }
+QUOTA_EXAMPLE = {
+    "year": "2026",
+    "scope_code": "XA001",
+    "name": "Bí thư chi bộ trực thuộc Đảng bộ xã",
+    "subject_kind": SubjectKind.LEADER.label,
+    "rate": "20%",
+    "card_number": "17001234",
+    "full_name": "Nguyễn Thị Lan",
+    "birth_date": dt.date(1985, 3, 9),
+}
+QUOTA_HELP = {
+    "year": "Bắt buộc: năm của kỳ đánh giá (đang chuẩn bị hoặc đang đánh giá).",
+    "scope_code": "Bắt buộc: mã đơn vị lập nhóm (cấp có thẩm quyền).",
+    "name": "Bắt buộc. Mỗi dòng một đối tượng của nhóm; các dòng cùng năm, phạm vi, tên là một nhóm.",
+    "subject_kind": "Bắt buộc. Chọn trong danh sách.",
+    "rate": "Để trống: theo quy định (20%). Tỷ lệ khác cần căn cứ; trên 20% cần cấp quyết định.",
+    "person_ref": "Với nhóm cá nhân: mã hồ sơ DanhGia, hoặc số thẻ, hoặc số định danh, hoặc họ tên và ngày sinh.",
+    "unit_code": "Với nhóm tổ chức: mã của tổ chức, cơ quan, đơn vị.",
+}
 RESULT_HELP = {
     "year": "Bắt buộc: năm được đánh giá, xếp loại (kỳ đã kết thúc; năm đang đánh giá trong hệ thống không nhập).",
     "subject_kind": "Chọn trong danh sách; để trống: đảng viên khi ghi người, tổ chức đảng khi chỉ ghi mã đơn vị.",
@@ -134,6 +163,11 @@ POST_HELP = {
 }
 
 
+# A sheet whose column takes another list than the column of that name elsewhere: (sheet, field) → its list.
+LIST_OF = {(QUOTAS_SHEET, "subject_kind"): "quota_kind"}
+LIST_TITLES = {"quota_kind": "Đối tượng của nhóm"}
+
+
 def _lists() -> dict[str, list[str]]:
     return {
         "kind": [c.label for c in UnitKind],
@@ -145,6 +179,7 @@ def _lists() -> dict[str, list[str]]:
         "role": [c.label for c in PostRole],
         "subject_kind": [c.label for c in ReviewKind],
         "level": [code for code, _label in LEVEL_CHOICES],
+        "quota_kind": [c.label for c in SubjectKind],
         "is_leader": ["Có", "Không"],
         "in_collective": ["Có", "Không"],
     }
@@ -169,9 +204,10 @@ class _Writer:
         sheet.freeze_panes(1, 0)
         lists = _lists()
         for col, field in enumerate(fields):
-            if field in lists:
-                letter = _letter(list(lists).index(field))
-                source = f"='{LISTS_SHEET}'!${letter}$2:${letter}${len(lists[field]) + 1}"
+            key = LIST_OF.get((name, field), field)
+            if key in lists:
+                letter = _letter(list(lists).index(key))
+                source = f"='{LISTS_SHEET}'!${letter}$2:${letter}${len(lists[key]) + 1}"
                 sheet.data_validation(
                     1, col, ROWS, col, {"validate": "list", "source": source, "error_type": "warning"}
                 )
@@ -199,6 +235,7 @@ class _Writer:
             (MEMBERS_SHEET, MEMBER_FIELDS, members.COLUMNS, MEMBER_EXAMPLE, HELP, "đảng viên"),
             (POSTS_SHEET, POST_FIELDS, posts.COLUMNS, POST_EXAMPLE, POST_HELP, "chức vụ của một người"),
             (RESULTS_SHEET, RESULT_FIELDS, results.COLUMNS, RESULT_EXAMPLE, RESULT_HELP, "kết quả một năm"),
+            (QUOTAS_SHEET, QUOTA_FIELDS, quotas.COLUMNS, QUOTA_EXAMPLE, QUOTA_HELP, "đối tượng của một nhóm"),
         ):
             sheet.write_string(r, 0, f"Trang «{title}»: mỗi dòng một {what}", self.head)
             sheet.write_string(r, 1, "Ví dụ", self.head)
@@ -212,9 +249,9 @@ class _Writer:
         again = "Nhập lại cùng tệp không thay đổi gì; đơn vị, đảng viên có trong hệ thống mà không có trong tệp"
         sheet.write_string(r, 0, f"{again} được báo lại, không bị xóa.", self.note)
         lists = self.book.add_worksheet(LISTS_SHEET)
-        labels = {**units.COLUMNS, **members.COLUMNS, **posts.COLUMNS, **results.COLUMNS}
+        labels = {**units.COLUMNS, **members.COLUMNS, **posts.COLUMNS, **results.COLUMNS, **quotas.COLUMNS}
         for col, (field, values) in enumerate(_lists().items()):
-            lists.write_string(0, col, labels[field], self.head)
+            lists.write_string(0, col, LIST_TITLES.get(field) or labels[field], self.head)
             for r, value in enumerate(values, start=1):
                 lists.write_string(r, col, value)
         lists.hide()
@@ -234,6 +271,7 @@ def blank(stream: IO[bytes]) -> None:
     writer.table(MEMBERS_SHEET, MEMBER_FIELDS, members.COLUMNS, [])
     writer.table(POSTS_SHEET, POST_FIELDS, posts.COLUMNS, [])
     writer.table(RESULTS_SHEET, RESULT_FIELDS, results.COLUMNS, [])
+    writer.table(QUOTAS_SHEET, QUOTA_FIELDS, quotas.COLUMNS, [])
     writer.guide()
     writer.close()
 
@@ -338,6 +376,39 @@ def result_rows(scope: Unit | None) -> Iterator[dict[str, Any]]:
         yield row
 
 
+def quota_rows(scope: Unit | None) -> Iterator[dict[str, Any]]:
+    """The quota groups of the periods not closed, laid out in `scope`, a row per subject (a row for a group
+    without any)."""
+    groups = QuotaGroup.objects.exclude(period__status=PeriodStatus.CLOSED).select_related("period", "unit")
+    if scope is not None:
+        groups = groups.filter(subtree_q(scope.path, "unit__path"))
+    for group in groups.order_by("period__year", "unit__path", "name").iterator(chunk_size=500):
+        head = {
+            "year": str(group.period.year),
+            "scope_code": units.export_code(group.unit),
+            "name": group.name,
+            "subject_kind": group.get_subject_kind_display(),
+            "rate": f"{group.rate * 100:g}%" if group.rate is not None else "",
+            "rate_reason": group.rate_reason,
+            "rate_decided_by": group.rate_decided_by,
+        }
+        entries = group.entries.select_related("person__party_member", "unit").order_by("id")
+        if not entries:
+            yield head
+        for entry in entries:
+            if entry.person is not None:
+                member = getattr(entry.person, "party_member", None)
+                yield head | {
+                    "person_ref": f"DG-{entry.person.pk}",
+                    "card_number": (member.card_number if member is not None else None) or "",
+                    "national_id": entry.person.national_id or "",
+                    "full_name": entry.person.full_name,
+                    "birth_date": entry.person.birth_date,
+                }
+            elif entry.unit is not None:
+                yield head | {"unit_code": units.export_code(entry.unit)}
+
+
 def export(stream: IO[bytes], *, scope: Unit | None) -> None:
     """The units, the members, the posts and the past years' results of `scope` in the template (everything when
     None)."""
@@ -346,5 +417,6 @@ def export(stream: IO[bytes], *, scope: Unit | None) -> None:
     writer.table(MEMBERS_SHEET, MEMBER_FIELDS, members.COLUMNS, member_rows(scope))
     writer.table(POSTS_SHEET, POST_FIELDS, posts.COLUMNS, post_rows(scope))
     writer.table(RESULTS_SHEET, RESULT_FIELDS, results.COLUMNS, result_rows(scope))
+    writer.table(QUOTAS_SHEET, QUOTA_FIELDS, quotas.COLUMNS, quota_rows(scope))
     writer.guide()
     writer.close()

@@ -11,7 +11,7 @@ from danhgia.demo.generator import seed
 from danhgia.imports import template
 from danhgia.imports.services import import_plan
 from danhgia.orgs.models import Unit
-from danhgia.people.models import Person, Post
+from danhgia.people.models import Person, Post, QuotaGroupEntry
 from danhgia.people.services import person_update
 from danhgia.reviews.models import Decision
 from tests.shared import shared
@@ -22,7 +22,8 @@ def test_the_blank_template_has_its_sheets_headers_lists_and_guide(tmp_path):
     with path.open("wb") as f:
         template.blank(f)
     book = load_workbook(path)
-    assert book.sheetnames == ["Đơn vị", "Đảng viên", "Chức vụ", "Kết quả các năm", "Hướng dẫn", "Danh mục"]
+    data = ["Đơn vị", "Đảng viên", "Chức vụ", "Kết quả các năm", "Nhóm tương đồng"]
+    assert book.sheetnames == [*data, "Hướng dẫn", "Danh mục"]
     assert [c.value for c in book["Đơn vị"][1]][:4] == ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã đơn vị cấp trên"]
     assert [c.value for c in book["Đảng viên"][1]][:4] == ["Mã hồ sơ DanhGia", "Họ", "Tên đệm", "Tên"]
     assert book["Danh mục"].sheet_state == "hidden"
@@ -39,7 +40,7 @@ def test_an_empty_template_imports_nothing_and_says_so(db, tmp_path, settings):
     with path.open("wb") as f:
         template.blank(f)
     run = import_plan(path=path, name=path.name, actor=None, scope=None)
-    assert all(sum(c.values()) == 0 for c in run.counts.values()) and len(run.counts) == 4
+    assert all(sum(c.values()) == 0 for c in run.counts.values()) and len(run.counts) == 5
     notes = [w for s in run.report["sheets"] for w in s["warnings"]]
     assert not [n for n in notes if "Hướng dẫn" in n or "Danh mục" in n], notes
 
@@ -67,7 +68,7 @@ def test_exporting_and_importing_the_demo_province_changes_nothing(demo, db, tmp
     with path.open("wb") as f:
         template.export(f, scope=province)
     run = import_plan(path=path, name=path.name, actor=None, scope=province)
-    units, members, posts, results = run.report["sheets"]
+    units, members, posts, results, groups = run.report["sheets"]
     assert (len(units["created"]), len(units["updated"]), len(units["refused"])) == (0, 0, 0), units["refused"][:3]
     assert (len(members["created"]), len(members["updated"]), len(members["refused"])) == (0, 0, 0), (
         members["refused"][:3] or members["updated"][:3]
@@ -83,3 +84,7 @@ def test_exporting_and_importing_the_demo_province_changes_nothing(demo, db, tmp
         results["refused"][:3] or results["updated"][:3]
     )
     assert results["unchanged"] == Decision.objects.filter(review__period__status="closed").count() > 1000
+    assert (len(groups["created"]), len(groups["refused"]), len(groups["absent"])) == (0, 0, 0), (
+        groups["refused"][:3] or groups["created"][:3]
+    )
+    assert groups["unchanged"] >= QuotaGroupEntry.objects.count() > 100
