@@ -69,6 +69,7 @@ class Line:
     group: QuotaGroup | None = None
     found: persons.Found | None = None
     subject_unit: Unit | None = None
+    listed: bool = False  # the subject is already in this group: nothing to write
 
     @property
     def group_key(self) -> tuple[int, str, str]:
@@ -228,6 +229,7 @@ def _groups(lines: list[Line], plan: SheetPlan) -> None:
             continue
         entry = entries.get((line.period.pk, line.subject_kind, subject))
         if entry is not None and group is not None and entry.group_id == group.pk:
+            line.listed = True
             plan.unchanged += 1
         elif entry is not None:
             plan.refuse(line.row, "full_name", f"{_who(line)} đã thuộc nhóm «{entry.group.name}» trong kỳ này.")
@@ -284,10 +286,7 @@ def apply_quotas(lines: list[Line], *, actor: User | None) -> None:
                 rate_decided_by=line.rate_decided_by,
             )
             made[line.group_key] = group
-        if line.found is None and line.subject_unit is None:
+        if line.listed or (line.found is None and line.subject_unit is None):
             continue
         person = persons.person_of(line.found) if line.found is not None else None
-        subject = {"person_id": person.pk} if person is not None else {"unit_id": line.subject_unit.pk}  # type: ignore[union-attr]
-        if QuotaGroupEntry.objects.filter(group=group, **subject).exists():
-            continue  # unchanged
         quota.quota_group_add(group=group, actor=actor, person=person, unit=line.subject_unit)
