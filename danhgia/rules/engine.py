@@ -18,6 +18,7 @@ come in the input order, warnings are sorted.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,9 +86,7 @@ class _Eval:
     bare: bool = False  # nothing recorded (checks.present is 0): evaluates like every bare subject of its kind
 
 
-def _evaluate(
-    s: Subject, kr: KindRules, ctx: Context, reasons: _Reasons, undecided: NamedRule, have: int = -1
-) -> _Eval:
+def _evaluate(kr: KindRules, answer: Callable[[Rule], int], reasons: _Reasons, undecided: NamedRule) -> _Eval:
     """One subject on its own: everything but the proposal, the body it heads, linked rules and the quota.
 
     A rule whose facts are missing does not fire (case-format.md): it never makes KHT, never fails a level's
@@ -95,34 +94,34 @@ def _evaluate(
     listed under `unverified`, so that the competent authority sees the level was not checked against facts.
     Missing data is never evidence against a person.
 
-    `have`: the subject's presence mask (checks.present); a check none of whose facts is recorded is not called,
-    its answer is known (Rule.absent).
+    `answer(rule)`: the rule's check on the subject. The evaluation reads the subject only through it, so that the
+    same answers always give the same evaluation (`_Paths` relies on it).
     """
     missing: list[str] = []
     for r in kr.not_rated:
-        answer = r.fn(s, r.params, ctx) if r.mask & have else r.absent
-        if answer == TRUE:
+        a = answer(r)
+        if a == TRUE:
             return _Eval(False, NONE, (r.hit,), (), False, r.not_rated_reason)
-        if answer == MISSING:
+        if a == MISSING:
             missing.append(r.id)
     out: list[Reason] = []
     kht = decide = False
     for r in kr.kht:
-        answer = r.fn(s, r.params, ctx) if r.mask & have else r.absent
-        if answer == TRUE:
+        a = answer(r)
+        if a == TRUE:
             kht = True
             out.append(r.hit)
-        elif answer == MITIGATED:
+        elif a == MITIGATED:
             decide = True
             out.append(r.mitigated)
-        elif answer == MISSING:
+        elif a == MISSING:
             missing.append(r.id)
     for r in kr.decide:
-        answer = r.fn(s, r.params, ctx) if r.mask & have else r.absent
-        if answer == TRUE:
+        a = answer(r)
+        if a == TRUE:
             decide = True
             out.append(r.hit)
-        elif answer == MISSING:
+        elif a == MISSING:
             missing.append(r.id)
     if kht:
         return _Eval(True, KHT, reasons.shared(out), reasons.shared(missing), decide, None)
@@ -133,11 +132,11 @@ def _evaluate(
         failed = False
         gaps = []
         for r in gates:
-            answer = r.fn(s, r.params, ctx) if r.mask & have else r.absent
-            if answer == FALSE:
+            a = answer(r)
+            if a == FALSE:
                 failed = True
                 out.append(r.hit)
-            elif answer == MISSING:
+            elif a == MISSING:
                 gaps.append(r.id)
         if gaps:
             missing.extend(gaps)
@@ -154,37 +153,89 @@ def _evaluate(
         out.append(reasons.get(undecided, "needs_decision"))
         return _Eval(True, NONE, reasons.shared(out), reasons.shared(missing), True, None)
     for r in kr.caps:
-        answer = r.fn(s, r.params, ctx) if r.mask & have else r.absent
-        if answer == TRUE and r.level < level:
+        a = answer(r)
+        if a == TRUE and r.level < level:
             out.append(r.capped[level])
             level = r.level
-        elif answer == MISSING:
+        elif a == MISSING:
             missing.append(r.id)
     return _Eval(
         True, level, reasons.shared(out), reasons.shared(missing), decide, None, reasons.shared(gaps) if gaps else ()
     )
 
 
+# A node of `_Paths`: the next check to call (its function and parameters) and the node each answer leads to.
+_Node = tuple[Callable[..., int], Any, dict[int, Any]]
+
+
+class _Paths:
+    """`_evaluate` specialised per kind of subject and presence mask (checks.present), learnt as it goes.
+
+    For a given kind and mask the checks that are called are those whose facts are recorded (the others' answers
+    are known: Rule.absent), and which one comes next depends only on the answers so far. So each (kind, mask) has
+    a tree: a node calls one check, its answer picks the child, a leaf is the evaluation, shared by every subject
+    that reaches it. A subject costs its own checks and a dict lookup per check; the lists of reasons and missing
+    rules are built once per leaf (a province has a few thousand leaves for 100,000 subjects). A path not seen yet
+    is evaluated in full (`_evaluate`) and added to the tree."""
+
+    def __init__(self, compiled: Compiled, ctx: Context, reasons: _Reasons) -> None:
+        self.by_kind = compiled.by_kind
+        self.ctx = ctx
+        self.reasons = reasons
+        self.undecided = compiled.spec.undecided
+        self.roots: dict[tuple[str, int], Any] = {}  # _Node or, without checks to call, _Eval
+
+    def evaluate(self, s: Subject, have: int) -> _Eval:
+        key = (s.kind, have)
+        node: Any = self.roots.get(key)
+        if node is None:
+            return self._learn(s, have, key)
+        ctx = self.ctx
+        while node.__class__ is tuple:
+            fn, params, children = node
+            node = children.get(fn(s, params, ctx))
+            if node is None:
+                return self._learn(s, have, key)
+        return node
+
+    def _learn(self, s: Subject, have: int, key: tuple[str, int]) -> _Eval:
+        """Evaluate `s` in full, recording the checks called and their answers, and add the path to the tree."""
+        ctx = self.ctx
+        calls: list[tuple[Rule, int]] = []
+
+        def answer(r: Rule) -> int:
+            if not r.mask & have:
+                return r.absent
+            a = r.fn(s, r.params, ctx)
+            calls.append((r, a))
+            return a
+
+        e = _evaluate(self.by_kind[s.kind], answer, self.reasons, self.undecided)
+        e.bare = not have
+        if not calls:
+            self.roots[key] = e
+            return e
+        node: Any = self.roots.get(key)
+        if node is None:
+            node = self.roots[key] = (calls[0][0].fn, calls[0][0].params, {})
+        for n, (r, a) in enumerate(calls):
+            fn, params, children = node
+            assert fn is r.fn and params is r.params, "the same answers must call the same checks"
+            if n + 1 == len(calls):
+                children[a] = e
+            else:
+                nxt = children.get(a)
+                if nxt is None:
+                    nxt = children[a] = (calls[n + 1][0].fn, calls[n + 1][0].params, {})
+                node = nxt
+        return e
+
+
 def _evaluate_all(subjects: list[Subject], compiled: Compiled, ctx: Context, reasons: _Reasons) -> list[_Eval]:
-    """`_evaluate` of every subject. Subjects with no facts (bare: past years' records, imports) evaluate alike:
-    evaluated once per kind and shared (the resolution keeps what it adds to a subject beside the evaluation, never
-    in it)."""
-    undecided = compiled.spec.undecided
-    by_kind = compiled.by_kind
-    bare: dict[str, _Eval] = {}
-    evals: list[_Eval] = []
-    append = evals.append
-    for s in subjects:
-        have = present(s)
-        if not have:
-            e = bare.get(s.kind)
-            if e is None:
-                e = bare[s.kind] = _evaluate(s, by_kind[s.kind], ctx, reasons, undecided, have)
-                e.bare = True
-            append(e)
-        else:
-            append(_evaluate(s, by_kind[s.kind], ctx, reasons, undecided, have))
-    return evals
+    """`_evaluate` of every subject, through `_Paths`: subjects whose checks answer alike share one evaluation (the
+    resolution keeps what it adds to a subject beside the evaluation, never in it)."""
+    evaluate = _Paths(compiled, ctx, reasons).evaluate
+    return [evaluate(s, present(s)) for s in subjects]
 
 
 def _quota_for(case: Case, compiled: Compiled) -> tuple[list[GroupQuota | None], list[str]]:
