@@ -280,7 +280,8 @@ def test_evaluations_shared_along_paths_are_each_subjects_own(pair):
         compiled = compile_rulebook(resolve_regime(decoded))
         ctx = Context(year=decoded.year or as_of(decoded).year, as_of=as_of(decoded))
         reasons = engine._Reasons()
-        shared = engine._evaluate_all(decoded.subjects, compiled, ctx, reasons)
+        evaluate = engine._Paths(compiled, ctx, reasons).evaluate
+        shared = [evaluate(s, present(s)) for s in decoded.subjects]
         for s, e in zip(decoded.subjects, shared, strict=True):
 
             def answer(r: Rule, s: Subject = s, ctx: Context = ctx) -> int:
