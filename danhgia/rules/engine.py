@@ -18,6 +18,7 @@ come in the input order, warnings are sorted.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,9 +86,7 @@ class _Eval:
     bare: bool = False  # nothing recorded (checks.present is 0): evaluates like every bare subject of its kind
 
 
-def _evaluate(
-    s: Subject, kr: KindRules, ctx: Context, reasons: _Reasons, undecided: NamedRule, have: int = -1
-) -> _Eval:
+def _evaluate(kr: KindRules, answer: Callable[[Rule], int], reasons: _Reasons, undecided: NamedRule) -> _Eval:
     """One subject on its own: everything but the proposal, the body it heads, linked rules and the quota.
 
     A rule whose facts are missing does not fire (case-format.md): it never makes KHT, never fails a level's
@@ -95,34 +94,34 @@ def _evaluate(
     listed under `unverified`, so that the competent authority sees the level was not checked against facts.
     Missing data is never evidence against a person.
 
-    `have`: the subject's presence mask (checks.present); a check none of whose facts is recorded is not called,
-    its answer is known (Rule.absent).
+    `answer(rule)`: the rule's check on the subject. The evaluation reads the subject only through it, so that the
+    same answers always give the same evaluation (`_Paths` relies on it).
     """
     missing: list[str] = []
     for r in kr.not_rated:
-        answer = r.fn(s, r.params, ctx) if r.mask & have else r.absent
-        if answer == TRUE:
+        a = answer(r)
+        if a == TRUE:
             return _Eval(False, NONE, (r.hit,), (), False, r.not_rated_reason)
-        if answer == MISSING:
+        if a == MISSING:
             missing.append(r.id)
     out: list[Reason] = []
     kht = decide = False
     for r in kr.kht:
-        answer = r.fn(s, r.params, ctx) if r.mask & have else r.absent
-        if answer == TRUE:
+        a = answer(r)
+        if a == TRUE:
             kht = True
             out.append(r.hit)
-        elif answer == MITIGATED:
+        elif a == MITIGATED:
             decide = True
             out.append(r.mitigated)
-        elif answer == MISSING:
+        elif a == MISSING:
             missing.append(r.id)
     for r in kr.decide:
-        answer = r.fn(s, r.params, ctx) if r.mask & have else r.absent
-        if answer == TRUE:
+        a = answer(r)
+        if a == TRUE:
             decide = True
             out.append(r.hit)
-        elif answer == MISSING:
+        elif a == MISSING:
             missing.append(r.id)
     if kht:
         return _Eval(True, KHT, reasons.shared(out), reasons.shared(missing), decide, None)
@@ -133,11 +132,11 @@ def _evaluate(
         failed = False
         gaps = []
         for r in gates:
-            answer = r.fn(s, r.params, ctx) if r.mask & have else r.absent
-            if answer == FALSE:
+            a = answer(r)
+            if a == FALSE:
                 failed = True
                 out.append(r.hit)
-            elif answer == MISSING:
+            elif a == MISSING:
                 gaps.append(r.id)
         if gaps:
             missing.extend(gaps)
@@ -154,37 +153,82 @@ def _evaluate(
         out.append(reasons.get(undecided, "needs_decision"))
         return _Eval(True, NONE, reasons.shared(out), reasons.shared(missing), True, None)
     for r in kr.caps:
-        answer = r.fn(s, r.params, ctx) if r.mask & have else r.absent
-        if answer == TRUE and r.level < level:
+        a = answer(r)
+        if a == TRUE and r.level < level:
             out.append(r.capped[level])
             level = r.level
-        elif answer == MISSING:
+        elif a == MISSING:
             missing.append(r.id)
     return _Eval(
         True, level, reasons.shared(out), reasons.shared(missing), decide, None, reasons.shared(gaps) if gaps else ()
     )
 
 
-def _evaluate_all(subjects: list[Subject], compiled: Compiled, ctx: Context, reasons: _Reasons) -> list[_Eval]:
-    """`_evaluate` of every subject. Subjects with no facts (bare: past years' records, imports) evaluate alike:
-    evaluated once per kind and shared (the resolution keeps what it adds to a subject beside the evaluation, never
-    in it)."""
-    undecided = compiled.spec.undecided
-    by_kind = compiled.by_kind
-    bare: dict[str, _Eval] = {}
-    evals: list[_Eval] = []
-    append = evals.append
-    for s in subjects:
-        have = present(s)
-        if not have:
-            e = bare.get(s.kind)
-            if e is None:
-                e = bare[s.kind] = _evaluate(s, by_kind[s.kind], ctx, reasons, undecided, have)
-                e.bare = True
-            append(e)
-        else:
-            append(_evaluate(s, by_kind[s.kind], ctx, reasons, undecided, have))
-    return evals
+# A node of `_Paths`: the next check to call (its function and parameters) and the node each answer leads to.
+_Node = tuple[Callable[..., int], Any, dict[int, Any]]
+
+
+class _Paths:
+    """`_evaluate` specialised per kind of subject and presence mask (checks.present), learnt as it goes.
+
+    For a given kind and mask the checks that are called are those whose facts are recorded (the others' answers
+    are known: Rule.absent), and which one comes next depends only on the answers so far. So each (kind, mask) has
+    a tree: a node calls one check, its answer picks the child, a leaf is the evaluation, shared by every subject
+    that reaches it. A subject costs its own checks and a dict lookup per check; the lists of reasons and missing
+    rules are built once per leaf (a province has a few thousand leaves for 100,000 subjects). A path not seen yet
+    is evaluated in full (`_evaluate`) and added to the tree."""
+
+    def __init__(self, compiled: Compiled, ctx: Context, reasons: _Reasons) -> None:
+        self.by_kind = compiled.by_kind
+        self.ctx = ctx
+        self.reasons = reasons
+        self.undecided = compiled.spec.undecided
+        self.roots: dict[tuple[str, int], Any] = {}  # _Node or, without checks to call, _Eval
+
+    def evaluate(self, s: Subject, have: int) -> _Eval:
+        key = (s.kind, have)
+        node: Any = self.roots.get(key)
+        if node is None:
+            return self._learn(s, have, key)
+        ctx = self.ctx
+        while node.__class__ is tuple:
+            fn, params, children = node
+            node = children.get(fn(s, params, ctx))
+            if node is None:
+                return self._learn(s, have, key)
+        return node
+
+    def _learn(self, s: Subject, have: int, key: tuple[str, int]) -> _Eval:
+        """Evaluate `s` in full, recording the checks called and their answers, and add the path to the tree."""
+        ctx = self.ctx
+        calls: list[tuple[Rule, int]] = []
+
+        def answer(r: Rule) -> int:
+            if not r.mask & have:
+                return r.absent
+            a = r.fn(s, r.params, ctx)
+            calls.append((r, a))
+            return a
+
+        e = _evaluate(self.by_kind[s.kind], answer, self.reasons, self.undecided)
+        e.bare = not have
+        if not calls:
+            self.roots[key] = e
+            return e
+        node: Any = self.roots.get(key)
+        if node is None:
+            node = self.roots[key] = (calls[0][0].fn, calls[0][0].params, {})
+        for n, (r, a) in enumerate(calls):
+            fn, params, children = node
+            assert fn is r.fn and params is r.params, "the same answers must call the same checks"
+            if n + 1 == len(calls):
+                children[a] = e
+            else:
+                nxt = children.get(a)
+                if nxt is None:
+                    nxt = children[a] = (calls[n + 1][0].fn, calls[n + 1][0].params, {})
+                node = nxt
+        return e
 
 
 def _quota_for(case: Case, compiled: Compiled) -> tuple[list[GroupQuota | None], list[str]]:
@@ -236,8 +280,13 @@ def _quota_for(case: Case, compiled: Compiled) -> tuple[list[GroupQuota | None],
     return result, warnings
 
 
-def _order(case: Case, compiled: Compiled, group_of: list[int], index: dict[str, int]) -> list[int]:
-    """Processing order of the nodes (groups, then ungrouped subjects as their own nodes), dependencies first."""
+def _order(
+    case: Case, compiled: Compiled, group_of: list[int], index: dict[str, int], dependent: list[int]
+) -> list[int]:
+    """Processing order of the nodes (groups, then ungrouped subjects as their own nodes), dependencies first.
+
+    `dependent`: the subjects that may depend on others (a body headed, linked subjects), in input order; the others
+    depend on nobody."""
     n_groups = len(case.groups)
 
     def node(i: int) -> int:
@@ -247,7 +296,9 @@ def _order(case: Case, compiled: Compiled, group_of: list[int], index: dict[str,
     edges: dict[int, set[int]] = {}
     blame: dict[tuple[int, int], int] = {}
     links = compiled.uses_links
-    for i, s in enumerate(case.subjects):
+    subjects = case.subjects
+    for i in dependent:
+        s = subjects[i]
         if s.heads is None and not (links and s.same_level):
             continue  # depends on nobody
         deps = []
@@ -328,27 +379,55 @@ def _classify(case: Case) -> Output:
     group_index = {g.id: i for i, g in enumerate(case.groups)}
     subjects = case.subjects
     index = {s.id: i for i, s in enumerate(subjects)}
-    group_of = [group_index[s.group] if s.group is not None else -1 for s in subjects]
-
-    evals = _evaluate_all(subjects, compiled, ctx, reasons)
     n = len(subjects)
-    final = [NONE] * n
-    # What the resolution adds to a subject, kept beside its evaluation (which bare subjects share): reasons, and the
-    # conditions it could not check (the body headed or linked subjects without a level).
-    added: list[tuple[Reason, ...]] = [()] * n
-    added_missing: dict[int, tuple[str, ...]] = {}
-    positions: dict[int, int] = {}
-    members: list[list[int]] = [[] for _ in case.groups]
-    for i, g in enumerate(group_of):
-        if g >= 0:
-            members[g].append(i)
-    quota_out: list[QuotaResult] = []
-    quota_rule = NamedRule(id="quota", description=spec.quota.description, source=spec.quota.source)
+    n_groups = len(case.groups)
     by_name = levels.BY_NAME
     capped_by_proposal = {
         (high, low): reasons.get(spec.proposed, _step(high, low)) for high in range(len(NAMES)) for low in range(high)
     }
-    linked_rules = {kind: kr.linked for kind, kr in compiled.by_kind.items()} if compiled.uses_links else {}
+    by_kind = compiled.by_kind
+    linked_rules = {kind: kr.linked for kind, kr in by_kind.items() if kr.linked} if compiled.uses_links else {}
+
+    # One pass: each subject's evaluation, its group, and, for a subject that depends on nobody (no body headed, no
+    # linked rules), its level before the quota (eligible, capped by the proposal) and its place in its group's
+    # count. Those that depend on others wait for them (the resolution below, in `_order`).
+    evaluate = _Paths(compiled, ctx, reasons).evaluate
+    evals: list[_Eval] = []
+    group_of: list[int] = []
+    final = [NONE] * n
+    # What the resolution adds to a subject, kept beside its evaluation (which subjects share): reasons, and the
+    # conditions it could not check (the body headed or linked subjects without a level).
+    added: list[tuple[Reason, ...]] = [()] * n
+    added_missing: dict[int, tuple[str, ...]] = {}
+    dependent: list[int] = []
+    candidates: list[list[int]] = [[] for _ in range(n_groups)]  # each group's subjects at HTXS before the quota
+    htt = [0] * n_groups  # and how many at HTT
+    for i, s in enumerate(subjects):
+        e = evaluate(s, present(s))
+        evals.append(e)
+        g = -1 if s.group is None else group_index[s.group]
+        group_of.append(g)
+        if s.heads is not None or (linked_rules and s.kind in linked_rules):
+            dependent.append(i)
+            continue
+        level = e.eligible
+        if level < 0 or not e.rated or e.decide:
+            # Not rated, or left to the competent authority (R75, R78, R114): no level, no place in the quota.
+            continue
+        if s.proposed is not None:
+            proposed = by_name[s.proposed]
+            if proposed < level:
+                added[i] = (capped_by_proposal[(level, proposed)],)
+                level = proposed
+        final[i] = level
+        if g >= 0:
+            if level == HTXS:
+                candidates[g].append(i)
+            elif level == HTT:
+                htt[g] += 1
+    positions: list[int | None] = [None] * n
+    quota_out: list[QuotaResult] = []
+    quota_rule = NamedRule(id="quota", description=spec.quota.description, source=spec.quota.source)
 
     def pre_quota(i: int) -> int:
         """The level before the quota: eligible, capped by the proposal, the body headed, linked rules.
@@ -388,62 +467,56 @@ def _classify(case: Case) -> Output:
                 level = r.level
         return level
 
-    n_groups = len(case.groups)
-    for node in _order(case, compiled, group_of, index):
+    waiting: list[list[int]] = [[] for _ in range(n_groups)]
+    for i in dependent:
+        if group_of[i] >= 0:
+            waiting[group_of[i]].append(i)
+    alone = set(dependent)
+    for node in _order(case, compiled, group_of, index, dependent):
         if node >= n_groups:
             i = node - n_groups
-            final[i] = pre_quota(i)
-            continue
-        ids = members[node]
-        rated = []
-        for i in ids:
-            e = evals[i]
-            if not e.rated:
-                continue  # no level, no place in the quota
-            s = subjects[i]
-            if (
-                s.heads is None
-                and not linked_rules
-                and not e.decide
-                and (s.proposed is None or by_name[s.proposed] >= e.eligible)
-            ):
-                final[i] = e.eligible  # nothing above it caps it (pre_quota's shortest path)
-            else:
+            if i in alone:
                 final[i] = pre_quota(i)
-            rated.append(i)
-        candidates = [i for i in rated if final[i] == HTXS]
-        htt = sum(1 for i in rated if final[i] == HTT)
+            continue
+        for i in waiting[node]:
+            level = final[i] = pre_quota(i)
+            if level == HTXS:
+                candidates[node].append(i)
+            elif level == HTT:
+                htt[node] += 1
+        cands = candidates[node]
+        group_htt = htt[node]
         q = group_quota[node]
         if q is None:
             quota_out.append(
                 QuotaResult(
                     group=case.groups[node].id, rule=spec.quota.rule, rate=None, base=None, rounding=None,
-                    candidates=len(candidates), htt=htt, granted=len(candidates), cap=None, downgraded=[],
+                    candidates=len(cands), htt=group_htt, granted=len(cands), cap=None, downgraded=[],
                     tie_at_cutoff=False,
                 )
             )  # fmt: skip
             continue
-        candidates.sort(key=lambda i: (subjects[i].rank is None, -(subjects[i].rank or 0.0), subjects[i].id))
+        cands.sort(key=lambda i: (subjects[i].rank is None, -(subjects[i].rank or 0.0), subjects[i].id))
         the_cap = quota.cap(
             base=q.base,
             rate=quota.exact(q.rate),
-            htt=htt,
-            candidates=len(candidates),
+            htt=group_htt,
+            candidates=len(cands),
             rounding=q.rounding,
             min_cap=q.min_cap,
         )
-        kept = min(len(candidates), the_cap)
+        kept = min(len(cands), the_cap)
         group = case.groups[node]
-        tie = 0 < kept < len(candidates) and subjects[candidates[kept - 1]].rank == subjects[candidates[kept]].rank
+        tie = 0 < kept < len(cands) and subjects[cands[kept - 1]].rank == subjects[cands[kept]].rank
         over = reasons.get(quota_rule, "HTXS→HTT", f"Vượt tỷ lệ {q.rate * 100:g}% của nhóm «{group.name or group.id}»")
-        for position, i in enumerate(candidates, start=1):
+        for position, i in enumerate(cands, start=1):
             positions[i] = position
             if position > kept:
                 added[i] += (over,)
                 final[i] = HTT
         if tie:
             warnings.append(
-                f"Nhóm «{group.id}»: «{subjects[candidates[kept - 1]].id}» và «{subjects[candidates[kept]].id}» "
+                f"Nhóm «{group.id}»: «{subjects[cands[kept - 1]].id}» và «{subjects[cands[kept]].id}» "
                 "bằng hạng tại ngưỡng tỷ lệ; cấp có thẩm quyền quyết định."
             )
         quota_out.append(
@@ -453,11 +526,11 @@ def _classify(case: Case) -> Output:
                 rate=q.rate,
                 base=q.base,
                 rounding=q.rounding,
-                candidates=len(candidates),
-                htt=htt,
+                candidates=len(cands),
+                htt=group_htt,
                 granted=kept,
                 cap=the_cap,
-                downgraded=[subjects[i].id for i in candidates[kept:]],
+                downgraded=[subjects[i].id for i in cands[kept:]],
                 tie_at_cutoff=tie,
                 decided_by=q.decided_by,
                 reason=q.reason,
@@ -508,7 +581,7 @@ def _classify(case: Case) -> Output:
                 eligible=level_name[e.eligible],
                 needs_decision=e.decide,
                 score=s.score.general + s.score.task if with_score and s.score is not None else None,
-                quota_position=positions.get(i),
+                quota_position=positions[i],
                 reasons=e.reasons + more if more else e.reasons,
                 missing=missing,
                 unverified=unverified or None,

@@ -10,11 +10,12 @@ import msgspec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from danhgia.rules import quota
-from danhgia.rules.case import decode
+from danhgia.rules import engine, quota
+from danhgia.rules.case import Subject, as_of, decode, resolve_regime
+from danhgia.rules.checks import Context, present
 from danhgia.rules.engine import classify
 from danhgia.rules.regimes import Regime
-from danhgia.rules.rulebook import load_spec
+from danhgia.rules.rulebook import Rule, compile_rulebook, load_spec
 
 LEVELS = ["KHT", "HT", "HTT", "HTXS"]
 RANK = {name: i for i, name in enumerate(LEVELS)}
@@ -264,3 +265,30 @@ def test_unverified_conditions_are_missing_ones_and_never_come_with_kht(case):
         if unverified:
             assert r["level"] in {"HTXS", "HTT", "HT"}
             assert set(unverified) <= set(r.get("missing") or [])
+
+
+# --- The evaluation learnt per presence mask (engine._Paths) is the evaluation itself ----------------------------
+
+
+@SETTINGS
+@given(cases_with_facts_removed())
+def test_evaluations_shared_along_paths_are_each_subjects_own(pair):
+    """Each subject's evaluation through the learnt paths equals `_evaluate` calling every check on that subject,
+    whatever the order the subjects come in and the paths other subjects have taught."""
+    for data in pair:
+        decoded = decode(msgspec.json.encode(data))
+        compiled = compile_rulebook(resolve_regime(decoded))
+        ctx = Context(year=decoded.year or as_of(decoded).year, as_of=as_of(decoded))
+        reasons = engine._Reasons()
+        evaluate = engine._Paths(compiled, ctx, reasons).evaluate
+        shared = [evaluate(s, present(s)) for s in decoded.subjects]
+        for s, e in zip(decoded.subjects, shared, strict=True):
+
+            def answer(r: Rule, s: Subject = s, ctx: Context = ctx) -> int:
+                return r.fn(s, r.params, ctx)
+
+            own = engine._evaluate(compiled.by_kind[s.kind], answer, reasons, compiled.spec.undecided)
+            assert (own.rated, own.eligible, own.reasons, own.missing, own.decide, own.not_rated_reason,
+                    own.unverified) == (e.rated, e.eligible, e.reasons, e.missing, e.decide, e.not_rated_reason,
+                                        e.unverified), s.id  # fmt: skip
+            assert e.bare == (present(s) == 0)
