@@ -13,7 +13,7 @@ class Error(Schema):
 
 
 class ParameterError(Schema):
-    parameter: str = Field(description="Tên tham số bị từ chối")
+    parameter: str = Field(description="Tên tham số hoặc trường bị từ chối; rỗng khi bị từ chối cả yêu cầu")
     message: str
 
 
