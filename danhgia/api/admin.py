@@ -17,11 +17,11 @@ from danhgia.api.services import token_revoke
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "name", "user", "created_at", "expires_on", "last_used_at", "revoked_at"]
-    list_filter = ["revoked_at", "expires_on"]
+    list_display = ["prefix", "name", "user", "can_write", "created_at", "expires_on", "last_used_at", "revoked_at"]
+    list_filter = ["can_write", "revoked_at", "expires_on"]
     search_fields = ["prefix", "name", "user__username"]
-    fields = ["user", "name", "prefix", "created_at", "expires_on", "last_used_at", "revoked_at"]
-    readonly_fields = ["user", "name", "prefix", "created_at", "expires_on", "last_used_at", "revoked_at"]
+    fields = ["user", "name", "prefix", "can_write", "created_at", "expires_on", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "name", "prefix", "can_write", "created_at", "expires_on", "last_used_at", "revoked_at"]
     actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

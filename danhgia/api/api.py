@@ -1,4 +1,5 @@
-"""The JSON API under /api/v1/ (docs/api.md): read-only, token-authenticated, within the token owner's scope.
+"""The JSON API under /api/v1/ (docs/api.md): token-authenticated, within the token owner's scope. The reads are
+here; the writes (an import, a recorded decision) are in writes.py, on the same `api`.
 
 Every answer is JSON, errors included, with a Vietnamese `detail`. A bad parameter is a 400 naming it; a row
 outside the owner's scope is a 404, as on the pages (its existence does not leak), and the refusal is audited.
@@ -66,14 +67,27 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
+class ReadOnlyToken(Exception):
+    """A token made without «Cho phép ghi dữ liệu» calling a write endpoint."""
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer dg_…`. A session cookie is not accepted: a page's session cannot call the API (a
-    forged cross-site request carries the cookie, never the token), and the API never reads request.user."""
+    forged cross-site request carries the cookie, never the token), and the API never reads request.user.
+
+    `write`: the endpoint writes, and only a token made to write may call it (`ApiToken.can_write`); the call is
+    counted against the rate limit before it is refused, like any other."""
+
+    def __init__(self, *, write: bool = False) -> None:
+        super().__init__()
+        self.write = write
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = token_authenticate(token.strip())
         if found is not None:
             _count_call(found)
+            if self.write and not found.can_write:
+                raise ReadOnlyToken
         return found
 
 
@@ -103,7 +117,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Đọc dữ liệu DanhGia (tổ chức, đảng viên, kỳ đánh giá, kết quả kiểm điểm) bằng mã truy cập cá nhân, "
-        "trong đúng phạm vi và quyền của người tạo mã. Hướng dẫn: docs/api.md."
+        "trong đúng phạm vi và quyền của người tạo mã; với mã được ghi: nhập dữ liệu từ tệp (chạy thử rồi xác "
+        "nhận) và ghi nhận quyết định của cấp có thẩm quyền. Hướng dẫn: docs/api.md."
     ),
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
@@ -165,6 +180,15 @@ def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 403, _("Bạn không có quyền thực hiện thao tác này."))
+
+
+@api.exception_handler(ReadOnlyToken)
+def _read_only(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(
+        request,
+        403,
+        _("Mã truy cập này chỉ được đọc dữ liệu. Để ghi, hãy tạo mã có chọn «Cho phép ghi dữ liệu»."),
+    )
 
 
 @api.exception_handler(RateLimited)
@@ -439,7 +463,12 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
         match = resolve_or_none(request.path + "/")
         if match is not None and match.func is not not_found:
             target = request.path + "/" + (f"?{request.GET.urlencode()}" if request.GET else "")
-            return HttpResponsePermanentRedirect(target)
+            if request.method in {"GET", "HEAD"}:
+                return HttpResponsePermanentRedirect(target)
+            # A 301 turns a POST into a GET in every client; 308 keeps the method and the body.
+            moved = HttpResponse(status=308)
+            moved["Location"] = target
+            return moved
     return JsonResponse(
         {"detail": _("Không có địa chỉ này trong API.")}, status=404, json_dumps_params={"ensure_ascii": False}
     )
@@ -450,3 +479,7 @@ def resolve_or_none(path: str) -> ResolverMatch | None:
         return resolve(path)
     except Resolver404:
         return None
+
+
+# The write endpoints register themselves on `api` (writes.py imports this module, which is complete by now).
+from danhgia.api import writes  # noqa: E402, F401

@@ -23,6 +23,14 @@ class TokenForm(forms.Form):
         help_text=_("Tối đa một năm kể từ hôm nay."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    can_write = forms.BooleanField(
+        label=_("Cho phép ghi dữ liệu"),
+        required=False,
+        help_text=_(
+            "Chỉ chọn khi hệ thống dùng mã cần nhập dữ liệu từ tệp hoặc ghi nhận quyết định qua API. "
+            "Mã cho kho dữ liệu, báo cáo thì chỉ đọc: để trống."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

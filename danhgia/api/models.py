@@ -28,6 +28,9 @@ class ApiToken(models.Model):
     expires_on = models.DateField("Hết hạn sau ngày")
     last_used_at = models.DateTimeField("Dùng lần cuối", null=True, blank=True)
     revoked_at = models.DateTimeField("Thu hồi lúc", null=True, blank=True)
+    # Chosen when the token is made, never changed: a token for a data warehouse only reads. A writing token starts
+    # imports and records decisions, still with exactly its owner's permissions (docs/api.md).
+    can_write = models.BooleanField("Được ghi dữ liệu", default=False, editable=False)
 
     class Meta:
         verbose_name = "Mã truy cập API"

@@ -13,7 +13,7 @@ class Error(Schema):
 
 
 class ParameterError(Schema):
-    parameter: str = Field(description="Tên tham số bị từ chối")
+    parameter: str = Field(description="Tên tham số hoặc trường bị từ chối; rỗng khi bị từ chối cả yêu cầu")
     message: str
 
 
@@ -97,3 +97,58 @@ class ReviewOut(Schema):
 class ReviewPage(Schema):
     items: list[ReviewOut]
     next: str | None
+
+
+class ImportCounts(Schema):
+    created: int = Field(description="Dòng sẽ thêm mới (đã thêm, khi đã nhập)")
+    updated: int = Field(description="Dòng sẽ sửa")
+    unchanged: int = Field(description="Dòng giữ nguyên")
+    refused: int = Field(description="Dòng bị từ chối")
+
+
+class ImportRefusal(Schema):
+    sheet: str = Field(description="Tên trang trong tệp")
+    row: int = Field(description="Số dòng trong trang, như bảng tính đánh số")
+    column: str = Field(description="Tiêu đề cột, như trong tệp")
+    value: str
+    reason: str = Field(description="Lý do, bằng tiếng Việt")
+
+
+class ImportSheet(Schema):
+    sheet: str
+    kind: str = Field(description="units, members, …")
+    counts: ImportCounts
+    refused: list[ImportRefusal]
+    warnings: list[str] = Field(description="Ghi chú: cột bỏ qua, dòng nhận theo họ tên và ngày sinh, …")
+    absent: list[str] = Field(
+        description="Có trong hệ thống và trong phạm vi nhưng không có trong tệp: không bao giờ bị xóa"
+    )
+
+
+class ImportOut(Schema):
+    id: int
+    status: str = Field(description="planned (đã chạy thử, chờ xác nhận), applied (đã nhập), discarded (đã hủy)")
+    scope_id: int | None = Field(description="Đơn vị nhập vào: mọi dòng của tệp phải thuộc đơn vị này")
+    file_name: str
+    sha256: str
+    size: int = Field(description="Dung lượng tệp, byte")
+    created_at: dt.datetime
+    applied_at: dt.datetime | None
+    skip_refused: bool = Field(description="Đã nhập, bỏ qua các dòng bị từ chối")
+    digest: str = Field(description="Dấu của kết quả chạy thử: gửi lại khi xác nhận nhập")
+    counts: ImportCounts = Field(description="Tổng của các trang")
+    sheets: list[ImportSheet]
+    page: str = Field(description="Địa chỉ trang của lần nhập này trong DanhGia")
+
+
+class DecisionOut(Schema):
+    review_id: int
+    decision_id: int
+    kind: str = Field(description="recorded: quyết định của cấp có thẩm quyền, ghi nhận vào hệ thống")
+    level: str = Field(description="HTXS, HTT, HT, KHT")
+    number: str
+    signed_on: dt.date
+    signer: str
+    reason: str
+    has_scan: bool = Field(description="Có bản quét quyết định kèm theo")
+    state: str = Field(description="Trạng thái bản kiểm điểm sau khi ghi: decided")

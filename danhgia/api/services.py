@@ -30,8 +30,11 @@ def digest_of(raw: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, user: User, name: str, expires_on: dt.date | None, actor: User) -> tuple[ApiToken, str]:
-    """A new token of `user`, and its secret: the only time the secret exists outside the caller's hands."""
+def token_create(
+    *, user: User, name: str, expires_on: dt.date | None, actor: User, can_write: bool = False
+) -> tuple[ApiToken, str]:
+    """A new token of `user`, and its secret: the only time the secret exists outside the caller's hands.
+    `can_write`: the token may also call the write endpoints (read-only by default)."""
     name = (name or "").strip()
     today = timezone.localdate()
     errors: dict[str, str] = {}
@@ -55,13 +58,24 @@ def token_create(*, user: User, name: str, expires_on: dt.date | None, actor: Us
     assert expires_on is not None
     raw = TOKEN_START + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=raw[:PREFIX_LENGTH], digest=digest_of(raw), expires_on=expires_on
+        user=user,
+        name=name,
+        prefix=raw[:PREFIX_LENGTH],
+        digest=digest_of(raw),
+        expires_on=expires_on,
+        can_write=can_write,
     )
     record(
         actor=actor,
         action=Action.API_TOKEN_CREATED,
         target=token,
-        new={"name": name, "prefix": token.prefix, "expires_on": expires_on, "user": user.get_username()},
+        new={
+            "name": name,
+            "prefix": token.prefix,
+            "expires_on": expires_on,
+            "can_write": can_write,
+            "user": user.get_username(),
+        },
     )
     return token, raw
 

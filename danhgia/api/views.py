@@ -27,7 +27,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _token, secret = services.token_create(
-                user=user, name=form.cleaned_data["name"], expires_on=form.cleaned_data["expires_on"], actor=user
+                user=user,
+                name=form.cleaned_data["name"],
+                expires_on=form.cleaned_data["expires_on"],
+                can_write=form.cleaned_data["can_write"],
+                actor=user,
             )
         except ValidationError as error:
             apply_errors(form, error)

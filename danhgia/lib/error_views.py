@@ -7,10 +7,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 from danhgia.lib.files import Unavailable
@@ -33,7 +34,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """400, rendered without the request like 500.html: it may come before the middleware set the user."""
+    """400, rendered without the request like 500.html: it may come before the middleware set the user. Under
+    /api/ it is JSON, as every answer of the API (a body Django cannot parse: a multipart without its boundary)."""
+    if request.path.startswith("/api/"):
+        body = {"detail": _("Yêu cầu không hợp lệ."), "errors": []}  # the schema's BadRequest
+        return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
     return HttpResponseBadRequest(loader.get_template("400.html").render())
 
 

@@ -264,6 +264,15 @@ def _decide_locked(
     `computed`: the engine's own results for these reviews (no level forced), if already computed."""
     supersedes = supersedes or {}
     fresh = {pk: everyone[pk] for pk in levels if pk in everyone}
+    # A level that is none of the four (a crafted form, an API call) is refused before the engine ranks it: the
+    # engine takes every level it is given as one of its own.
+    unknown = {
+        f"level_{pk}": f"{fresh[pk].subject_name}: mức xếp loại không hợp lệ."
+        for pk, level in levels.items()
+        if pk in fresh and level not in LEVELS
+    }
+    if unknown:
+        raise ValidationError(unknown)
     loaded = loaded or load(list(everyone.values()))
     outcomes, _output = evaluate(list(everyone.values()), overrides=levels, loaded=loaded)
     bodies = _bodies(outcomes)

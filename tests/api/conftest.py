@@ -16,12 +16,12 @@ def _fresh_rate_counts():
 
 @pytest.fixture
 def token_of():
-    """token_of(user): a new token's secret for that user, made through the service."""
+    """token_of(user, write=False): a new token's secret for that user, made through the service."""
     from danhgia.api.services import token_create
 
-    def make(user, days=30):
+    def make(user, days=30, write=False):
         expires = dt.date.today() + dt.timedelta(days=days)
-        _, raw = token_create(user=user, name="Kho dữ liệu", expires_on=expires, actor=user)
+        _, raw = token_create(user=user, name="Kho dữ liệu", expires_on=expires, actor=user, can_write=write)
         return raw
 
     return make
@@ -37,3 +37,19 @@ def call(client):
         return client.get(url, **headers)
 
     return get
+
+
+@pytest.fixture
+def post(client):
+    """post(raw, url, data=None, json=None, **headers): a POST with the token, without a session; `data` is sent as
+    multipart (files as SimpleUploadedFile), `json` as an application/json body."""
+    import json as jsonlib
+
+    def send(raw, url, data=None, json=None, **headers):
+        if raw is not None:
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+        if json is not None:
+            return client.post(url, jsonlib.dumps(json), content_type="application/json", **headers)
+        return client.post(url, data or {}, **headers)
+
+    return send

@@ -110,18 +110,36 @@ def test_the_schema_is_openapi_3_1_with_every_response(world, client_for):
     assert schema["openapi"].startswith("3.1")
     assert schema["info"]["title"] and schema["info"]["version"]
     paths = schema["paths"]
-    assert set(paths) == {
+    reads = {
         "/api/v1/units/",
         "/api/v1/units/{unit_id}/",
         "/api/v1/members/",
         "/api/v1/periods/",
         "/api/v1/periods/{period_id}/reviews/",
+        "/api/v1/imports/{import_id}/",
     }
+    writes = {
+        "/api/v1/imports/",
+        "/api/v1/imports/{import_id}/apply/",
+        "/api/v1/imports/{import_id}/discard/",
+        "/api/v1/reviews/{review_id}/decision/",
+    }
+    assert set(paths) == reads | writes
     for path, operations in paths.items():
-        assert set(operations) == {"get"}, path
-        operation = operations["get"]
-        assert {"200", "304", "400", "401", "404", "429"} <= set(operation["responses"]), path
+        method = "get" if path in reads else "post"
+        assert set(operations) == {method}, path
+        operation = operations[method]
+        if method == "get":
+            assert {"200", "304", "400", "401", "404", "429"} <= set(operation["responses"]), path
+        else:
+            # A read-only token is a 403; every refused field a 400 naming it.
+            assert {"400", "401", "403", "404", "429"} <= set(operation["responses"]), path
+            assert operation["responses"]["400"]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/BadRequest"
+            }
         assert operation["security"] == [{"TokenAuth": []}], path
+    upload = paths["/api/v1/imports/"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert upload["required"] == ["scope", "file"] and upload["properties"]["file"]["format"] == "binary"
     assert schema["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
     # Every $ref resolves.
     text = json.dumps(schema)

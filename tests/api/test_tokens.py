@@ -133,3 +133,19 @@ def test_an_administrator_sees_and_revokes_a_token_in_the_admin_never_its_secret
     assert AuditEvent.objects.filter(action=Action.API_TOKEN_REVOKED, target_id=str(token.pk)).exists()
     client.logout()
     assert call(raw, "/api/v1/units/").status_code == 401
+
+
+def test_a_token_reads_only_unless_made_to_write_on_the_page(world, client_for):
+    user = world.users["officer"]
+    client = client_for(user)
+    expires = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    page = client.get("/tai-khoan/ma-api/").content.decode()
+    assert 'name="can_write"' in page and "checked" not in page.split('name="can_write"')[1].split(">")[0]
+    client.post("/tai-khoan/ma-api/", {"name": "Kho dữ liệu tỉnh", "expires_on": expires})
+    client.post("/tai-khoan/ma-api/", {"name": "Văn phòng điện tử", "expires_on": expires, "can_write": "on"})
+    tokens = {t.name: t.can_write for t in ApiToken.objects.filter(user=user)}
+    assert tokens == {"Kho dữ liệu tỉnh": False, "Văn phòng điện tử": True}
+    listing = client.get("/tai-khoan/ma-api/").content.decode()
+    assert "Chỉ đọc" in listing and "Đọc và ghi" in listing
+    created = AuditEvent.objects.filter(action=Action.API_TOKEN_CREATED).order_by("id")
+    assert [e.new["can_write"] for e in created] == [False, True]

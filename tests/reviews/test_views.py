@@ -480,6 +480,18 @@ def test_a_departing_level_needs_a_reason(proposed, client):
     assert not Decision.objects.exists() or not Decision.objects.filter(review=row.review).exists()
 
 
+def test_a_level_that_is_none_of_the_four_is_refused_not_a_server_error(proposed, client):
+    group = proposed.groups["members"]
+    rows, _ = decisions.preview(decisions.group_reviews(proposed.period, group))
+    row = next(row for row in rows if not row.blocked)
+    client.force_login(proposed.users["officer"])
+    url = reverse("reviews-decide", args=[proposed.period.pk, group.pk])
+    data = {f"level_{row.review.pk}": "XYZ", "recorded": "1", "number": "1-QĐ/ĐU", "signed_on": "20/12/2026"}
+    response = client.post(url, data | {"signer": "Bí thư"})
+    assert response.status_code == 200 and "mức xếp loại không hợp lệ." in response.content.decode()
+    assert not Decision.objects.filter(review=row.review).exists()
+
+
 def test_recording_a_signed_decision(proposed, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     group = proposed.groups["members"]
