@@ -391,7 +391,8 @@ def _classify(case: Case) -> Output:
     # One pass: each subject's evaluation, its group, and, for a subject that depends on nobody (no body headed, no
     # linked rules), its level before the quota (eligible, capped by the proposal) and its place in its group's
     # count. Those that depend on others wait for them (the resolution below, in `_order`).
-    evaluate = _Paths(compiled, ctx, reasons).evaluate
+    paths = _Paths(compiled, ctx, reasons)
+    evaluate, roots = paths.evaluate, paths.roots
     evals: list[_Eval] = []
     group_of: list[int] = []
     final = [NONE] * n
@@ -403,7 +404,10 @@ def _classify(case: Case) -> Output:
     candidates: list[list[int]] = [[] for _ in range(n_groups)]  # each group's subjects at HTXS before the quota
     htt = [0] * n_groups  # and how many at HTT
     for i, s in enumerate(subjects):
-        e = evaluate(s, present(s))
+        have = present(s)
+        e = roots.get((s.kind, have))  # a leaf at the root: subjects of this kind and mask need no check (bare ones)
+        if e.__class__ is not _Eval:
+            e = evaluate(s, have)
         evals.append(e)
         g = -1 if s.group is None else group_index[s.group]
         group_of.append(g)
@@ -467,6 +471,12 @@ def _classify(case: Case) -> Output:
                 level = r.level
         return level
 
+    def quota_order(i: int) -> tuple[bool, float, str]:
+        """Candidates by rank, descending, a null rank after every number, then by id."""
+        s = subjects[i]
+        rank = s.rank
+        return rank is None, -(rank or 0.0), s.id
+
     waiting: list[list[int]] = [[] for _ in range(n_groups)]
     for i in dependent:
         if group_of[i] >= 0:
@@ -496,7 +506,7 @@ def _classify(case: Case) -> Output:
                 )
             )  # fmt: skip
             continue
-        cands.sort(key=lambda i: (subjects[i].rank is None, -(subjects[i].rank or 0.0), subjects[i].id))
+        cands.sort(key=quota_order)
         the_cap = quota.cap(
             base=q.base,
             rate=quota.exact(q.rate),
@@ -545,8 +555,7 @@ def _classify(case: Case) -> Output:
     level_name = {level: levels.name(level) for level in range(NONE, len(NAMES))}
     bare_final: dict[tuple[str, int], tuple[tuple[str, ...], tuple[str, ...]]] = {}
     with_score = regime == Regime.R2025
-    for i, s in enumerate(subjects):
-        e = evals[i]
+    for i, (s, e, level, more, place) in enumerate(zip(subjects, evals, final, added, positions, strict=True)):
         if not e.rated:
             append(
                 Result(
@@ -557,9 +566,7 @@ def _classify(case: Case) -> Output:
             continue
         if e.decide:
             undecided.append(s.id)
-        level = final[i]
-        more = added[i]
-        resolved = added_missing.get(i, ())
+        resolved = added_missing.get(i, ()) if added_missing else ()
         if not resolved and level == e.eligible:
             # Its unchecked conditions were found while evaluating (`_unchecked`'s shortest path).
             unverified, missing = (e.unverified if level >= HT else ()), e.missing
@@ -573,6 +580,7 @@ def _classify(case: Case) -> Output:
             unverified, missing = _unchecked(s, e, level, compiled, ctx, reasons, resolved)
         if unverified:
             unverified_ids.append(s.id)
+        score = s.score if with_score else None
         append(
             Result(
                 id=s.id,
@@ -580,8 +588,8 @@ def _classify(case: Case) -> Output:
                 level=level_name[level],
                 eligible=level_name[e.eligible],
                 needs_decision=e.decide,
-                score=s.score.general + s.score.task if with_score and s.score is not None else None,
-                quota_position=positions[i],
+                score=None if score is None else score.general + score.task,
+                quota_position=place,
                 reasons=e.reasons + more if more else e.reasons,
                 missing=missing,
                 unverified=unverified or None,
