@@ -3,7 +3,8 @@
 Two stages.
 
 1. Each subject alone (`_evaluate`): not-rated cases, KHT cases, the gates of each level from HTXS down
-   (the subject gets the highest level whose conditions all hold), caps. The result is `eligible`.
+   (the subject gets the highest level whose conditions all hold), caps. The result is `eligible`. Subjects
+   whose checks answer alike share one evaluation, learnt once per kind and presence of facts (`_Paths`).
 2. Resolution in dependency order: a subject that heads a body (or whose rules read linked subjects)
    waits for them. Quota groups are processed whole, in topological order of the groups: within a group
    every subject's level before the quota is min(eligible, proposed, the level of the body it heads, linked
