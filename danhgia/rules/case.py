@@ -309,9 +309,8 @@ def _counts_agree(subject: Subject) -> bool:
 
 
 def _check_counts(subject: Subject, i: int) -> None:
-    """Counts that contradict each other (more on time than completed, …) are bad input."""
-    if _counts_agree(subject):
-        return  # the usual case, without building the messages below
+    """Counts that contradict each other (more on time than completed, …) are bad input. Called when
+    `_counts_agree` found one (the usual case builds none of the messages below)."""
     t = subject.targets
     if t is not None:
         base = f"subjects[{i}].targets"
@@ -386,7 +385,7 @@ def validate(case: Case) -> None:
             or subject.subordinates is not None
             or subject.leadership_disciplined is not None
             or subject.led_units is not None
-        ):
+        ) and not _counts_agree(subject):
             _check_counts(subject, i)
         if subject.shortcomings is not None and subject.shortcomings.remedied > subject.shortcomings.identified:
             raise CaseError(

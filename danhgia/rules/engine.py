@@ -3,7 +3,8 @@
 Two stages.
 
 1. Each subject alone (`_evaluate`): not-rated cases, KHT cases, the gates of each level from HTXS down
-   (the subject gets the highest level whose conditions all hold), caps. The result is `eligible`.
+   (the subject gets the highest level whose conditions all hold), caps. The result is `eligible`. Subjects
+   whose checks answer alike share one evaluation, learnt once per kind and presence of facts (`_Paths`).
 2. Resolution in dependency order: a subject that heads a body (or whose rules read linked subjects)
    waits for them. Quota groups are processed whole, in topological order of the groups: within a group
    every subject's level before the quota is min(eligible, proposed, the level of the body it heads, linked
@@ -17,6 +18,7 @@ come in the input order, warnings are sorted.
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -596,15 +598,16 @@ def _classify(case: Case) -> Output:
             )
         )
     if unverified_ids:
-        unverified_ids.sort()
-        sample = ", ".join(unverified_ids[:WARNING_SAMPLE]) + (" …" if len(unverified_ids) > WARNING_SAMPLE else "")
+        # The first ids in order, whatever the order of the subjects (not a sort of every id: most can be unverified).
+        first = heapq.nsmallest(WARNING_SAMPLE, unverified_ids)
+        sample = ", ".join(first) + (" …" if len(unverified_ids) > WARNING_SAMPLE else "")
         warnings.append(
             f"{len(unverified_ids)} đối tượng có mức xếp loại chưa được kiểm chứng vì thiếu dữ kiện (unverified); "
             f"thiếu dữ kiện không làm hạ mức, cấp có thẩm quyền xem xét: {sample}"
         )
     if undecided:
-        undecided.sort()  # the warning must not depend on the order of the subjects
-        sample = ", ".join(undecided[:WARNING_SAMPLE]) + (" …" if len(undecided) > WARNING_SAMPLE else "")
+        first = heapq.nsmallest(WARNING_SAMPLE, undecided)  # the warning must not depend on the order of the subjects
+        sample = ", ".join(first) + (" …" if len(undecided) > WARNING_SAMPLE else "")
         warnings.append(
             f"{len(undecided)} đối tượng cần cấp có thẩm quyền xem xét, quyết định (needs_decision): {sample}"
         )
