@@ -11,10 +11,8 @@ A bad value is a 400 naming the field, with the page's Vietnamese message, and w
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Callable, Mapping
 from functools import wraps
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from django.core.exceptions import RequestDataTooBig, ValidationError
@@ -47,15 +45,12 @@ from danhgia.imports.access import access_import, access_import_unit, import_roo
 from danhgia.imports.forms import ConfirmForm, UploadForm
 from danhgia.lib.forms import MAX_ID, parse_id
 from danhgia.lib.middleware import CONTROL
-from danhgia.lib.numbers import number
 from danhgia.reviews import decisions
 from danhgia.reviews.access import access_review
 from danhgia.reviews.forms import RecordedDecisionForm
 from danhgia.reviews.models import LEVEL_CHOICES, DecisionKind
 
 if TYPE_CHECKING:
-    from django.core.files.uploadedfile import UploadedFile
-
     from danhgia.imports.models import Import
 
 WRITE = TokenAuth(write=True)
@@ -214,16 +209,6 @@ def _import(request: HttpRequest, run: Import) -> dict[str, Any]:
     }
 
 
-def _plan(upload: UploadedFile, *, user: Any, scope: Any) -> Import:
-    """The dry run of an upload, from a file of its own (the reader opens a path), as the page does."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "upload"
-        with path.open("wb") as f:
-            for chunk in upload.chunks():
-                f.write(chunk)
-        return imports.import_plan(path=path, name=upload.name or "tep", actor=user, scope=scope)
-
-
 IMPORT_ID = PathParam(..., ge=1, le=MAX_ID)
 
 
@@ -258,12 +243,8 @@ def import_create(request: HttpRequest, response: HttpResponse) -> Status[dict[s
         if not form.is_valid():
             raise refused(form.errors)
         unit = access_import_unit(user, form.cleaned_data["scope"].pk)
-        upload = form.cleaned_data["file"]
-        if upload.size > imports.max_bytes():
-            limit = number(imports.max_bytes() // (1024 * 1024))
-            raise Invalid([("file", _("Tệp lớn hơn giới hạn %(limit)s MB.") % {"limit": limit})])
         try:
-            run = _plan(upload, user=user, scope=unit)
+            run = imports.import_plan_upload(upload=form.cleaned_data["file"], actor=user, scope=unit)
         except ValidationError as error:
             raise refused(error) from error
     response["Location"] = reverse("api-v1:import_detail", args=[run.pk])

@@ -207,6 +207,14 @@ def parse_choice(value: object, choices: type[models.Choices], *, field: str) ->
     raise CellError(field, value, f'"{_shown(value)}" không có trong danh sách; dùng một trong: {listed}')
 
 
+def parse_year(value: object, *, field: str, example: int) -> int:
+    """A year from a cell: 2024, «2024», Excel's 2024.0; four digits or CellError."""
+    text = clean_text(value).removesuffix(".0")
+    if not text.isdigit() or len(text) != 4:
+        raise CellError(field, value, f"Năm ghi bốn chữ số, ví dụ {example}")
+    return int(text)
+
+
 _TRUE = frozenset({"có", "c", "x", "đúng", "phải", "1", "true", "yes"})
 _FALSE = frozenset({"không", "k", "sai", "0", "false", "no"})
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +20,7 @@ from django.utils import timezone
 from danhgia.audit.models import Action
 from danhgia.audit.services import event, record_many, snapshot
 from danhgia.imports.cleaning import CellError, clean_text, match_key, parse_choice, parse_date
-from danhgia.imports.plan import Change, Row, SheetPlan
+from danhgia.imports.plan import Change, Row, SheetPlan, row_list, rows_in
 from danhgia.imports.units import code_key, export_code
 from danhgia.lib.text import clean_name
 from danhgia.orgs.models import CELL_KINDS, Unit, in_subtree, subtree_q
@@ -276,33 +275,20 @@ def _duplicates(lines: list[Line], plan: SheetPlan) -> None:
                 first[value] = line
 
 
-CHUNK = 5000  # values per IN (...): SQLite takes at most 32,766 parameters in a statement
-
-
-def _rows(queryset: Any, field: str, values: set[Any]) -> Iterator[Any]:
-    """The rows whose `field` is one of `values`, a chunk of values per query."""
-    ordered = sorted(values)
-    for start in range(0, len(ordered), CHUNK):
-        yield from queryset.filter(**{f"{field}__in": ordered[start : start + CHUNK]})
-
-
-def _row_list(numbers: list[int], shown: int = 20) -> str:
-    listed = ", ".join(str(n) for n in numbers[:shown])
-    return f"dòng {listed}" + (f" và {len(numbers) - shown} dòng khác" if len(numbers) > shown else "")
-
-
 def _match(lines: list[Line], scope: Unit | None, plan: SheetPlan) -> None:
     """Find each row's member in the database, by card, else national ID, else name and date of birth."""
-    refs = {p.pk: p for p in _rows(Person.objects.all(), "pk", {line.person_ref for line in lines if line.person_ref})}
+    refs = {
+        p.pk: p for p in rows_in(Person.objects.all(), "pk", {line.person_ref for line in lines if line.person_ref})
+    }
     # The other keys, for the rows their reference does not name (none, or another system's export's).
     rest = [line for line in lines if line.person_ref not in refs]
     cards = {line.card_number for line in rest if line.card_number}
     ids = {line.national_id for line in rest if line.national_id}
-    by_card = {m.card_number: m for m in _rows(PartyMember.objects.select_related("person"), "card_number", cards)}
-    people_by_id = {p.national_id: p for p in _rows(Person.objects.all(), "national_id", ids)}
+    by_card = {m.card_number: m for m in rows_in(PartyMember.objects.select_related("person"), "card_number", cards)}
+    people_by_id = {p.national_id: p for p in rows_in(Person.objects.all(), "national_id", ids)}
     births = {line.birth_date for line in rest if not line.card_number and not line.national_id and line.birth_date}
     by_name: dict[tuple[str, dt.date | None], list[Person]] = {}
-    for candidate in _rows(Person.objects.all(), "birth_date", births):
+    for candidate in rows_in(Person.objects.all(), "birth_date", births):
         by_name.setdefault((match_key(candidate.full_name), candidate.birth_date), []).append(candidate)
     persons: dict[int, Person] = {}
     by_name_rows: list[int] = []
@@ -332,16 +318,16 @@ def _match(lines: list[Line], scope: Unit | None, plan: SheetPlan) -> None:
     if by_name_rows:
         plan.warnings.append(
             f"{len(by_name_rows)} đảng viên được nhận theo họ tên và ngày sinh (không có số thẻ, số định danh): "
-            f"{_row_list(by_name_rows)}."
+            f"{row_list(by_name_rows)}."
         )
     if unknown_refs:
         plan.warnings.append(
             f"{len(unknown_refs)} dòng có «{COLUMNS['person_ref']}» không có trong hệ thống, được nhận theo số thẻ, "
-            f"số định danh hoặc họ tên và ngày sinh: {_row_list(unknown_refs)}."
+            f"số định danh hoặc họ tên và ngày sinh: {row_list(unknown_refs)}."
         )
-    members = {m.person_id: m for m in _rows(PartyMember.objects.all(), "person", {p.pk for p in persons.values()})}
+    members = {m.person_id: m for m in rows_in(PartyMember.objects.all(), "person", {p.pk for p in persons.values()})}
     stays = Membership.objects.filter(valid_to__isnull=True).select_related("unit")
-    current = {ms.member_id: ms for ms in _rows(stays, "member", {m.pk for m in members.values()})}
+    current = {ms.member_id: ms for ms in rows_in(stays, "member", {m.pk for m in members.values()})}
     for line in lines:
         known = persons.get(id(line))
         if known is None:

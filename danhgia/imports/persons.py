@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from danhgia.imports import members
 from danhgia.imports.cleaning import CellError, clean_text, match_key, parse_date
-from danhgia.imports.plan import Row, SheetPlan
+from danhgia.imports.plan import Row, SheetPlan, row_list, rows_in
 from danhgia.lib.text import clean_name
 from danhgia.people.models import PartyMember, Person
 
@@ -79,16 +79,14 @@ class Resolver:
         cards = {w.card_number for w in whos if w.card_number}
         ids = {w.national_id for w in whos if w.national_id}
         births = {w.birth_date for w in whos if w.birth_date is not None}
-        self.by_ref = {p.pk: p for p in members._rows(Person.objects.all(), "pk", refs)}
+        self.by_name_rows: list[int] = []  # the rows recognised by name and date of birth only
+        self.by_ref = {p.pk: p for p in rows_in(Person.objects.all(), "pk", refs)}
         self.by_card: dict[str, Found] = {
-            m.card_number: m.person
-            for m in members._rows(PartyMember.objects.select_related("person"), "card_number", cards)
+            m.card_number: m.person for m in rows_in(PartyMember.objects.select_related("person"), "card_number", cards)
         }
-        self.by_id: dict[str, Found] = {
-            p.national_id: p for p in members._rows(Person.objects.all(), "national_id", ids)
-        }
+        self.by_id: dict[str, Found] = {p.national_id: p for p in rows_in(Person.objects.all(), "national_id", ids)}
         self.by_name: dict[tuple[str, dt.date | None], list[Found]] = {}
-        for person in members._rows(Person.objects.all(), "birth_date", births):
+        for person in rows_in(Person.objects.all(), "birth_date", births):
             self.by_name.setdefault((match_key(person.full_name), person.birth_date), []).append(person)
         for line in new_members:
             if line.card_number:
@@ -97,16 +95,15 @@ class Resolver:
                 self.by_id.setdefault(line.national_id, line)
             self.by_name.setdefault((match_key(line.full_name), line.birth_date), []).append(line)
 
-    def find(self, who: Who, row: Row, plan: SheetPlan) -> tuple[Found | None, bool]:
-        """The person, and whether they were recognised by name and date of birth only; refuses the row when
-        nobody or several match."""
+    def find(self, who: Who, row: Row, plan: SheetPlan) -> Found | None:
+        """The person; refuses the row when nobody or several match."""
         if who.ref is not None and who.ref in self.by_ref:
-            return self.by_ref[who.ref], False
+            return self.by_ref[who.ref]
         if who.card_number:
             found = self.by_card.get(who.card_number)
             if found is None:
                 plan.refuse(row, "card_number", f"Không có đảng viên số thẻ «{who.card_number}» {ANYWHERE}.")
-            return found, False
+            return found
         if who.national_id:
             found = self.by_id.get(who.national_id)
             if found is None:
@@ -115,18 +112,32 @@ class Resolver:
                     "national_id",
                     f"Không có người số định danh «{who.national_id}» {ANYWHERE}.",
                 )
-            return found, False
+            return found
         if not who.name:
             plan.refuse(row, "person_ref", f"Không có hồ sơ DG-{who.ref} trong hệ thống.")
-            return None, False
+            return None
         candidates = self.by_name.get((match_key(who.name), who.birth_date), [])
         if len(candidates) > 1:
             plan.refuse(row, "full_name", f"Có {len(candidates)} người cùng họ tên và ngày sinh: cần số thẻ đảng viên.")
-            return None, False
+            return None
         if not candidates:
             plan.refuse(row, "full_name", f"Không có {who.shown} {ANYWHERE}.")
-            return None, False
-        return candidates[0], True
+            return None
+        self.by_name_rows.append(row.number)
+        return candidates[0]
+
+    def warn_by_name(self, plan: SheetPlan, who: str) -> None:
+        """Say which rows were recognised by name and date of birth only (two persons may share both)."""
+        if self.by_name_rows:
+            rows = row_list(self.by_name_rows)
+            plan.warnings.append(f"{len(self.by_name_rows)} {who} được nhận theo họ tên và ngày sinh: {rows}.")
+
+
+def found_key(found: Found | None) -> tuple[str, int | None]:
+    """What a found person is, to compare rows by: a person of the database, or a member the file creates."""
+    if isinstance(found, members.Line):
+        return ("l", id(found))
+    return ("p", found.pk if found is not None else None)
 
 
 def person_of(found: Found) -> Person:

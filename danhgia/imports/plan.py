@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from danhgia.imports.cleaning import clean_text
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,31 @@ class Plan:
         """What the plan would write, as a hash: the same file on the same data gives the same digest."""
         payload = json.dumps(self.as_json(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def refuse_missing(row: Row, plan: SheetPlan, names: Iterable[str], columns: Mapping[str, str]) -> bool:
+    """Refuse the row for the first of `names` it leaves empty («Thiếu …»); whether it did."""
+    for name in names:
+        if not clean_text(row.values.get(name) or ""):
+            plan.refuse(row, name, f"Thiếu «{columns[name]}».")
+            return True
+    return False
+
+
+CHUNK = 5000  # values per IN (...): SQLite takes at most 32,766 parameters in a statement
+
+
+def rows_in(queryset: Any, field: str, values: Collection[Any]) -> Iterator[Any]:
+    """The rows whose `field` is one of `values`, a chunk of values per query."""
+    ordered = sorted(values)
+    for start in range(0, len(ordered), CHUNK):
+        yield from queryset.filter(**{f"{field}__in": ordered[start : start + CHUNK]})
+
+
+def row_list(numbers: list[int], shown: int = 20) -> str:
+    """«dòng 2, 5, 9» — the first rows of a list, and how many more."""
+    listed = ", ".join(str(n) for n in numbers[:shown])
+    return f"dòng {listed}" + (f" và {len(numbers) - shown} dòng khác" if len(numbers) > shown else "")
 
 
 def _text(value: Any) -> str:

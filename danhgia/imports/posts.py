@@ -17,14 +17,13 @@ from danhgia.audit.models import Action
 from danhgia.audit.services import event, record_many, snapshot
 from danhgia.imports import persons
 from danhgia.imports.cleaning import CellError, clean_text, match_key, parse_bool, parse_choice, parse_date
-from danhgia.imports.members import CHUNK
 from danhgia.imports.members import Line as MemberLine
-from danhgia.imports.plan import Change, Row, SheetPlan
-from danhgia.imports.units import code_key, export_code
+from danhgia.imports.plan import Change, Row, SheetPlan, refuse_missing, rows_in
+from danhgia.imports.units import code_key, export_code, scope_units
 from danhgia.lib.text import clean_name
 from danhgia.orgs.models import Unit, subtree_q
 from danhgia.people import services as people
-from danhgia.people.models import Post, PostRole
+from danhgia.people.models import Person, Post, PostRole
 
 if TYPE_CHECKING:
     from danhgia.accounts.models import User
@@ -68,21 +67,13 @@ class Line:
 
     @property
     def key(self) -> tuple[Any, str, str, dt.date]:
-        return (_person_key(self.found), code_key(self.unit_code), match_key(self.title), self.starts_on)
-
-
-def _person_key(found: persons.Found | None) -> Any:
-    if isinstance(found, MemberLine):
-        return ("l", id(found))  # a member the file creates
-    return ("p", found.pk if found is not None else None)
+        return (persons.found_key(self.found), code_key(self.unit_code), match_key(self.title), self.starts_on)
 
 
 def _parse(row: Row, plan: SheetPlan) -> Line | None:
     v = row.values
-    for name in ("unit_code", "title", "role", "starts_on"):
-        if not clean_text(v.get(name) or ""):
-            plan.refuse(row, name, f"Thiếu «{COLUMNS[name]}».")
-            return None
+    if refuse_missing(row, plan, ("unit_code", "title", "role", "starts_on"), COLUMNS):
+        return None
     try:
         who = persons.parse_who(row)
         if who is None:
@@ -115,11 +106,6 @@ def _parse(row: Row, plan: SheetPlan) -> Line | None:
         return None
 
 
-def _scope_units(scope: Unit | None) -> dict[str, Unit]:
-    found = Unit.objects.all() if scope is None else Unit.objects.filter(subtree_q(scope.path))
-    return {code_key(export_code(u)): u for u in found.only("id", "code", "name", "path")}
-
-
 def plan_posts(
     rows: list[Row],
     *,
@@ -132,22 +118,14 @@ def plan_posts(
     `new_members`: the members the members sheet creates (a post may be theirs)."""
     lines = [line for row in rows if (line := _parse(row, plan)) is not None]
     resolver = persons.Resolver([line.who for line in lines], new_members=new_members)
-    by_name: list[int] = []
-    units = _scope_units(scope)
+    units = scope_units(scope)
     for line in lines:
-        line.found, named = resolver.find(line.who, line.row, plan)
-        if named:
-            by_name.append(line.row.number)
+        line.found = resolver.find(line.who, line.row, plan)
         line.unit = units.get(code_key(line.unit_code))
         if line.unit is None and code_key(line.unit_code) not in new_units:
             plan.refuse(line.row, "unit_code", f"Không có đơn vị mã «{line.unit_code}» trong phạm vi.")
     lines = [line for line in lines if not plan.is_refused(line.row)]
-    if by_name:
-        plan.warnings.append(
-            f"{len(by_name)} người giữ chức vụ được nhận theo họ tên và ngày sinh: dòng "
-            + ", ".join(map(str, by_name[:20]))
-            + (f" và {len(by_name) - 20} dòng khác." if len(by_name) > 20 else ".")
-        )
+    resolver.warn_by_name(plan, "người giữ chức vụ")
     seen: dict[Any, Line] = {}
     for line in lines:
         if line.key in seen:
@@ -173,13 +151,11 @@ def plan_posts(
 
 def _existing(lines: list[Line]) -> dict[Any, Post]:
     """The database's posts of the lines' persons, by the lines' key."""
-    person_ids = sorted({line.found.pk for line in lines if not isinstance(line.found, MemberLine) and line.found})
+    person_ids = {line.found.pk for line in lines if isinstance(line.found, Person)}
     found: dict[Any, Post] = {}
-    for start in range(0, len(person_ids), CHUNK):
-        chunk = person_ids[start : start + CHUNK]
-        for post in Post.objects.filter(person_id__in=chunk).select_related("unit"):
-            key = (("p", post.person_id), code_key(export_code(post.unit)), match_key(post.title), post.starts_on)
-            found.setdefault(key, post)
+    for post in rows_in(Post.objects.select_related("unit"), "person_id", person_ids):
+        key = (("p", post.person_id), code_key(export_code(post.unit)), match_key(post.title), post.starts_on)
+        found.setdefault(key, post)
     return found
 
 
@@ -187,17 +163,14 @@ def _check_heads(lines: list[Line], plan: SheetPlan) -> None:
     """One current head per unit, after the import: the database's heads the file does not end, and the file's."""
     ended = {line.post.pk for line in lines if line.post is not None and line.ends_on is not None}
     heading = [line for line in lines if line.role == PostRole.HEAD and line.ends_on is None]
-    unit_ids = sorted({line.unit.pk for line in heading if line.unit is not None})
+    unit_ids = {line.unit.pk for line in heading if line.unit is not None}
     current: dict[str, str] = {}  # unit code → who heads it
-    for start in range(0, len(unit_ids), CHUNK):
-        heads = Post.objects.filter(
-            role=PostRole.HEAD, ends_on__isnull=True, unit_id__in=unit_ids[start : start + CHUNK]
-        )
-        for post in heads.select_related("unit", "person"):
-            if post.pk not in ended:
-                current[code_key(export_code(post.unit))] = (
-                    f"{post.person.full_name} ({post.title}, từ {post.starts_on:%d/%m/%Y})"
-                )
+    heads = Post.objects.filter(role=PostRole.HEAD, ends_on__isnull=True).select_related("unit", "person")
+    for post in rows_in(heads, "unit_id", unit_ids):
+        if post.pk not in ended:
+            current[code_key(export_code(post.unit))] = (
+                f"{post.person.full_name} ({post.title}, từ {post.starts_on:%d/%m/%Y})"
+            )
     for line in heading:
         if line.post is not None and line.post.role == PostRole.HEAD and line.post.ends_on is None:
             continue  # the head the database has: already counted

@@ -20,12 +20,12 @@ from django.core.exceptions import ValidationError
 
 from danhgia.accounts.access import quota_change_scope
 from danhgia.imports import persons
-from danhgia.imports.cleaning import CellError, clean_text, match_key, parse_choice
+from danhgia.imports.cleaning import CellError, clean_text, match_key, parse_choice, parse_year
 from danhgia.imports.members import Line as MemberLine
-from danhgia.imports.plan import Change, Row, SheetPlan
-from danhgia.imports.units import code_key, export_code
+from danhgia.imports.plan import Change, Row, SheetPlan, refuse_missing
+from danhgia.imports.units import code_key, scope_units
 from danhgia.lib.text import clean_name
-from danhgia.orgs.models import Unit, path_ids, subtree_q
+from danhgia.orgs.models import Unit, path_ids
 from danhgia.people import quota
 from danhgia.people.models import PERSON_SUBJECTS, Person, QuotaGroup, QuotaGroupEntry, SubjectKind
 from danhgia.periods.models import Period, PeriodKind, PeriodStatus
@@ -90,14 +90,10 @@ def parse_rate(value: Any) -> Decimal | None:
 
 def _parse(row: Row, plan: SheetPlan) -> Line | None:
     v = row.values
-    for name in ("year", "scope_code", "name", "subject_kind"):
-        if not clean_text(v.get(name) or ""):
-            plan.refuse(row, name, f"Thiếu «{COLUMNS[name]}».")
-            return None
+    if refuse_missing(row, plan, ("year", "scope_code", "name", "subject_kind"), COLUMNS):
+        return None
     try:
-        year_text = clean_text(v["year"]).removesuffix(".0")
-        if not year_text.isdigit() or len(year_text) != 4:
-            raise CellError("year", v["year"], "Năm ghi bốn chữ số, ví dụ 2026")
+        year = parse_year(v["year"], field="year", example=2026)
         kind = parse_choice(v["subject_kind"], SubjectKind, field="subject_kind") or ""
         who = persons.parse_who(row)
         unit_code = clean_text(v.get("unit_code") or "")
@@ -110,7 +106,7 @@ def _parse(row: Row, plan: SheetPlan) -> Line | None:
             raise CellError("name", v["name"], "Tên nhóm dài quá 200 ký tự")
         return Line(
             row=row,
-            year=int(year_text),
+            year=year,
             scope_code=clean_text(v["scope_code"]),
             name=name,
             subject_kind=kind,
@@ -131,8 +127,7 @@ def plan_quotas(
     """Fill `plan`; return the accepted lines. A group's scope and subjects must be in the database or, for a
     person, in the file's members sheet (a group's tree is the one the groups are laid out on)."""
     lines = [line for row in rows if (line := _parse(row, plan)) is not None]
-    in_scope = Unit.objects.all() if scope is None else Unit.objects.filter(subtree_q(scope.path))
-    units = {code_key(export_code(u)): u for u in in_scope}
+    units = scope_units(scope)
     periods = {
         (p.unit_id, p.year): p
         for p in Period.objects.filter(kind=PeriodKind.ANNUAL, year__in={line.year for line in lines}).select_related(
@@ -162,7 +157,7 @@ def plan_quotas(
                 )
                 continue
         if line.who is not None:
-            line.found, _named = resolver.find(line.who, line.row, plan)
+            line.found = resolver.find(line.who, line.row, plan)
         elif line.unit_code:
             line.subject_unit = units.get(code_key(line.unit_code))
             if line.subject_unit is None:
@@ -184,6 +179,7 @@ def _groups(lines: list[Line], plan: SheetPlan) -> None:
         entries[(known.period_id, known.subject_kind, known.person_id or known.unit_id or 0)] = known
     seen: set[tuple[Any, ...]] = set()
     created: set[tuple[int, str, str]] = set()
+    locks: dict[int, bool] = {}
     for line in lines:
         assert line.period is not None and line.scope is not None
         head = first.setdefault(line.group_key, line)
@@ -233,24 +229,28 @@ def _groups(lines: list[Line], plan: SheetPlan) -> None:
             plan.unchanged += 1
         elif entry is not None:
             plan.refuse(line.row, "full_name", f"{_who(line)} đã thuộc nhóm «{entry.group.name}» trong kỳ này.")
-        elif group is not None and _locked(group):
+        elif group is not None and _locked(group, locks):
             plan.refuse(line.row, "name", "Nhóm có bản kiểm điểm chờ quyết định hoặc đã quyết định: danh sách bị khóa.")
         else:
             plan.created.append(Change(line.row.number, _who(line), f"{_who(line)} vào nhóm {label}"))
     _absent(lines, entries, plan)
 
 
-def _locked(group: QuotaGroup) -> bool:
+def _locked(group: QuotaGroup, known: dict[int, bool]) -> bool:
+    """Whether the group's list is locked (reviews/regroup.group_in_decision), asked once per group."""
     from danhgia.reviews.regroup import group_in_decision  # the reviews app is above this one
 
-    return group_in_decision(group)
+    if group.pk not in known:
+        known[group.pk] = group_in_decision(group)
+    return known[group.pk]
 
 
-def _subject(line: Line) -> int | tuple[str, int] | None:
-    if isinstance(line.found, MemberLine):
-        return ("l", id(line.found))
+def _subject(line: Line) -> int | tuple[str, int | None] | None:
+    """The subject's id in the database, ("l", …) for a member the file creates, None for a group's own row."""
     if isinstance(line.found, Person):
         return line.found.pk
+    if line.found is not None:
+        return persons.found_key(line.found)
     return line.subject_unit.pk if line.subject_unit is not None else None
 
 

@@ -21,17 +21,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import F
 from django.utils import timezone
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import event, record_many
 from danhgia.imports import persons
-from danhgia.imports.cleaning import CellError, clean_text, match_key, parse_choice, parse_date
-from danhgia.imports.members import CHUNK
+from danhgia.imports.cleaning import CellError, clean_text, match_key, parse_choice, parse_date, parse_year
 from danhgia.imports.members import Line as MemberLine
-from danhgia.imports.plan import Change, Row, SheetPlan
-from danhgia.imports.units import code_key, export_code
-from danhgia.orgs.models import PARTY_KINDS, Unit, path_ids, subtree_q
+from danhgia.imports.plan import Change, Row, SheetPlan, refuse_missing, rows_in
+from danhgia.imports.units import code_key, export_code, scope_units
+from danhgia.orgs.models import PARTY_KINDS, Unit, path_ids
 from danhgia.people.models import Membership, MemberStatus, Person
 from danhgia.periods.models import Period, PeriodKind, PeriodStatus
 from danhgia.periods.services import period_create, period_set_status, year_problems
@@ -98,24 +98,16 @@ class Line:
     review: Review | None = None
 
     def subject_key(self) -> tuple[Any, ...]:
-        if self.who is not None:
-            subject = ("l", id(self.found)) if isinstance(self.found, MemberLine) else ("p", self.found.pk)  # type: ignore[union-attr]
-        else:
-            subject = ("u", code_key(self.unit_code))
+        subject = persons.found_key(self.found) if self.who is not None else ("u", code_key(self.unit_code))
         return (self.year, self.kind, subject)
 
 
 def _parse(row: Row, plan: SheetPlan, today: dt.date) -> Line | None:
     v = row.values
-    for name in ("year", "level"):
-        if not clean_text(v.get(name) or ""):
-            plan.refuse(row, name, f"Thiếu «{COLUMNS[name]}».")
-            return None
+    if refuse_missing(row, plan, ("year", "level"), COLUMNS):
+        return None
     try:
-        text = clean_text(v["year"]).removesuffix(".0")
-        if not text.isdigit() or len(text) != 4:
-            raise CellError("year", v["year"], "Năm ghi bốn chữ số, ví dụ 2024")
-        year = int(text)
+        year = parse_year(v["year"], field="year", example=2024)
         problems = year_problems(year, None)
         if problems:
             raise CellError("year", v["year"], problems["year"].rstrip("."))
@@ -170,16 +162,12 @@ def plan_results(
     `units.root_keys`), `new_members`: what the file's other sheets create."""
     today = timezone.localdate()
     lines = [line for row in rows if (line := _parse(row, plan, today)) is not None]
-    in_scope = Unit.objects.all() if scope is None else Unit.objects.filter(subtree_q(scope.path))
-    units = {code_key(export_code(u)): u for u in in_scope}
-    everywhere = {code_key(export_code(u)): u for u in Unit.objects.only("id", "code", "name", "path", "kind")}
+    units = scope_units(scope)
+    everywhere = units if scope is None else scope_units(None)  # a deciding body may be above the scope
     resolver = persons.Resolver([line.who for line in lines if line.who is not None], new_members=new_members)
-    by_name: list[int] = []
     for line in lines:
         if line.who is not None:
-            line.found, named = resolver.find(line.who, line.row, plan)
-            if named:
-                by_name.append(line.row.number)
+            line.found = resolver.find(line.who, line.row, plan)
         if line.unit_code:
             line.context = units.get(code_key(line.unit_code))
             line.context_code = line.unit_code
@@ -193,12 +181,7 @@ def plan_results(
             line.authority = everywhere.get(code_key(line.authority_code))
             if line.authority is None and code_key(line.authority_code) not in new_units:
                 plan.refuse(line.row, "authority_code", f"Không có đơn vị mã «{line.authority_code}».")
-    if by_name:
-        plan.warnings.append(
-            f"{len(by_name)} người được nhận theo họ tên và ngày sinh: dòng "
-            + ", ".join(map(str, by_name[:20]))
-            + (f" và {len(by_name) - 20} dòng khác." if len(by_name) > 20 else ".")
-        )
+    resolver.warn_by_name(plan, "người")
     lines = [line for line in lines if not plan.is_refused(line.row)]
     _member_cells(lines, units, plan)
     lines = [line for line in lines if not plan.is_refused(line.row)]
@@ -225,11 +208,11 @@ def _member_cells(lines: list[Line], units: dict[str, Unit], plan: SheetPlan) ->
     database, or the cell the members sheet gives a new member)."""
     wanted = [line for line in lines if line.who is not None and not line.unit_code]
     by_person: dict[int, list[Membership]] = defaultdict(list)
-    ids = sorted({line.found.pk for line in wanted if not isinstance(line.found, MemberLine) and line.found})
-    for start in range(0, len(ids), CHUNK):
-        stays = Membership.objects.filter(member__person_id__in=ids[start : start + CHUNK]).select_related("unit")
-        for stay in stays.only("member__person_id", "unit", "valid_from", "valid_to", "status"):
-            by_person[stay.member.person_id].append(stay)
+    ids = {line.found.pk for line in wanted if isinstance(line.found, Person)}
+    # The person's id read with the stay (`stay.member.person_id` would load each stay's member: a query each).
+    stays = Membership.objects.select_related("unit").annotate(person_id=F("member__person_id"))
+    for stay in rows_in(stays, "member__person_id", ids):
+        by_person[stay.person_id].append(stay)
     for line in wanted:
         end = dt.date(line.year, 12, 31)
         if isinstance(line.found, MemberLine):
@@ -309,11 +292,10 @@ def _reviews(lines: list[Line]) -> None:
     person_ids = {line.found.pk for line in lines if isinstance(line.found, Person)}
     unit_ids = {line.context.pk for line in lines if line.who is None and line.context is not None}
     known: dict[tuple[int, str, str, int], Review] = {}
-    for field, ids in (("person_id", sorted(person_ids)), ("unit_id", sorted(unit_ids))):
-        for start in range(0, len(ids), CHUNK):
-            found = Review.objects.filter(period_id__in=periods, **{f"{field}__in": ids[start : start + CHUNK]})
-            for review in found.select_related("decision", "decision__authority"):
-                known[(review.period_id, review.kind, field, getattr(review, field))] = review
+    reviews = Review.objects.filter(period_id__in=periods).select_related("decision", "decision__authority")
+    for field, ids in (("person_id", person_ids), ("unit_id", unit_ids)):
+        for review in rows_in(reviews, field, ids):
+            known[(review.period_id, review.kind, field, getattr(review, field))] = review
     for line in lines:
         if line.period is None:
             continue

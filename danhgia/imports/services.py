@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +21,10 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from danhgia.audit.models import Action
 from danhgia.audit.services import record, source
@@ -41,6 +44,7 @@ from danhgia.imports.reading import (
     find_header,
     open_table_file,
 )
+from danhgia.lib.numbers import number
 
 if TYPE_CHECKING:
     from danhgia.accounts.models import User
@@ -247,6 +251,20 @@ def import_plan(*, path: Path, name: str, actor: User | None, scope: Unit | None
         new={"file": run.file_name, "sha256": run.sha256, "counts": run.counts},
     )
     return run
+
+
+def import_plan_upload(*, upload: UploadedFile, actor: User | None, scope: Unit | None) -> Import:
+    """The dry run of an uploaded file (the page's, the API's): its size checked, then read from a file of its own
+    (the reader opens a path)."""
+    if upload.size is not None and upload.size > max_bytes():
+        limit = number(max_bytes() // (1024 * 1024))
+        raise ValidationError({"file": _("Tệp lớn hơn giới hạn %(limit)s MB.") % {"limit": limit}})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload"
+        with path.open("wb") as f:
+            for chunk in upload.chunks():
+                f.write(chunk)
+        return import_plan(path=path, name=upload.name or "tep", actor=actor, scope=scope)
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from danhgia.people.models import (
     CivilServant,
     Gender,
     Membership,
+    Person,
     Post,
     PostRole,
     QuotaGroup,
@@ -320,20 +321,25 @@ def member_rows(scope: Unit | None) -> Iterator[dict[str, Any]]:
         }
 
 
+def _who(person: Person) -> dict[str, Any]:
+    """The columns that say who a row of the posts, results or quota groups sheet is about (imports/persons.py)."""
+    member = getattr(person, "party_member", None)  # select_related("…person__party_member") by the callers
+    return {
+        "person_ref": f"DG-{person.pk}",
+        "card_number": (member.card_number if member is not None else None) or "",
+        "national_id": person.national_id or "",
+        "full_name": person.full_name,
+        "birth_date": person.birth_date,
+    }
+
+
 def post_rows(scope: Unit | None) -> Iterator[dict[str, Any]]:
     """The posts held in the units of `scope`, current and past (a past one is what a year's review read)."""
     found = Post.objects.select_related("person__party_member", "unit").order_by("unit__path", "starts_on", "id")
     if scope is not None:
         found = found.filter(subtree_q(scope.path, "unit__path"))
     for post in found.iterator(chunk_size=2000):
-        person = post.person
-        member = getattr(person, "party_member", None)
-        yield {
-            "person_ref": f"DG-{person.pk}",
-            "card_number": (member.card_number if member is not None else None) or "",
-            "national_id": person.national_id or "",
-            "full_name": person.full_name,
-            "birth_date": person.birth_date,
+        yield _who(post.person) | {
             "unit_code": units.export_code(post.unit),
             "title": post.title,
             "role": post.get_role_display(),
@@ -363,17 +369,7 @@ def result_rows(scope: Unit | None) -> Iterator[dict[str, Any]]:
             "number": decision.number,
             "signed_on": decision.signed_on,
         }
-        person = review.person
-        if person is not None:
-            member = getattr(person, "party_member", None)
-            row |= {
-                "person_ref": f"DG-{person.pk}",
-                "card_number": (member.card_number if member is not None else None) or "",
-                "national_id": person.national_id or "",
-                "full_name": person.full_name,
-                "birth_date": person.birth_date,
-            }
-        yield row
+        yield row | (_who(review.person) if review.person is not None else {})
 
 
 def quota_rows(scope: Unit | None) -> Iterator[dict[str, Any]]:
@@ -397,14 +393,7 @@ def quota_rows(scope: Unit | None) -> Iterator[dict[str, Any]]:
             yield head
         for entry in entries:
             if entry.person is not None:
-                member = getattr(entry.person, "party_member", None)
-                yield head | {
-                    "person_ref": f"DG-{entry.person.pk}",
-                    "card_number": (member.card_number if member is not None else None) or "",
-                    "national_id": entry.person.national_id or "",
-                    "full_name": entry.person.full_name,
-                    "birth_date": entry.person.birth_date,
-                }
+                yield head | _who(entry.person)
             elif entry.unit is not None:
                 yield head | {"unit_code": units.export_code(entry.unit)}
 

@@ -108,6 +108,12 @@ def export_code(unit: Unit) -> str:
     return unit.code or f"DG-{unit.pk}"
 
 
+def scope_units(scope: Unit | None) -> dict[str, Unit]:
+    """The units of `scope` (everything when None) by the code a file names them with (`export_code`)."""
+    found = Unit.objects.all() if scope is None else Unit.objects.filter(subtree_q(scope.path))
+    return {code_key(export_code(u)): u for u in found}
+
+
 def _existing(lines: list[Line], scope_units: list[Unit], scope: Unit | None, plan: SheetPlan) -> dict[str, Unit]:
     """The scope's units by code («DG-<id>» for those without); refuse codes used outside the scope."""
     by_code: dict[str, Unit] = {}

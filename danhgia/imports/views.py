@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import IO
 
 from django.contrib import messages
@@ -22,7 +21,6 @@ from danhgia.imports.access import access_import, access_import_unit, import_roo
 from danhgia.imports.forms import ConfirmForm, UploadForm
 from danhgia.imports.models import Import, ImportStatus
 from danhgia.lib.forms import apply_errors
-from danhgia.lib.numbers import number
 
 SHOWN = 200  # rows of each list drawn on the page; the counts are whole
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,22 +35,12 @@ def imports(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, roots=roots)
     if request.method == "POST" and form.is_valid():
         unit = access_import_unit(request.user, form.cleaned_data["scope"].pk)
-        upload = form.cleaned_data["file"]
-        if upload.size > services.max_bytes():
-            limit = number(services.max_bytes() // (1024 * 1024))
-            form.add_error("file", _("Tệp lớn hơn giới hạn %(limit)s MB.") % {"limit": limit})
+        try:
+            run = services.import_plan_upload(upload=form.cleaned_data["file"], actor=request.user, scope=unit)  # type: ignore[arg-type]
+        except ValidationError as error:
+            apply_errors(form, error)
         else:
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / "upload"
-                with path.open("wb") as f:
-                    for chunk in upload.chunks():
-                        f.write(chunk)
-                try:
-                    run = services.import_plan(path=path, name=upload.name, actor=request.user, scope=unit)  # type: ignore[arg-type]
-                except ValidationError as error:
-                    apply_errors(form, error)
-                else:
-                    return redirect("imports-detail", import_id=run.pk)
+            return redirect("imports-detail", import_id=run.pk)
     runs = Import.objects.select_related("scope", "created_by")
     if not scope.everything:  # the command line's imports (no scope) are the superuser's to read
         runs = runs.filter(scope__isnull=False).filter(scope.q("scope__path"))
