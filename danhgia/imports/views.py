@@ -58,7 +58,7 @@ def _sheets(run: Import) -> list[dict]:
                 "counts": run.counts.get(sheet["sheet"], {}),
                 "created_shown": sheet["created"][:SHOWN],
                 "updated_shown": sheet["updated"][:SHOWN],
-                "refused_shown": sheet["refused"][:SHOWN],
+                "refused_shown": sorted(sheet["refused"], key=lambda r: r["row"])[:SHOWN],  # in the file's order
                 "absent_shown": sheet["absent"][:SHOWN],
             }
         )
